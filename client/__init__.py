@@ -1,0 +1,1 @@
+"""A thin, typed, requests-based client for the AEP APIs mockaep emulates."""

@@ -1,0 +1,82 @@
+"""App factory: ``create_app(config)`` → a Flask app holding one emulator, no module-level state."""
+from __future__ import annotations
+
+import json
+import pathlib
+from typing import Any
+
+from flask import Flask
+
+from mockaep import control, gateway, ims
+from mockaep.config import Config
+from mockaep.services import SERVICES
+from mockaep.store import Store
+
+
+class Emulator:
+    """What one running emulator owns: settings, state, issued tokens."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        indexes: dict[str, tuple[str, ...]] = {}
+        for service in SERVICES:
+            for kind, paths in getattr(service.module, "INDEXES", {}).items():
+                indexes[kind] = tuple(dict.fromkeys(indexes.get(kind, ()) + tuple(paths)))
+        self.store = Store(indexes)
+        self.ims = ims.TokenBook(config.clock, config.token_ttl_seconds)
+        self.mode = "stateful"
+
+    def reset_extras(self) -> None:
+        """Forget what lives beside the store (issued tokens) on a full reset."""
+        self.ims.revoke_all()
+
+
+class _CollapseSlashes:
+    """WSGI middleware: the gateway tolerates doubled slashes in paths (``//flows``)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if "//" in path:
+            while "//" in path:
+                path = path.replace("//", "/")
+            environ["PATH_INFO"] = path
+        return self.app(environ, start_response)
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config()
+    app = Flask("mockaep")
+    app.url_map.strict_slashes = False
+    app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    emu = Emulator(config)
+    app.extensions["mockaep"] = emu
+    gateway.install(app)
+    app.register_blueprint(control.blueprint)
+    app.register_blueprint(ims.blueprint)
+    for service in SERVICES:
+        app.register_blueprint(service.module.blueprint, url_prefix=service.prefix)
+    if config.seed_file:
+        load_seed(emu, config.seed_file)
+    app.wsgi_app = _CollapseSlashes(app.wsgi_app)  # type: ignore[method-assign]
+    return app
+
+
+def load_seed(emu: Emulator, path: str) -> None:
+    """Load a state document at start-up; refuses (ValueError naming the file) a bad one whole."""
+    from mockaep.store import SnapshotError
+
+    file = pathlib.Path(path)
+    try:
+        document: Any = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read seed file: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ValueError(f"{path}: seed file is not valid JSON: {exc}") from None
+    try:
+        emu.store.restore(document)
+    except SnapshotError as exc:
+        raise ValueError(f"{path}: {exc}") from None

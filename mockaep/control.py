@@ -1,0 +1,57 @@
+"""The emulator's own control plane under ``/_mockaep/``: health, reset, state export/import."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, request
+
+from mockaep import __version__
+from mockaep.errors import BadRequest
+from mockaep.gateway import emulator, json_response
+from mockaep.store import SnapshotError
+
+blueprint = Blueprint("control", __name__, url_prefix="/_mockaep")
+
+
+def _scope() -> tuple[str | None, str | None]:
+    """Org and sandbox named by query parameters or headers (both optional)."""
+    org = request.args.get("org") or request.headers.get("x-gw-ims-org-id") or None
+    sandbox = request.args.get("sandbox") or request.headers.get("x-sandbox-name") or None
+    return org, sandbox
+
+
+@blueprint.route("/health", methods=["GET"])
+def health():
+    emu = emulator()
+    return json_response({"status": "ok", "version": __version__, "tenants": len(emu.store.tenants()),
+                          "mode": emu.mode})
+
+
+@blueprint.route("/reset", methods=["POST"])
+def reset():
+    org, sandbox = _scope()
+    emu = emulator()
+    cleared = emu.store.reset(org, sandbox)
+    if org is None and sandbox is None:
+        emu.reset_extras()
+    return json_response({"reset": True, "tenantsCleared": cleared})
+
+
+@blueprint.route("/state", methods=["GET"])
+def export_state():
+    org, sandbox = _scope()
+    return json_response(emulator().store.snapshot(org, sandbox))
+
+
+@blueprint.route("/state", methods=["POST"])
+def import_state():
+    raw = request.get_data(cache=True)
+    try:
+        document = json.loads(raw or b"null")
+    except ValueError as exc:
+        raise BadRequest(f"state document is not valid JSON: {exc}") from None
+    try:
+        loaded = emulator().store.restore(document)
+    except SnapshotError as exc:
+        raise BadRequest(f"state document refused: {exc}") from None
+    return json_response({"loaded": [{"imsOrg": o, "sandbox": s} for o, s in loaded]})

@@ -1,0 +1,285 @@
+"""The gateway in front of every service: headers → auth → tenant → body.
+
+One place checks what the real API gateway checks before a service sees a request, and one
+place turns errors into responses in the owning service's error shape. Services get a
+:class:`RequestContext` (``current()``) and parse bodies with :func:`json_body`.
+
+Order of checks (undocumented by Adobe; the digest recommends it): Authorization → x-api-key →
+x-gw-ims-org-id → x-sandbox-name → Content-Type → body.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
+
+from mockaep import errors
+from mockaep.errors import BadRequest, GatewayError, PlatformError
+from mockaep.store import Tenant
+
+#: URL prefix → (service name, error shape). Longest prefix first is not needed: they are disjoint.
+SERVICE_PREFIXES: dict[str, tuple[str, errors.ErrorShape]] = {
+    "/data/foundation/flowservice": ("flowservice", errors.FLOW),
+    "/data/foundation/schemaregistry": ("schemaregistry", errors.XDM),
+    "/data/foundation/catalog": ("catalog", errors.CATALOG),
+    "/data/foundation/conversion": ("conversion", errors.MAPPER),
+    "/data/foundation/import": ("ingestion", errors.INGEST),
+}
+SANDBOX_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+JSON_MEDIA_RE = re.compile(r"^application/([a-z0-9.+-]+\+)?json(-patch\+json)?$")
+CONTENT_TYPE_ERROR = {
+    "type": "/placeholder/type/uri",
+    "status": 400,
+    "title": "BadRequestError",
+    "detail": "A valid content-type must be specified",
+}
+
+
+@dataclass
+class RequestContext:
+    """Who asks, in which org and sandbox; what services need from the gateway."""
+
+    org: str
+    sandbox: str
+    client_id: str
+    user_id: str
+    request_id: str
+    tenant: Tenant
+    now_ms: int
+
+    @property
+    def tenant_id(self) -> str:
+        return tenant_id_for(self.org)
+
+
+def tenant_id_for(org: str) -> str:
+    """XDM TENANT_ID of an org: a stable lowercase name derived from the org id.
+
+    The platform assigns it per org (``GET /stats`` → ``tenantId``); the emulator derives it
+    from the part before ``@AdobeOrg``, keeping letters and digits, so each org gets its own.
+    """
+    stem = re.sub(r"[^a-z0-9]", "", org.split("@", 1)[0].lower())[:24]
+    if not stem or not stem[0].isalpha():
+        stem = "t" + (stem or hashlib.sha1(org.encode()).hexdigest()[:12])
+    return stem
+
+
+def service_of(path: str) -> tuple[str, errors.ErrorShape] | None:
+    for prefix, found in SERVICE_PREFIXES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return found
+    return None
+
+
+def current() -> RequestContext:
+    """The context the gateway built for this request (only on service routes)."""
+    return g.mockaep_ctx
+
+
+def emulator():
+    return current_app.extensions["mockaep"]
+
+
+def request_id() -> str:
+    found = getattr(g, "mockaep_request_id", None)
+    if found is None:
+        found = g.mockaep_request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+    return found
+
+
+# -- media types ---------------------------------------------------------------------------------
+def accepts(*media_types: str) -> Callable:
+    """Declare the body media types a view takes instead of JSON (e.g. octet-stream uploads)."""
+    def mark(view: Callable) -> Callable:
+        view.mockaep_media_types = tuple(m.lower() for m in media_types)  # type: ignore[attr-defined]
+        return view
+    return mark
+
+
+def _media_type() -> str:
+    return (request.mimetype or "").lower()
+
+
+def is_json_media(media: str) -> bool:
+    return bool(JSON_MEDIA_RE.match(media))
+
+
+# -- the checks ----------------------------------------------------------------------------------
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization")
+    if header is None:
+        raise GatewayError(403, "403010", "Oauth token is missing.")
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise GatewayError(401, "401013", "Oauth token is not valid")
+    return token
+
+
+def check_request() -> None:
+    """``before_request`` hook: refuse what the gateway refuses, then bind the tenant."""
+    request_id()
+    found = service_of(request.path)
+    if found is None or request.method == "OPTIONS":
+        return
+    service, _shape = found
+    emu = emulator()
+    config = emu.config
+
+    token = _bearer_token()
+    token_info = emu.ims.lookup(token)
+    if config.strict_auth and token_info is None:
+        raise GatewayError(401, "401013", "Oauth token is not valid")
+    api_key = request.headers.get("x-api-key", "").strip()
+    if not api_key:
+        raise GatewayError(403, "403000", "Api Key is required")
+    if config.strict_auth and config.clients and api_key not in config.clients:
+        raise GatewayError(403, "403003", "Api Key is invalid")
+    org = request.headers.get("x-gw-ims-org-id", "").strip()
+    if not org:
+        raise GatewayError(400, "400003", "Missing header")
+    if token_info is not None and token_info.get("org") and token_info["org"] != org:
+        raise GatewayError(403, "403025", "Profile is not valid")
+
+    sandbox = request.headers.get("x-sandbox-name")
+    if sandbox is None or not sandbox.strip():
+        if config.require_sandbox_header:
+            raise BadRequest("The header x-sandbox-name is missing in the request. Please add the header "
+                             "in the request and try again.", code="2105", title="Header is missing")
+        sandbox = config.default_sandbox
+    sandbox = sandbox.strip()
+    known = config.sandboxes
+    if not SANDBOX_NAME_RE.match(sandbox) or (known and sandbox not in known and sandbox != config.default_sandbox):
+        raise errors.NotFound(f"The sandbox with the name '{sandbox}' could not be found. Please ensure that "
+                              "the sandbox name is correct and try again.", code="2100", title="Sandbox not found")
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = config.max_upload_bytes if getattr(view, "mockaep_media_types", None) else config.max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise errors.PayloadTooLarge(f"The request body ({request.content_length} bytes) is larger than the "
+                                     f"{limit} bytes this endpoint accepts.")
+    _check_media_type(view, service)
+
+    user = token_info["user"] if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
+    tenant = emu.store.tenant(org, sandbox)
+    tenant.lock.acquire()
+    g.mockaep_lock = tenant.lock
+    g.mockaep_ctx = RequestContext(org=org, sandbox=sandbox, client_id=api_key, user_id=user,
+                                   request_id=request_id(), tenant=tenant, now_ms=config.clock())
+
+
+def _check_media_type(view: Callable | None, service: str) -> None:
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    has_body = bool(request.content_length) or bool(request.headers.get("Transfer-Encoding"))
+    media = _media_type()
+    declared = getattr(view, "mockaep_media_types", None)
+    if declared:
+        if has_body and media not in declared:
+            raise errors.UnsupportedMediaType(
+                f"Content-Type '{media or '(none)'}' is not supported here; use {', '.join(declared)}.")
+        return
+    if not has_body and not media:
+        return
+    if not is_json_media(media):
+        raise _ContentTypeError()
+
+
+class _ContentTypeError(Exception):
+    """The platform-wide body for a missing or wrong Content-Type (troubleshooting guide)."""
+
+
+def release_tenant(_exc: BaseException | None = None) -> None:
+    lock = g.pop("mockaep_lock", None)
+    if lock is not None:
+        lock.release()
+
+
+# -- bodies --------------------------------------------------------------------------------------
+_MISSING = object()
+
+
+def json_body(*, required: bool = True, empty_code: str | None = None) -> Any:
+    """The parsed JSON body; a 400 in the service's shape when it is absent or malformed."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        if required:
+            raise BadRequest("The request body cannot be null or empty. Please provide a request body and try again.",
+                             code=empty_code)
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"The request body is not valid JSON: {exc}.") from None
+
+
+# -- rendering -----------------------------------------------------------------------------------
+def _shape_for_path() -> errors.ErrorShape:
+    found = service_of(request.path)
+    return found[1] if found else errors.EMULATOR
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def render_platform_error(error: PlatformError) -> Response:
+    body = _shape_for_path().render(error, request_id())
+    return json_response(body, error.status, error.headers)
+
+
+def render_gateway_error(error: GatewayError) -> Response:
+    return json_response(error.body(), error.status)
+
+
+def render_http_exception(error: HTTPException) -> Response:
+    """Routing and protocol errors (404, 405, 413…) in the owning service's shape."""
+    status = error.code or 500
+    if status == 404:
+        detail = f"No resource matches {request.method} {request.path}."
+        title = "Resource not found"
+    elif status == 405:
+        detail = f"Method {request.method} is not allowed on {request.path}."
+        title = "Method not allowed"
+    elif status == 413:
+        detail = "The request body is larger than this endpoint accepts."
+        title = "Payload too large"
+    else:
+        detail = error.description or error.name
+        title = error.name
+    headers = {}
+    if status == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))  # type: ignore[union-attr]
+    return render_platform_error(PlatformError(detail, status=status, title=title, headers=headers))
+
+
+def render_unexpected(error: Exception) -> Response:
+    current_app.logger.exception("unexpected error", exc_info=error)
+    return render_platform_error(PlatformError(
+        "An internal error has occurred. Please try again. If the problem persists, please contact customer support.",
+        status=500, title="Internal Error"))
+
+
+def install(app) -> None:
+    """Wire the gateway hooks and error renderers into the Flask app."""
+    app.before_request(check_request)
+    app.teardown_request(release_tenant)
+    app.register_error_handler(PlatformError, render_platform_error)
+    app.register_error_handler(GatewayError, render_gateway_error)
+    app.register_error_handler(_ContentTypeError, lambda _e: json_response(CONTENT_TYPE_ERROR, 400))
+    app.register_error_handler(HTTPException, render_http_exception)
+    app.register_error_handler(Exception, render_unexpected)
+
+    @app.after_request
+    def _stamp(response: Response) -> Response:
+        response.headers.setdefault("x-request-id", request_id())
+        return response

@@ -1,0 +1,67 @@
+"""Identifier and etag formats, one generator per format the platform uses."""
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+HEX24_RE = re.compile(r"^[0-9a-f]{24}$")
+HEX32_RE = re.compile(r"^[0-9a-f]{32}$")
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_uuid() -> str:
+    """Flow Service ids: lowercase UUID v4 (connections, flows, runs, specs)."""
+    return str(uuid.uuid4())
+
+
+def new_hex(length: int) -> str:
+    """Lowercase hex of the given length: 24 for Catalog ids, 32 for mapping sets, 48 for XDM."""
+    return os.urandom((length + 1) // 2).hex()[:length]
+
+
+def new_catalog_id() -> str:
+    return new_hex(24)
+
+
+def new_mapping_id() -> str:
+    return new_hex(32)
+
+
+def new_xdm_hex() -> str:
+    return new_hex(48)
+
+
+def new_ulid(now_ms: int | None = None) -> str:
+    """Batch ids: 26-character ULID (time-ordered), as newer docs show."""
+    ms = int(time.time() * 1000) if now_ms is None else int(now_ms)
+    value = (ms << 80) | int.from_bytes(os.urandom(10), "big")
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def new_flow_etag() -> str:
+    """Flow Service etag: a quoted string, e.g. ``"2900a761-0000-0200-0000-5ed18cea0000"``."""
+    head = os.urandom(4).hex()
+    tail = format(int(time.time()), "08x")
+    return f'"{head}-0000-0200-0000-{tail}0000"'
+
+
+def is_uuid(value: object) -> bool:
+    return isinstance(value, str) and bool(UUID_RE.match(value))
+
+
+def strip_quotes(value: str) -> str:
+    """Etags and filter values arrive quoted or not; compare them bare."""
+    value = value.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value

@@ -1,0 +1,6 @@
+"""catalog routes (placeholder: filled in by the service's issue)."""
+from flask import Blueprint
+
+blueprint = Blueprint("catalog", __name__)
+#: collection kind -> indexed paths
+INDEXES: dict[str, tuple[str, ...]] = {}

@@ -1,0 +1,4 @@
+"""conversion service (routes.py: URL rules; models.py: rules and state)."""
+from mockaep.services.conversion.routes import INDEXES, blueprint
+
+__all__ = ["INDEXES", "blueprint"]

@@ -1,0 +1,6 @@
+"""conversion routes (placeholder: filled in by the service's issue)."""
+from flask import Blueprint
+
+blueprint = Blueprint("conversion", __name__)
+#: collection kind -> indexed paths
+INDEXES: dict[str, tuple[str, ...]] = {}

@@ -1,0 +1,4 @@
+"""flowservice service (routes.py: URL rules; models.py: rules and state)."""
+from mockaep.services.flowservice.routes import INDEXES, blueprint
+
+__all__ = ["INDEXES", "blueprint"]

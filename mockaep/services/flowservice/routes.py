@@ -1,0 +1,6 @@
+"""flowservice routes (placeholder: filled in by the service's issue)."""
+from flask import Blueprint
+
+blueprint = Blueprint("flowservice", __name__)
+#: collection kind -> indexed paths
+INDEXES: dict[str, tuple[str, ...]] = {}

@@ -1,0 +1,4 @@
+"""ingestion service (routes.py: URL rules; models.py: rules and state)."""
+from mockaep.services.ingestion.routes import INDEXES, blueprint
+
+__all__ = ["INDEXES", "blueprint"]

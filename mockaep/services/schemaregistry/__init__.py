@@ -1,0 +1,4 @@
+"""schemaregistry service (routes.py: URL rules; models.py: rules and state)."""
+from mockaep.services.schemaregistry.routes import INDEXES, blueprint
+
+__all__ = ["INDEXES", "blueprint"]
