@@ -1,1 +1,41 @@
-"""A thin, typed, requests-based client for the AEP APIs mockaep emulates."""
+"""A thin, typed, requests-based client for the AEP APIs mockaep emulates.
+
+The public API is what this module re-exports (locked by ``tests/client/test_public_api.py``);
+everything else lives in modules that may change.
+"""
+from client.aep import AEPClient
+from client.auth import ClientCredentials, StaticToken, Token
+from client.errors import (AEPError, AuthError, BadRequestError, ConflictError, IMSError, MethodNotAllowedError,
+                           NotAcceptableError, NotFoundError, PayloadTooLargeError, PreconditionFailedError,
+                           RateLimitError, ServerError, TransportError, UnsupportedMediaTypeError,
+                           ValidationError)
+from client.onboarding import Onboarding, Schedule, onboard
+from client.results import Created
+from client.transport import WSGIAdapter
+
+__all__ = [
+    "AEPClient",
+    "AEPError",
+    "AuthError",
+    "BadRequestError",
+    "ClientCredentials",
+    "ConflictError",
+    "Created",
+    "IMSError",
+    "MethodNotAllowedError",
+    "NotAcceptableError",
+    "NotFoundError",
+    "Onboarding",
+    "PayloadTooLargeError",
+    "PreconditionFailedError",
+    "RateLimitError",
+    "Schedule",
+    "ServerError",
+    "StaticToken",
+    "Token",
+    "TransportError",
+    "UnsupportedMediaTypeError",
+    "ValidationError",
+    "WSGIAdapter",
+    "onboard",
+]

@@ -1,1 +1,62 @@
-"""pytest plugin of the contract suite (target selection); filled in by the contracts work."""
+"""pytest plugin of the contract suite: the ``--target`` option and the fixtures built on it.
+
+Loaded for every run by the root ``conftest.py``. ``--target`` (or ``$MOCKAEP_TARGET``) names
+where contracts run (see :mod:`contracts.targets`); tests outside ``contracts/`` ignore it.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from contracts import targets
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mockaep contracts")
+    group.addoption("--target", action="store", default=None, metavar="TARGET",
+                    help="where the contract suite runs: inprocess (default), a URL of a running server "
+                         "(http://127.0.0.1:8080), platform (real AEP, credentials from AEP_* env vars), or "
+                         "another registered prefix (e.g. replay:CASSETTE). Default: $MOCKAEP_TARGET or inprocess.")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    spec = config.getoption("--target", default=None)
+    if spec:
+        # Contract modules read the target at import time (hypothesis settings), so publish it early.
+        os.environ[targets.ENV_VAR] = spec
+    config.addinivalue_line("markers", "emulator_only: contract that needs the mockaep control plane")
+
+
+@pytest.fixture(scope="session")
+def contract_target(request: pytest.FixtureRequest):
+    """The resolved target; reset once when it is a mockaep; skipped when it cannot run here."""
+    target = targets.resolve_target(request.config.getoption("--target"))
+    if target.skip_reason:
+        pytest.skip(target.skip_reason)
+    if target.reset is not None:
+        target.reset()
+    yield target
+    target.close()
+
+
+@pytest.fixture(scope="session")
+def aep(contract_target):
+    """A client for the target (one per session, so one IMS token serves the whole run)."""
+    client = contract_target.make_client()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def unique_name(contract_target):
+    """``unique("label")`` → a name no other object of the run carries."""
+    return contract_target.unique
+
+
+@pytest.fixture(autouse=True)
+def _emulator_only(request: pytest.FixtureRequest):
+    if request.node.get_closest_marker("emulator_only") is not None:
+        target = request.getfixturevalue("contract_target")
+        if not target.is_mockaep:
+            pytest.skip("needs a mockaep target (uses the /_mockaep control plane)")

@@ -57,6 +57,8 @@ def apply_overlay(document: dict[str, Any], service: str) -> dict[str, Any]:
         parts = [_unescape(p) for p in relax.pointer.lstrip("/").split("/")]
         node: Any = patched
         for part in parts[:-1]:
+            if isinstance(node, dict) and part not in node and part.isdigit() and int(part) in node:
+                part = int(part)  # YAML reads unquoted status codes (200:) as integers
             node = node[int(part)] if isinstance(node, list) else node[part]
         last = parts[-1]
         if relax.value is REMOVE:

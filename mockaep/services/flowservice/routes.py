@@ -1,6 +1,89 @@
-"""flowservice routes (placeholder: filled in by the service's issue)."""
-from flask import Blueprint
+"""Flow Service URL rules for connections, source/target connections and flows (thin: parse,
+call ``models``, serialise). Connection/flow specs and runs add their rules to this blueprint
+from ``spec_routes`` and ``run_routes``."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from mockaep import gateway, validation
+from mockaep.errors import BadRequest
+from mockaep.services.flowservice import models
+from mockaep.services.flowservice.records import CONNECTIONS, FLOWS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, Kind
 
 blueprint = Blueprint("flowservice", __name__)
-#: collection kind -> indexed paths
-INDEXES: dict[str, tuple[str, ...]] = {}
+MOUNT = "/data/foundation/flowservice"
+
+#: collection kind -> indexed paths (equality filters and reference checks use them)
+INDEXES: dict[str, tuple[str, ...]] = {
+    "connections": ("id", "name", "state", "connectionSpec.id"),
+    "sourceConnections": ("id", "name", "state", "connectionSpec.id", "baseConnectionId"),
+    "targetConnections": ("id", "name", "state", "connectionSpec.id", "baseConnectionId"),
+    "flows": ("id", "name", "state", "flowSpec.id", "sourceConnectionIds[]", "targetConnectionIds[]"),
+    # Runs belong to the runs module; they are listed by flow.
+    "runs": ("flowId",),
+}
+
+_PATH_PARAM = {"connections": "BASE_CONNECTION_ID", "sourceConnections": "SOURCE_CONNECTION_ID",
+               "targetConnections": "TARGET_CONNECTION_ID", "flows": "FLOW_ID"}
+
+
+def _created(kind: Kind, record: dict) -> object:
+    location = f"{MOUNT}{kind.base_path}/{record['id']}"
+    return gateway.json_response(models.summary(record), 201, {"Location": location})
+
+
+def _list_or_create(kind: Kind):
+    ctx = gateway.current()
+    if request.method == "GET":
+        return gateway.json_response(models.listing(ctx, kind, request.args))
+    body = gateway.json_body(required=True, empty_code="1405")
+    return _created(kind, models.create(ctx, kind, body))
+
+
+def _one(kind: Kind, object_id: str):
+    ctx = gateway.current()
+    if request.method == "GET":
+        return gateway.json_response(models.retrieve(ctx, kind, object_id))
+    if request.method == "DELETE":
+        models.delete(ctx, kind, object_id)
+        return Response(status=204)
+    body = gateway.json_body(required=False)
+    record = models.patch(ctx, kind, object_id, body, request.headers.get("If-Match"))
+    return gateway.json_response(models.summary(record))
+
+
+def _action(kind: Kind, object_id: str):
+    ctx = gateway.current()
+    for name in request.args.keys():
+        if name not in ("op", "subOp"):
+            raise BadRequest(f"Invalid params {name} provided in query params.", code="1451")
+    body = gateway.json_body(required=False)
+    if body is not None and kind in (CONNECTIONS, FLOWS):
+        # Only these two actions take a body (StateActionDTO) in the official spec.
+        spec_path = f"{kind.base_path}/{{{_PATH_PARAM[kind.collection]}}}/action"
+        validation.check_body("flowservice", "POST", spec_path, body)
+    sub_ops = [part for value in request.args.getlist("subOp") for part in value.split(",") if part.strip()]
+    record = models.action(ctx, kind, object_id, request.args.get("op"), sub_ops, request.headers.get("If-Match"))
+    return gateway.json_response(models.summary(record))
+
+
+def _search(kind: Kind):
+    ctx = gateway.current()
+    body = gateway.json_body(required=True, empty_code="1405")
+    return gateway.json_response(models.search(ctx, kind, body, request.args))
+
+
+def _register(kind: Kind) -> None:
+    base = kind.base_path
+    name = kind.collection
+    blueprint.add_url_rule(base, f"{name}_collection", lambda: _list_or_create(kind), methods=["GET", "POST"])
+    blueprint.add_url_rule(f"{base}/<object_id>", f"{name}_one", lambda object_id: _one(kind, object_id),
+                           methods=["GET", "DELETE", "PATCH"])
+    blueprint.add_url_rule(f"{base}/<object_id>/action", f"{name}_action",
+                           lambda object_id: _action(kind, object_id), methods=["POST"])
+
+
+for _kind in (CONNECTIONS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, FLOWS):
+    _register(_kind)
+blueprint.add_url_rule("/connections/search", "connections_search", lambda: _search(CONNECTIONS), methods=["POST"])
+blueprint.add_url_rule("/flows/search", "flows_search", lambda: _search(FLOWS), methods=["POST"])

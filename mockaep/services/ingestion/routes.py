@@ -1,6 +1,68 @@
-"""ingestion routes (placeholder: filled in by the service's issue)."""
-from flask import Blueprint
+"""Batch Ingestion routes (batch-ingestion.yaml), mounted on /data/foundation/import."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from mockaep import gateway
+from mockaep.errors import PlatformError
+from mockaep.services.ingestion import models
 
 blueprint = Blueprint("ingestion", __name__)
 #: collection kind -> indexed paths
-INDEXES: dict[str, tuple[str, ...]] = {}
+INDEXES: dict[str, tuple[str, ...]] = {"stagedFiles": ("batchId",)}
+#: batch-ingestion.yaml: "The URL length exceeds the allowed 2000 characters" → 414.
+MAX_URL_LENGTH = 2000
+FILE = "/batches/<batch_id>/datasets/<dataset_id>/files/<path:file_path>"
+
+
+@blueprint.before_request
+def _url_length():
+    if len(request.full_path.rstrip("?")) > MAX_URL_LENGTH:
+        raise PlatformError(f"The URL is {len(request.full_path)} characters long; at most {MAX_URL_LENGTH} "
+                            "are allowed.", status=414, title="URI Too Long")
+
+
+@blueprint.route("/batches", methods=["POST"])
+def create_batch():
+    return gateway.json_response(models.create_batch(gateway.current(), gateway.json_body()), 201)
+
+
+@blueprint.route("/batches/<batch_id>", methods=["POST"])
+def batch_action(batch_id: str):
+    return gateway.json_response(models.batch_action(gateway.current(), batch_id, request.args.get("action")))
+
+
+@blueprint.route(FILE, methods=["PUT"])
+@gateway.accepts("application/octet-stream")
+def upload_file(batch_id: str, dataset_id: str, file_path: str):
+    models.put_file(gateway.current(), batch_id, dataset_id, file_path, request.get_data(cache=False))
+    return Response(status=200)
+
+
+@blueprint.route(FILE, methods=["PATCH"])
+@gateway.accepts("application/octet-stream")
+def upload_file_part(batch_id: str, dataset_id: str, file_path: str):
+    body, received = models.put_chunk(gateway.current(), batch_id, dataset_id, file_path,
+                                      request.headers.get("Content-Range"), request.get_data(cache=False))
+    return gateway.json_response(body, 200, {"Range": received})
+
+
+@blueprint.route(FILE, methods=["POST"])
+def large_file_action(batch_id: str, dataset_id: str, file_path: str):
+    # api-overview.md answers 201 Created to both INITIALIZE and COMPLETE (the spec says 200).
+    ctx = gateway.current()
+    action = models.check_action_param(request.args.get("action"), ("INITIALIZE", "COMPLETE"))
+    if action == "INITIALIZE":
+        return gateway.json_response(models.initialize_file(ctx, batch_id, dataset_id, file_path), 201)
+    return gateway.json_response(models.complete_file(ctx, batch_id, dataset_id, file_path), 201)
+
+
+@blueprint.route(FILE, methods=["HEAD"])
+def file_status(batch_id: str, dataset_id: str, file_path: str):
+    received = models.file_status(gateway.current(), batch_id, dataset_id, file_path)
+    return Response(status=200, headers={"Range": received})
+
+
+@blueprint.route("/batches/<batch_id>/datasets/<dataset_id>/preview", methods=["GET"])
+def preview(batch_id: str, dataset_id: str):
+    return gateway.json_response(models.preview(gateway.current(), batch_id, dataset_id, request.args.to_dict()))

@@ -1,0 +1,279 @@
+"""Serving a cassette: WSGI middleware in front of the emulator (strict or hybrid).
+
+For each request the player takes the first recorded exchange that matches and has not been
+played yet, so repeated identical requests get their answers in recorded order; once all
+matching exchanges were played, the last one answers again (polling loops keep working).
+Unmatched requests get a 404 naming the closest recordings and what differed (``strict``) or
+go on to the stateful emulator (``hybrid``). The emulator's control plane (``/_mockaep/...``)
+is always served by the emulator; ``GET /_mockaep/replay`` reports what was played and
+``POST /_mockaep/replay/rewind`` starts the tape again.
+
+Placeholders in a recorded request (``<IMS_ORG-1>`` in ``x-gw-ims-org-id``…) are bound to the
+values the live request carries in the same place, and those values are put back wherever the
+placeholder appears in the recorded answer, so a client sees its own org id in ``imsOrgId``.
+Apart from that substitution the recorded body is served byte for byte.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qsl, urlsplit
+
+from mockaep import errors
+from mockaep.replay.cassette import Cassette, Interaction
+from mockaep.replay.matcher import (RequestView, differences, parse_match_on, parse_pointer, view_of,
+                                    view_of_received)
+from mockaep.replay.scrub import PLACEHOLDER_RE, SECRET_FIELDS, SECRET_HEADERS
+
+MODES = ("strict", "hybrid")
+CONTROL_PREFIX = "/_mockaep"
+#: Headers the player computes itself instead of replaying them.
+HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+                        "trailers", "transfer-encoding", "upgrade", "content-length", "content-encoding"})
+NEAREST = 3
+
+
+@dataclass
+class Entry:
+    index: int
+    interaction: Interaction
+    view: RequestView
+    plays: int = 0
+
+
+def _placeholder_pattern(recorded: str) -> tuple[re.Pattern[str], list[str]] | None:
+    pieces = PLACEHOLDER_RE.split(recorded)
+    if len(pieces) == 1:
+        return None
+    # split() yields text, kind, number, text, …; rebuild with one named group per placeholder
+    pattern, names = "", []
+    for position in range(0, len(pieces), 3):
+        pattern += re.escape(pieces[position])
+        if position + 2 < len(pieces):
+            names.append(f"<{pieces[position + 1]}-{pieces[position + 2]}>")
+            pattern += f"(?P<g{len(names) - 1}>.+?)"
+    return re.compile(pattern + r"\Z", re.DOTALL), names
+
+
+def bind_placeholders(recorded: str, received: str) -> dict[str, str]:
+    """Placeholder → live value, where a recorded value and the live one line up."""
+    compiled = _placeholder_pattern(recorded)
+    if compiled is None:
+        return {}
+    pattern, names = compiled
+    found = pattern.match(received)
+    if not found:
+        return {}
+    return {name: found.group(f"g{i}") for i, name in enumerate(names)}
+
+
+class Player:
+    """The tape: matching, play counts, bindings. Thread-safe; knows nothing of WSGI."""
+
+    def __init__(self, cassette: Cassette, match_on: Any = None, mode: str = "strict",
+                 ignore_body_fields: Any = ()) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown replay mode {mode!r}; choose from {', '.join(MODES)}")
+        self.cassette = cassette
+        self.mode = mode
+        self.match_on = parse_match_on(match_on)
+        # The cassette may name body fields a client fills with the time of the call.
+        declared = cassette.meta.get("ignoreBodyFields") or []
+        if not isinstance(declared, list):
+            raise ValueError(f"{cassette.path}: mockaep.ignoreBodyFields must be a list of JSON pointers")
+        try:
+            self.ignore = tuple(parse_pointer(p) for p in [*declared, *ignore_body_fields])
+        except ValueError as exc:
+            raise ValueError(f"{cassette.path}: {exc}") from None
+        base_path = str(cassette.meta.get("upstreamBasePath") or "")
+        self.entries = [Entry(i, it, view_of(it, base_path)) for i, it in enumerate(cassette.interactions)]
+        self.bindings: dict[str, str] = {}
+        self.misses = 0
+        self._lock = threading.Lock()
+
+    def rewind(self) -> None:
+        with self._lock:
+            for entry in self.entries:
+                entry.plays = 0
+            self.misses = 0
+
+    def find(self, received: Interaction) -> tuple[Entry | None, list[tuple[Entry, list[str]]]]:
+        """The exchange that answers ``received`` (marked played), or None and the nearest misses."""
+        view = view_of_received(received)
+        with self._lock:
+            matching = [e for e in self.entries if not differences(e.view, view, self.match_on, self.ignore)]
+            if matching:
+                chosen = next((e for e in matching if e.plays == 0), matching[-1])
+                chosen.plays += 1
+                self._bind(chosen.interaction, received)
+                return chosen, []
+            self.misses += 1
+            scored = [(e, differences(e.view, view, self.match_on, self.ignore)) for e in self.entries]
+            scored.sort(key=lambda pair: (len(pair[1]), pair[0].view.path != view.path, pair[0].index))
+            return None, scored[:NEAREST]
+
+    def _bind(self, recorded: Interaction, received: Interaction) -> None:
+        for name, values in recorded.request_headers.items():
+            if name.lower() in SECRET_HEADERS and values:
+                live = received.header(name)
+                if live is not None:
+                    self.bindings.update(bind_placeholders(values[0], live))
+        recorded_fields = parse_qsl(urlsplit(recorded.uri).query, keep_blank_values=True)
+        live_fields = dict(parse_qsl(urlsplit(received.uri).query, keep_blank_values=True))
+        if recorded.header("content-type") and "form-urlencoded" in (recorded.header("content-type") or ""):
+            recorded_fields += parse_qsl(recorded.request_body.decode("utf-8", "replace"), keep_blank_values=True)
+            live_fields.update(parse_qsl(received.request_body.decode("utf-8", "replace"), keep_blank_values=True))
+        for key, value in recorded_fields:
+            if key.lower() in SECRET_FIELDS and key in live_fields:
+                self.bindings.update(bind_placeholders(value, live_fields[key]))
+
+    def rehydrate(self, text: bytes, json_escape: bool) -> bytes:
+        """Bound placeholders in a recorded answer → the live values they stand for."""
+        if b"<" not in text:
+            return text
+        for placeholder, value in self.bindings.items():
+            spelled = json.dumps(value)[1:-1] if json_escape else value
+            text = text.replace(placeholder.encode("utf-8"), spelled.encode("utf-8"))
+        return text
+
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "cassette": self.cassette.path, "mode": self.mode, "matchOn": list(self.match_on),
+                "interactions": len(self.entries),
+                "played": sum(1 for e in self.entries if e.plays),
+                "misses": self.misses,
+                "unplayed": [{"index": e.index, "request": e.view.describe()} for e in self.entries if not e.plays],
+            }
+
+
+# -- WSGI ----------------------------------------------------------------------------------------
+def read_body(environ: dict[str, Any]) -> bytes:
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > 0:
+        return stream.read(length)
+    if environ.get("wsgi.input_terminated"):
+        return stream.read()
+    return b""
+
+
+def received_interaction(environ: dict[str, Any], body: bytes) -> Interaction:
+    """The live request as an (answerless) exchange, comparable with the recorded ones."""
+    headers: dict[str, list[str]] = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers.setdefault(key[5:].replace("_", "-").title(), []).append(value)
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            headers[name] = [environ[key]]
+    path = environ.get("PATH_INFO", "") or "/"
+    try:  # WSGI carries the decoded path as latin-1 text; undo that to get UTF-8 back
+        path = path.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
+    from urllib.parse import quote
+
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
+    query = environ.get("QUERY_STRING", "")
+    uri = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{quote(path, safe='/:@!$&()*+,;=-._~')}"
+    if query:
+        uri += "?" + query
+    return Interaction(method=environ.get("REQUEST_METHOD", "GET").upper(), uri=uri,
+                       request_headers=headers, request_body=body)
+
+
+def _json_reply(start_response: Callable, status: int, body: Any, extra: Iterable[tuple[str, str]] = ()) -> list[bytes]:
+    payload = json.dumps(body, indent=2).encode("utf-8")
+    start_response(f"{status} {HTTPStatus(status).phrase}",
+                   [("Content-Type", "application/json"), ("Content-Length", str(len(payload))), *extra])
+    return [payload]
+
+
+class ReplayMiddleware:
+    """Answers from the cassette; what it cannot answer goes to ``app`` (hybrid) or is refused."""
+
+    def __init__(self, app: Callable, player: Player) -> None:
+        self.app = app
+        self.player = player
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        if path.rstrip("/") == f"{CONTROL_PREFIX}/replay" and method == "GET":
+            return _json_reply(start_response, 200, self.player.status())
+        if path.rstrip("/") == f"{CONTROL_PREFIX}/replay/rewind" and method == "POST":
+            self.player.rewind()
+            return _json_reply(start_response, 200, {"rewound": True})
+        if path.startswith(CONTROL_PREFIX + "/"):
+            return self.app(environ, start_response)
+        body = read_body(environ)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        received = received_interaction(environ, body)
+        entry, nearest = self.player.find(received)
+        if entry is not None:
+            return self._answer(entry, start_response)
+        if self.player.mode == "hybrid":
+            return self.app(environ, start_response)
+        return self._refuse(received, nearest, start_response)
+
+    def _answer(self, entry: Entry, start_response: Callable) -> list[bytes]:
+        recorded = entry.interaction
+        media = (recorded.header("content-type", response=True) or "").lower()
+        body = self.player.rehydrate(recorded.response_body, json_escape="json" in media)
+        headers = []
+        for name, values in recorded.response_headers.items():
+            if name.lower() in HOP_BY_HOP:
+                continue
+            for value in values:
+                headers.append((name, self.player.rehydrate(value.encode("utf-8"), False).decode("utf-8")))
+        if recorded.status not in (204, 304) and not (100 <= recorded.status < 200):
+            headers.append(("Content-Length", str(len(body))))
+        else:
+            body = b""
+        headers.append(("x-mockaep-replay", f"interaction={entry.index}"))
+        reason = recorded.reason or status_phrase(recorded.status)
+        start_response(f"{recorded.status} {reason}", headers)
+        return [body]
+
+    def _refuse(self, received: Interaction, nearest: list[tuple[Entry, list[str]]],
+                start_response: Callable) -> list[bytes]:
+        view = view_of_received(received)
+        if nearest:
+            closest = "; ".join(f"#{e.index} {e.view.describe()} ({', '.join(d)})" for e, d in nearest)
+            detail = (f"No recorded exchange in {self.player.cassette.path} matches {view.describe()} "
+                      f"(matching on {', '.join(self.player.match_on)}). Closest: {closest}.")
+        else:
+            detail = f"No recorded exchange in {self.player.cassette.path}: the cassette is empty."
+        from mockaep.gateway import service_of
+
+        found = service_of(urlsplit(received.uri).path)
+        shape = found[1] if found else errors.EMULATOR
+        error = errors.PlatformError(detail, status=404, title="Request not recorded")
+        body = shape.render(error, received.header("x-request-id") or str(uuid.uuid4()))
+        body["replay"] = {
+            "cassette": self.player.cassette.path,
+            "matchOn": list(self.player.match_on),
+            "request": view.describe(),
+            "closest": [{"index": e.index, "request": e.view.describe(), "differences": d} for e, d in nearest],
+        }
+        return _json_reply(start_response, 404, body, [("x-mockaep-replay", "miss")])
+
+
+def status_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"

@@ -1,0 +1,203 @@
+"""Evaluate a parsed expression against one source row.
+
+Values are plain JSON values plus ``datetime`` (the platform's ZonedDateTime). A failure raises
+:class:`TransformError`; the caller nulls the destination attribute and reports the error, as
+Data Prep does (data-prep/home.md, troubleshooting-guide.md).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping
+
+from mockaep.services.conversion import paths
+from mockaep.services.conversion.expressions import Node
+from mockaep.services.conversion.values import TransformError, is_number, to_text, truthy
+
+
+@dataclass
+class Env:
+    """What an expression can see: the source row and the emulator's clock."""
+
+    row: Mapping[str, Any]
+    now: datetime
+
+
+def evaluate(node: Node, env: Env) -> Any:
+    kind = node.kind
+    if kind == "literal":
+        return node.value
+    if kind == "field":
+        return paths.lookup(env.row, list(node.path))
+    if kind == "call":
+        from mockaep.services.conversion.functions import REGISTRY
+
+        function = REGISTRY[node.value]
+        args = [evaluate(child, env) for child in node.children]
+        return function.call(env, args)
+    if kind == "method":
+        target = evaluate(node.children[0], env)
+        args = [evaluate(child, env) for child in node.children[1:]]
+        return _method(node.value, target, args)
+    if kind == "member":
+        target = evaluate(node.children[0], env)
+        return target.get(node.value) if isinstance(target, dict) else None
+    if kind == "index":
+        return _index(evaluate(node.children[0], env), evaluate(node.children[1], env))
+    if kind == "unary":
+        return _unary(node.value, evaluate(node.children[0], env))
+    if kind == "binary":
+        op = node.value
+        left = evaluate(node.children[0], env)
+        if op == "&&":
+            return truthy(left) and truthy(evaluate(node.children[1], env))
+        if op == "||":
+            return truthy(left) or truthy(evaluate(node.children[1], env))
+        return binary(op, left, evaluate(node.children[1], env))
+    if kind == "ternary":
+        chosen = node.children[1] if truthy(evaluate(node.children[0], env)) else node.children[2]
+        return evaluate(chosen, env)
+    if kind == "elvis":
+        first = evaluate(node.children[0], env)
+        return first if truthy(first) else evaluate(node.children[1], env)
+    if kind == "array":
+        return [evaluate(child, env) for child in node.children]
+    if kind == "map":
+        items = [evaluate(child, env) for child in node.children]
+        return {to_text(items[i]): items[i + 1] for i in range(0, len(items), 2)}
+    raise TransformError(f"cannot evaluate a {kind} node")
+
+
+def _method(name: str, target: Any, args: list[Any]) -> Any:
+    if name == "get":
+        if isinstance(target, dict):
+            return target.get(to_text(args[0]))
+        if isinstance(target, list):
+            return _index(target, args[0])
+        raise TransformError("get() needs an object or an array")
+    if target is None:
+        raise TransformError(f"cannot call {name}() on null")
+    other = args[0]
+    if name == "equals":
+        return _equal(target, other)
+    # equalsIgnoreCase: Java's String method, text compared without case
+    return other is not None and to_text(target).casefold() == to_text(other).casefold()
+
+
+def _index(target: Any, index: Any) -> Any:
+    if isinstance(target, list):
+        if not is_number(index) or int(index) != index:
+            raise TransformError("an array index must be an integer")
+        position = int(index)
+        return target[position] if 0 <= position < len(target) else None
+    if isinstance(target, dict):
+        return target.get(to_text(index))
+    if target is None:
+        return None
+    raise TransformError("only arrays and objects can be indexed")
+
+
+def _unary(op: str, value: Any) -> Any:
+    if op == "!":
+        return not truthy(value)
+    if op == "-":
+        if is_number(value):
+            return -value
+        raise TransformError("unary '-' needs a number")
+    if isinstance(value, int) and not isinstance(value, bool):  # "~"
+        return ~value
+    raise TransformError("'~' needs an integer")
+
+
+def _equal(left: Any, right: Any) -> bool:
+    if is_number(left) and is_number(right):
+        return left == right
+    if type(left) is not type(right) and not (left is None or right is None):
+        if isinstance(left, (str, int, float, bool)) and isinstance(right, (str, int, float, bool)):
+            return to_text(left) == to_text(right)
+    return left == right
+
+
+def _java_div(left: int, right: int) -> int:
+    quotient = abs(left) // abs(right)
+    return quotient if (left >= 0) == (right >= 0) else -quotient
+
+
+def binary(op: str, left: Any, right: Any) -> Any:
+    """One binary operator, with the rules the operators catalogue describes."""
+    if op == "==":
+        return _equal(left, right)
+    if op == "!=":
+        return not _equal(left, right)
+    if op in ("=~", "!~"):
+        if isinstance(right, list):
+            found = any(_equal(left, item) for item in right)
+        elif isinstance(right, str) and left is not None:
+            try:
+                found = re.fullmatch(right, to_text(left)) is not None
+            except re.error as exc:
+                raise TransformError(f"invalid regular expression: {exc}") from None
+        else:
+            found = False
+        return found if op == "=~" else not found
+    if op in ("=^", "!^", "=$", "!$"):
+        if left is None or right is None:
+            found = False
+        else:
+            text, part = to_text(left), to_text(right)
+            found = text.startswith(part) if op[1] == "^" else text.endswith(part)
+        return found if op[0] == "=" else not found
+    if op == "+" and (isinstance(left, str) or isinstance(right, str)):
+        # a text operand makes '+' a concatenation; null reads as nothing
+        return ("" if left is None else to_text(left)) + ("" if right is None else to_text(right))
+    if op in ("<", "<=", ">", ">="):
+        return _compare(op, left, right)
+    if op in ("&", "|", "^"):
+        if isinstance(left, bool) and isinstance(right, bool):
+            return {"&": left and right, "|": left or right, "^": left != right}[op]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right)):
+            raise TransformError(f"'{op}' needs two integers or two booleans")
+        return {"&": left & right, "|": left | right, "^": left ^ right}[op]
+    if not (is_number(left) and is_number(right)):
+        raise TransformError(f"'{op}' needs two numbers, got {_kind(left)} and {_kind(right)}")
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    if right == 0 and (op == "/" or op == "%"):
+        raise TransformError("division by zero")
+    both_int = isinstance(left, int) and isinstance(right, int)
+    if op == "/":
+        return _java_div(left, right) if both_int else left / right
+    # '%' keeps the sign of the dividend, as in Java
+    if both_int:
+        return left - right * _java_div(left, right)
+    import math
+
+    return math.fmod(left, right)
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    if is_number(left) and is_number(right) or isinstance(left, str) and isinstance(right, str) \
+            or isinstance(left, datetime) and isinstance(right, datetime):
+        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]
+    raise TransformError(f"'{op}' cannot compare {_kind(left)} with {_kind(right)}")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if is_number(value):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, datetime):
+        return "date"
+    return "object"

@@ -1,0 +1,394 @@
+"""The Data Prep expression language: tokenizer and parser (calculated fields, EXPRESSION mappings).
+
+The platform's language is JEXL-like: field references (``name.firstName``, ``${First Name}``,
+``address.street\\.name``), string and number literals, function calls, method calls on values
+(``"a".equals(b)``), indexing, array and map literals and the operators the
+``/languages/el/operators`` endpoint lists. :func:`parse` turns a text into a tree of
+:class:`Node` values and refuses, with the position, anything it cannot read, an unknown
+function or a wrong number of arguments, so the validate endpoints and mapping-set checks give
+the same answer the evaluator would.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+#: Calculated fields are limited to this many characters (data-prep/home.md).
+MAX_EXPRESSION_LENGTH = 4096
+
+#: Words a field may not be called unless wrapped in ``${...}`` (data-prep/functions.md).
+RESERVED = frozenset("""new mod or break var lt for false while eq gt div not null continue else and
+ne true le if ge return _errors do function empty size""".split())
+WORD_OPERATORS = {"and": "&&", "or": "||", "not": "!", "eq": "==", "ne": "!=", "lt": "<", "le": "<=",
+                  "gt": ">", "ge": ">=", "div": "/", "mod": "%"}
+#: Binary operators by precedence, lowest first (JEXL's order).
+BINARY_LEVELS: tuple[tuple[str, ...], ...] = (
+    ("||",), ("&&",), ("|",), ("^",), ("&",),
+    ("==", "!=", "=~", "!~", "=^", "=$", "!^", "!$"),
+    ("<", "<=", ">", ">="),
+    ("+", "-"),
+    ("*", "/", "%"),
+)
+UNARY_OPERATORS = ("-", "!", "~")
+_SYMBOLS = sorted({"?:", "?", ":", "(", ")", "[", "]", "{", "}", ",", ".", *UNARY_OPERATORS,
+                   *(op for level in BINARY_LEVELS for op in level)}, key=len, reverse=True)
+
+
+_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+
+
+class ExpressionSyntaxError(ValueError):
+    """An expression that cannot be read; ``position`` is the 0-based character offset."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(f"{message} (at character {position + 1})")
+        self.message = message
+        self.position = position
+
+
+# -- tree ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Node:
+    kind: str                      # literal field call method member index unary binary ternary elvis array map
+    value: Any = None              # literal value, operator, function/method/member name
+    children: tuple["Node", ...] = ()
+    path: tuple[str, ...] = ()     # field segments
+    position: int = 0
+
+
+@dataclass
+class Token:
+    kind: str    # num str ident field sym eof
+    value: Any
+    position: int
+    segments: list[str] = field(default_factory=list)
+
+
+# -- tokenizer -----------------------------------------------------------------------------------
+def _is_ident_start(ch: str) -> bool:
+    return ch.isalpha() or ch in "_$"
+
+
+def _is_ident_part(ch: str) -> bool:
+    return ch.isalnum() or ch in "_$"
+
+
+def _read_string(text: str, start: int) -> tuple[str, int]:
+    """A quoted literal. As in JEXL, only ``\\\\``, ``\\"``, ``\\'`` and ``\\uXXXX`` are escapes;
+    any other backslash is kept, so regular expressions (``"\\d+"``) need no doubling."""
+    quote = text[start]
+    out: list[str] = []
+    i = start + 1
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            if nxt == "u" and _HEX4.fullmatch(text[i + 2:i + 6]):
+                out.append(chr(int(text[i + 2:i + 6], 16)))
+                i += 6
+                continue
+            if nxt not in ("\\", '"', "'"):
+                out.append("\\")
+            out.append(nxt)
+            i += 2
+            continue
+        if ch == quote:
+            return "".join(out), i + 1
+        out.append(ch)
+        i += 1
+    raise ExpressionSyntaxError("unterminated string literal", start)
+
+
+def _read_braced_field(text: str, start: int) -> tuple[list[str], int]:
+    """``${...}``: any characters; an unescaped ``.`` separates levels, ``\\x`` is a literal x."""
+    segments, current = [], []
+    i = start + 2
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            current.append(text[i + 1])
+            i += 2
+        elif ch == "}":
+            segments.append("".join(current))
+            if any(not s for s in segments):
+                raise ExpressionSyntaxError("empty field name in ${...}", start)
+            return segments, i + 1
+        elif ch == ".":
+            segments.append("".join(current))
+            current = []
+            i += 1
+        else:
+            current.append(ch)
+            i += 1
+    raise ExpressionSyntaxError("unterminated ${...} field reference", start)
+
+
+def _read_number(text: str, start: int) -> tuple[int | float, int]:
+    i = start
+    while i < len(text) and text[i].isdigit():
+        i += 1
+    is_float = False
+    if i + 1 < len(text) and text[i] == "." and text[i + 1].isdigit():
+        is_float = True
+        i += 1
+        while i < len(text) and text[i].isdigit():
+            i += 1
+    if i < len(text) and text[i] in "eE":
+        j = i + 1
+        if j < len(text) and text[j] in "+-":
+            j += 1
+        if j < len(text) and text[j].isdigit():
+            is_float = True
+            i = j
+            while i < len(text) and text[i].isdigit():
+                i += 1
+    literal = text[start:i]
+    if i < len(text) and text[i] in "lLfFdD" and not (i + 1 < len(text) and _is_ident_part(text[i + 1])):
+        is_float = is_float or text[i] in "fFdD"
+        i += 1  # Java-style type suffixes (1L, 2.5d) are accepted and ignored
+    if i < len(text) and _is_ident_part(text[i]):
+        raise ExpressionSyntaxError(f"malformed number '{text[start:i + 1]}'", start)
+    return (float(literal) if is_float else int(literal)), i
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "\"'":
+            value, end = _read_string(text, i)
+            tokens.append(Token("str", value, i))
+            i = end
+        elif ch == "$" and text.startswith("${", i):
+            segments, end = _read_braced_field(text, i)
+            tokens.append(Token("field", None, i, segments))
+            i = end
+        elif ch.isdigit():
+            value, end = _read_number(text, i)
+            tokens.append(Token("num", value, i))
+            i = end
+        elif _is_ident_start(ch) or ch == "\\":
+            name, j = [], i
+            while j < len(text) and (_is_ident_part(text[j]) or text[j] == "\\"):
+                if text[j] == "\\":
+                    if j + 1 >= len(text):
+                        raise ExpressionSyntaxError("dangling escape character", j)
+                    name.append(text[j + 1])
+                    j += 2
+                else:
+                    name.append(text[j])
+                    j += 1
+            tokens.append(Token("ident", "".join(name), i))
+            i = j
+        else:
+            for symbol in _SYMBOLS:
+                if text.startswith(symbol, i) and not (symbol.endswith("$") and text.startswith("{", i + len(symbol))):
+                    tokens.append(Token("sym", symbol, i))
+                    i += len(symbol)
+                    break
+            else:
+                raise ExpressionSyntaxError(f"unexpected character {ch!r}", i)
+    tokens.append(Token("eof", None, len(text)))
+    return tokens
+
+
+# -- parser --------------------------------------------------------------------------------------
+#: name -> (min arguments, max arguments or None); supplied by the function registry.
+Arity = Callable[[str], "tuple[int, int | None] | None"]
+METHOD_ARITY = {"equals": (1, 1), "equalsIgnoreCase": (1, 1), "get": (1, 1)}
+
+
+class _Parser:
+    def __init__(self, text: str, arity: Arity) -> None:
+        self.tokens = tokenize(text)
+        self.pos = 0
+        self.arity = arity
+
+    # helpers
+    def peek(self, offset: int = 0) -> Token:
+        return self.tokens[min(self.pos + offset, len(self.tokens) - 1)]
+
+    def next(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos = min(self.pos + 1, len(self.tokens) - 1)
+        return token
+
+    def is_sym(self, *symbols: str, offset: int = 0) -> bool:
+        token = self.peek(offset)
+        if token.kind == "sym" and token.value in symbols:
+            return True
+        return token.kind == "ident" and WORD_OPERATORS.get(token.value) in symbols
+
+    def expect(self, symbol: str) -> Token:
+        token = self.next()
+        if token.kind != "sym" or token.value != symbol:
+            raise ExpressionSyntaxError(f"expected '{symbol}' but found {_describe(token)}", token.position)
+        return token
+
+    # grammar
+    def parse(self) -> Node:
+        if self.peek().kind == "eof":
+            raise ExpressionSyntaxError("the expression is empty", 0)
+        node = self.ternary()
+        token = self.peek()
+        if token.kind != "eof":
+            raise ExpressionSyntaxError(f"unexpected {_describe(token)}", token.position)
+        return node
+
+    def ternary(self) -> Node:
+        cond = self.binary(0)
+        token = self.peek()
+        if self.is_sym("?:"):
+            self.next()
+            return Node("elvis", None, (cond, self.ternary()), position=token.position)
+        if self.is_sym("?"):
+            self.next()
+            when_true = self.ternary()
+            self.expect(":")
+            return Node("ternary", None, (cond, when_true, self.ternary()), position=token.position)
+        return cond
+
+    def binary(self, level: int) -> Node:
+        if level == len(BINARY_LEVELS):
+            return self.unary()
+        left = self.binary(level + 1)
+        while self.is_sym(*BINARY_LEVELS[level]):
+            token = self.next()
+            op = WORD_OPERATORS.get(token.value, token.value) if token.kind == "ident" else token.value
+            right = self.binary(level + 1)
+            left = Node("binary", op, (left, right), position=token.position)
+        return left
+
+    def unary(self) -> Node:
+        if self.is_sym(*UNARY_OPERATORS):
+            token = self.next()
+            op = WORD_OPERATORS.get(token.value, token.value) if token.kind == "ident" else token.value
+            operand = self.unary()
+            if op == "-" and operand.kind == "literal" and isinstance(operand.value, (int, float)) \
+                    and not isinstance(operand.value, bool):
+                return Node("literal", -operand.value, position=token.position)
+            return Node("unary", op, (operand,), position=token.position)
+        return self.postfix(self.primary())
+
+    def arguments(self) -> tuple[Node, ...]:
+        self.expect("(")
+        args: list[Node] = []
+        if not self.is_sym(")"):
+            args.append(self.ternary())
+            while self.is_sym(","):
+                self.next()
+                args.append(self.ternary())
+        self.expect(")")
+        return tuple(args)
+
+    def postfix(self, node: Node) -> Node:
+        while True:
+            if self.is_sym(".") and self.peek(1).kind == "ident":
+                self.next()
+                name_token = self.next()
+                if self.is_sym("("):
+                    args = self.arguments()
+                    _check_arity(name_token, len(args), METHOD_ARITY.get(name_token.value), "method")
+                    node = Node("method", name_token.value, (node, *args), position=name_token.position)
+                elif node.kind == "field":
+                    node = Node("field", None, path=node.path + (name_token.value,), position=node.position)
+                else:
+                    node = Node("member", name_token.value, (node,), position=name_token.position)
+            elif self.is_sym("["):
+                token = self.next()
+                index = self.ternary()
+                self.expect("]")
+                node = Node("index", None, (node, index), position=token.position)
+            else:
+                return node
+
+    def primary(self) -> Node:
+        token = self.next()
+        if token.kind in ("num", "str"):
+            return Node("literal", token.value, position=token.position)
+        if token.kind == "field":
+            return Node("field", None, path=tuple(token.segments), position=token.position)
+        if token.kind == "ident":
+            name = token.value
+            if name == "true" or name == "false":
+                return Node("literal", name == "true", position=token.position)
+            if name == "null":
+                return Node("literal", None, position=token.position)
+            if self.is_sym("("):
+                args = self.arguments()
+                _check_arity(token, len(args), self.arity(name), "function")
+                return Node("call", name, args, position=token.position)
+            if name in RESERVED:
+                raise ExpressionSyntaxError(f"'{name}' is a reserved word; wrap a field of that name as ${{{name}}}",
+                                            token.position)
+            return Node("field", None, path=(name,), position=token.position)
+        if token.kind == "sym" and token.value == "(":
+            inner = self.ternary()
+            self.expect(")")
+            return inner
+        if token.kind == "sym" and token.value == "[":
+            items: list[Node] = []
+            if not self.is_sym("]"):
+                items.append(self.ternary())
+                while self.is_sym(","):
+                    self.next()
+                    items.append(self.ternary())
+            self.expect("]")
+            return Node("array", None, tuple(items), position=token.position)
+        if token.kind == "sym" and token.value == "{":
+            pairs: list[Node] = []
+            if not self.is_sym("}"):
+                while True:
+                    pairs.append(self.ternary())
+                    self.expect(":")
+                    pairs.append(self.ternary())
+                    if not self.is_sym(","):
+                        break
+                    self.next()
+            self.expect("}")
+            return Node("map", None, tuple(pairs), position=token.position)
+        raise ExpressionSyntaxError(f"unexpected {_describe(token)}", token.position)
+
+
+def _describe(token: Token) -> str:
+    if token.kind == "eof":
+        return "end of expression"
+    if token.kind == "field":
+        return "field reference"
+    return f"'{token.value}'"
+
+
+def _check_arity(token: Token, count: int, arity: tuple[int, int | None] | None, what: str) -> None:
+    if arity is None:
+        raise ExpressionSyntaxError(f"unknown {what} '{token.value}'", token.position)
+    low, high = arity
+    if count < low or (high is not None and count > high):
+        expected = f"{low}" if low == high else (f"at least {low}" if high is None else f"{low} to {high}")
+        raise ExpressionSyntaxError(f"{what} '{token.value}' takes {expected} argument(s), got {count}",
+                                    token.position)
+
+
+def parse(text: str, arity: Arity) -> Node:
+    """The syntax tree of ``text``; :class:`ExpressionSyntaxError` when it cannot be read."""
+    if not isinstance(text, str):
+        raise ExpressionSyntaxError("the expression must be a string", 0)
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionSyntaxError(f"an expression may have at most {MAX_EXPRESSION_LENGTH} characters, "
+                                    f"this one has {len(text)}", MAX_EXPRESSION_LENGTH)
+    return _Parser(text, arity).parse()
+
+
+def field_references(node: Node) -> list[tuple[str, ...]]:
+    """Every source field path an expression reads, in order of appearance."""
+    found: list[tuple[str, ...]] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.kind == "field":
+            found.append(current.path)
+        stack.extend(reversed(current.children))
+    return found

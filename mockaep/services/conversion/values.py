@@ -1,0 +1,78 @@
+"""Value rules shared by the evaluator and the mapping functions (text form, truth, dates)."""
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from typing import Any
+
+
+class TransformError(ValueError):
+    """A transformation that failed for one row; Data Prep nulls the attribute and reports it."""
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def iso(value: datetime) -> str:
+    """ISO 8601 as the platform prints dates: seconds always, fraction only when present, ``Z`` for UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    offset = value.utcoffset()
+    if not offset:
+        return text + "Z"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def to_text(value: Any) -> str:
+    """The text form of a value (Java's ``String.valueOf`` conventions for the common cases)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
+            return f"{value:.1f}"
+        return repr(value)
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(to_json(value), separators=(",", ":"))
+    return str(value)
+
+
+def truthy(value: Any) -> bool:
+    """Truth as the language reads it: null, false, 0, "" , "false" and empty collections are false."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if is_number(value):
+        return value != 0
+    if isinstance(value, str):
+        return value != "" and value.lower() != "false"
+    if isinstance(value, (list, dict)):
+        return bool(value)
+    return True
+
+
+def to_json(value: Any) -> Any:
+    """A JSON-ready copy: dates become ISO strings; non-finite numbers are refused."""
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise TransformError("the result is not a finite number")
+    if isinstance(value, list):
+        return [to_json(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): to_json(item) for key, item in value.items()}
+    return value

@@ -1,0 +1,463 @@
+"""The one pager and filter of every Flow Service list (flows, connections, runs, specs…).
+
+``list_response(records, request.args, resource="flows", base_path="/flows")`` answers a list
+call with the platform's envelope ``{"items": [...], "_links": {"next": {"href": ...}}}``, or
+``{"count": N}`` for ``count=true``, and raises the FSE errors for bad query parameters.
+
+The language (Adobe's sort-and-filter guide and the FSE catalogue):
+
+* ``property=<path><op><value>``, repeatable, all conditions AND-ed. ``<path>`` is dotted;
+  ``name[]`` marks an array whose items are searched (a list met on the way fans out anyway).
+  Operators: ``==`` (comma-separated values: any of them), ``!=`` (none of them), ``<``,
+  ``<=``, ``>``, ``>=`` (one value only, else 1443), ``~`` (contains). ``property=<path>``
+  keeps objects having the field, ``property=!<path>`` those lacking it. Values may be
+  quoted (``name=="My flow"``); quotes are stripped.
+* Equality compares by the stored value's type: numbers numerically (``15`` matches
+  ``15.0``), booleans as ``true``/``false``, strings exactly (case-sensitive, as the ids and
+  state names are lowercase by convention). ``<``/``>`` compare numerically when both sides
+  are numbers (numeric strings included), else as strings.
+* ``orderby=<path>`` / ``+<path>`` / ``-<path>``; ties are broken by ``id``. Without
+  ``orderby`` objects come in insertion order. Objects lacking the field sort last.
+* ``limit=<n>`` (positive integer) pages; ``_links.next.href`` carries an opaque
+  ``continuationToken``. The token is a keyset cursor (the last object's sort key and id), so
+  paging visits every object that exists throughout exactly once, even when objects are added
+  or deleted between pages. Without ``limit`` the whole result is one page.
+* ``count=true`` answers ``{"count": N}`` only; together with ``limit`` → 1401.
+* ``start=<n>`` skips the first n objects of the first page (zero-based offset).
+
+Errors (all 400, Flow Service shape): 1401 limit with count, 1432 bad sort sign, 1433 bad
+sort field, 1440 operator known but not implemented, 1443 range operator with several values,
+1449 invalid field, 1450 unknown operator, 1451 unknown query parameter, 1452 invalid value
+for the field, 1453 empty or malformed filter expression.
+
+Equality filters on indexed paths (``INDEXES`` of the collection) take their candidates from
+the store's secondary index instead of reading every record.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import functools
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping, Sequence
+from urllib.parse import urlencode
+
+from mockaep.errors import BadRequest
+from mockaep.ids import strip_quotes
+from mockaep.store import Collection, index_key, values_at
+
+DEFAULT_ALLOWED = ("property", "limit", "orderby", "continuationToken", "count", "start")
+
+#: One path segment: a field name (XDM names may hold ``:``, ``@``, ``-``), optionally ``[]``.
+_SEGMENT = r"[A-Za-z0-9_$@:\-]+(?:\[\])?"
+PATH_RE = re.compile(rf"^{_SEGMENT}(?:\.{_SEGMENT})*$")
+_EXPRESSION_RE = re.compile(r"^(?P<path>[^=!<>~]*)(?P<op>[=!<>~]+)(?P<value>.*)$", re.S)
+_OPERATOR_CHARS = re.compile(r"[=!<>~]")
+OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "~")
+RANGE_OPERATORS = ("<", "<=", ">", ">=")
+#: Operators of other AEP query languages (Catalog's ``=``, regex ``=~``/``!~``): recognised,
+#: not implemented by Flow Service (FSE 1440).
+NOT_IMPLEMENTED = ("=", "=~", "!~", "~=")
+#: Fields holding epoch-millisecond timestamps: range or equality values must be numbers (1452).
+_NUMERIC_NAMES = re.compile(r"^(createdAt|updatedAt|started|updated|\w*AtUTC)$")
+
+#: Top-level fields a filter or sort may name, per resource (FSE 1449 "Invalid field
+#: connections in filter params"): the fields of the official *ItemDTO plus those the
+#: platform documents elsewhere (description, labels). Resources not listed accept any field.
+KNOWN_FIELDS: dict[str, frozenset[str]] = {}
+_COMMON = ("id", "createdAt", "updatedAt", "createdBy", "updatedBy", "createdClient", "updatedClient",
+           "sandboxId", "sandboxName", "imsOrgId", "name", "description", "state", "version", "etag")
+KNOWN_FIELDS["connections"] = frozenset(_COMMON + ("connectionSpec", "auth"))
+KNOWN_FIELDS["sourceConnections"] = frozenset(_COMMON + (
+    "baseConnectionId", "data", "connectionSpec", "params", "providerRefId", "inheritedAttributes"))
+KNOWN_FIELDS["targetConnections"] = KNOWN_FIELDS["sourceConnections"]
+KNOWN_FIELDS["flows"] = frozenset(_COMMON + (
+    "flowSpec", "sourceConnectionIds", "targetConnectionIds", "inheritedAttributes", "scheduleParams",
+    "transformations", "runs", "lastOperation", "lastRunDetails", "labels", "options"))
+
+
+def _bad(code: str, detail: str) -> BadRequest:
+    return BadRequest(detail, code=code)
+
+
+# -- filters -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Condition:
+    """One ``property=`` expression, parsed."""
+
+    path: str
+    op: str  # one of OPERATORS, or "exists" / "missing"
+    values: tuple[str, ...] = ()
+
+    def matches(self, record: Mapping[str, Any]) -> bool:
+        found = [v for v in values_at(record, self.path) if v is not None]
+        if self.op == "exists":
+            return bool(found)
+        if self.op == "missing":
+            return not found
+        if self.op == "==":
+            return any(_equal(v, wanted) for v in found for wanted in self.values)
+        if self.op == "!=":
+            return not any(_equal(v, wanted) for v in found for wanted in self.values)
+        if self.op == "~":
+            return any(isinstance(v, str) and self.values[0] in v for v in found)
+        wanted = self.values[0]
+        return any(_ordered(v, self.op, wanted) for v in found)
+
+
+def _number(text: Any) -> float | None:
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float)):
+        return float(text)
+    if isinstance(text, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*", text):
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    return None
+
+
+def _equal(stored: Any, wanted: str) -> bool:
+    """Equality by the stored value's type (see the module docstring)."""
+    if isinstance(stored, bool):
+        return wanted == ("true" if stored else "false")
+    if isinstance(stored, (int, float)):
+        number = _number(wanted)
+        return number is not None and float(stored) == number
+    if isinstance(stored, str):
+        return stored == wanted
+    return False
+
+
+def _ordered(stored: Any, op: str, wanted: str) -> bool:
+    left, right = _number(stored), _number(wanted)
+    if left is not None and right is not None:
+        a, b = left, right
+    elif isinstance(stored, str):
+        a, b = stored, wanted  # type: ignore[assignment]
+    else:
+        return False
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+def _split_values(text: str) -> list[str]:
+    """Comma-separated values; commas inside double quotes belong to the value."""
+    values, current, quoted = [], [], False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        if char == "," and not quoted:
+            values.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    values.append("".join(current))
+    return [strip_quotes(v) for v in values]
+
+
+def _check_field(path: str, fields: frozenset[str] | None, code: str, what: str) -> None:
+    if not PATH_RE.match(path):
+        raise _bad(code, f"Invalid field {path} in {what}.")
+    top = path.split(".", 1)[0].removesuffix("[]")
+    if fields is not None and top not in fields:
+        raise _bad(code, f"Invalid field {top} in {what}.")
+
+
+def parse_condition(text: str, fields: frozenset[str] | None = None) -> Condition:
+    """Parse one ``property`` value; raises the FSE 14xx error that fits the mistake."""
+    expression = text.strip()
+    if not expression:
+        raise _bad("1453", f"Invalid query value {text} provided in query param.")
+    negated = expression.startswith("!")
+    bare = expression[1:] if negated else expression
+    if not _OPERATOR_CHARS.search(bare):
+        # Existence: "name" keeps objects having the field, "!name" those lacking it.
+        _check_field(bare.strip(), fields, "1449", "filter params")
+        return Condition(bare.strip(), "missing" if negated else "exists")
+    match = _EXPRESSION_RE.match(expression)
+    assert match is not None  # an operator character is present
+    path, op, raw = match.group("path").strip(), match.group("op"), match.group("value")
+    if not path:
+        raise _bad("1453", f"Invalid query value {text} provided in query param.")
+    if op in NOT_IMPLEMENTED:
+        raise _bad("1440", f"Operator '{op}' not implemented.")
+    if op not in OPERATORS:
+        raise _bad("1450", f"Invalid operator {op} in filter params.")
+    _check_field(path, fields, "1449", "filter params")
+    if not raw.strip():
+        raise _bad("1453", f"Invalid query value {text} provided in query param.")
+    values = _split_values(raw) if op in ("==", "!=") else [strip_quotes(raw)]
+    if op in RANGE_OPERATORS and "," in raw:
+        raise _bad("1443", f"Operator '{op}' is not allowed for multiple values.")
+    if any(v == "" for v in values):
+        raise _bad("1453", f"Invalid query value {text} provided in query param.")
+    last = path.rsplit(".", 1)[-1].removesuffix("[]")
+    if _NUMERIC_NAMES.match(last) and op != "~" and any(_number(v) is None for v in values):
+        raise _bad("1452", f"Invalid value {raw} for field {path}.")
+    return Condition(path, op, tuple(values))
+
+
+# -- ordering ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Ordering:
+    path: str | None  # None: insertion order
+    descending: bool = False
+
+
+def parse_orderby(text: str | None, fields: frozenset[str] | None = None) -> Ordering:
+    if text is None:
+        return Ordering(None)
+    spec = text
+    descending = False
+    # A literal "+" in a query string arrives decoded as a space: both mean ascending.
+    if spec[:1] in ("+", " "):
+        spec = spec[1:]
+    elif spec[:1] == "-":
+        spec, descending = spec[1:], True
+    if spec[:1] in ("+", "-", " ") or not spec:
+        raise _bad("1432", "Sort order specified is not correct, prepend + for ascending order and - for "
+                           "descending order in the fieldName.")
+    if not PATH_RE.match(spec):
+        raise _bad("1433", f"Incorrect field= {spec} passed in orderBy, example are +name, -name, name.")
+    top = spec.split(".", 1)[0].removesuffix("[]")
+    if fields is not None and top not in fields:
+        raise _bad("1433", f"Incorrect field= {spec} passed in orderBy, example are +name, -name, name.")
+    return Ordering(spec, descending)
+
+
+def _rank(value: Any) -> tuple[int, Any]:
+    if value is None:
+        return (9, "")
+    if isinstance(value, bool):
+        return (2, value)
+    if isinstance(value, (int, float)):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value)
+    return (3, json.dumps(value, sort_keys=True))
+
+
+def _sort_value(record: Mapping[str, Any], path: str) -> Any:
+    found = [v for v in values_at(record, path) if v is not None]
+    return found[0] if found else None
+
+
+def _compare(a: tuple[tuple[int, Any], str], b: tuple[tuple[int, Any], str], descending: bool) -> int:
+    """Total order on (ranked value, id): missing values last, ties by id ascending."""
+    (rank_a, value_a), id_a = a
+    (rank_b, value_b), id_b = b
+    if (rank_a == 9) != (rank_b == 9):
+        return 1 if rank_a == 9 else -1
+    if (rank_a, value_a) != (rank_b, value_b):
+        less = (rank_a, value_a) < (rank_b, value_b)
+        result = -1 if less else 1
+        return -result if descending else result
+    return (id_a > id_b) - (id_a < id_b)
+
+
+# -- continuation tokens -------------------------------------------------------------------------
+def _encode_token(payload: dict[str, Any]) -> str:
+    raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_token(token: str) -> dict[str, Any]:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode())
+    except (ValueError, binascii.Error, UnicodeError):
+        payload = None
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), str):
+        raise _bad("1453", f"Invalid query value continuationToken={token} provided in query param.")
+    return payload
+
+
+def _cursor_rank(cursor: Mapping[str, Any], token: str) -> tuple[int, Any]:
+    rank = cursor.get("rank")
+    if (not isinstance(rank, list) or len(rank) != 2 or not isinstance(rank[0], int)
+            or isinstance(rank[0], bool) or rank[0] not in (0, 1, 2, 3, 9)):
+        # A token issued without orderby (or forged) cannot resume an ordered listing.
+        raise _bad("1453", f"Invalid query value continuationToken={token} provided in query param.")
+    expected = {0: (int, float), 1: (str,), 2: (bool,), 3: (str,), 9: (str,)}[rank[0]]
+    if not isinstance(rank[1], expected) or (rank[0] == 0 and isinstance(rank[1], bool)):
+        raise _bad("1453", f"Invalid query value continuationToken={token} provided in query param.")
+    return (rank[0], rank[1])
+
+
+# -- the pager -----------------------------------------------------------------------------------
+def _positive_int(name: str, raw: str, minimum: int) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or value < minimum or value > 10**9:
+        raise _bad("1452", f"Invalid value {raw} for field {name}.")
+    return value
+
+
+def _path_variants(path: str) -> Iterable[str]:
+    """``a.b`` and ``a[].b`` find the same values; the index may be declared with either."""
+    parts = [p.removesuffix("[]") for p in path.split(".")]
+    if len(parts) > 4:
+        return [path]
+    return [".".join(p + ("[]" if flag else "") for p, flag in zip(parts, flags))
+            for flags in itertools.product((False, True), repeat=len(parts))]
+
+
+def _index_candidates(collection: Collection, conditions: Sequence[Condition]) -> set[str] | None:
+    """Ids that may satisfy every ``==`` condition on an indexed path (None: no index helps)."""
+    found: set[str] | None = None
+    for condition in conditions:
+        if condition.op != "==":
+            continue
+        indexed = next((p for p in _path_variants(condition.path) if collection.indexed(p)), None)
+        if indexed is None:
+            continue
+        ids: set[str] = set()
+        for wanted in condition.values:
+            ids |= collection.lookup(indexed, wanted)
+            number = _number(wanted)
+            if number is not None:
+                ids |= collection.lookup(indexed, number)
+        found = ids if found is None else found & ids
+        if not found:
+            return found
+    return found
+
+
+def _candidates(records: Iterable[Mapping[str, Any]] | Collection, index_source: Collection | None,
+                conditions: Sequence[Condition]) -> list[Mapping[str, Any]]:
+    """The objects to evaluate, in insertion order, narrowed by an index where one applies."""
+    source = index_source if index_source is not None else (records if isinstance(records, Collection) else None)
+    narrowed = _index_candidates(source, conditions) if source is not None else None
+    if isinstance(records, Collection):
+        if narrowed is None:
+            return [record for _id, record in records.scan()]
+        # The ids list gives insertion order without touching the records themselves.
+        return [records.peek(i) for i in records.ids() if i in narrowed]  # type: ignore[misc]
+    items = list(records)
+    if narrowed is not None:
+        items = [item for item in items if item.get("id") in narrowed]
+    return items
+
+
+def filter_records(records: Iterable[Mapping[str, Any]] | Collection, conditions: Sequence[Condition],
+                   index_source: Collection | None = None) -> list[Mapping[str, Any]]:
+    """The objects satisfying every condition, in insertion order (read-only, not copies)."""
+    return [r for r in _candidates(records, index_source, conditions) if all(c.matches(r) for c in conditions)]
+
+
+def list_response(
+    records: Iterable[Mapping[str, Any]] | Collection,
+    args: Any,
+    *,
+    resource: str,
+    base_path: str,
+    allowed: Sequence[str] = DEFAULT_ALLOWED,
+    index_source: Collection | None = None,
+    fields: Iterable[str] | None = None,
+    render: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Answer a Flow Service list call (see the module docstring for the language).
+
+    ``records``: the objects (a store ``Collection`` or any iterable of mappings with an ``id``),
+    in their natural (insertion) order. ``args``: the request's query parameters (a werkzeug
+    ``MultiDict``, or any mapping with ``getlist``/``keys``). ``resource`` names the kind in
+    messages and selects the known top-level fields (``KNOWN_FIELDS``) unless ``fields`` gives
+    them (``fields=()`` → any field). ``base_path`` (e.g. ``"/flows"``) starts ``_links.next.href``.
+    ``allowed``: the query parameters this endpoint takes (others → 1451). ``index_source``: a
+    collection whose indexes narrow ``==`` filters when ``records`` is not that collection.
+    ``render`` turns a stored record into the listed item (default: a deep copy).
+    """
+    known = _known_fields(resource, fields)
+    names = list(dict.fromkeys(args.keys()))
+    for name in names:
+        if name not in allowed:
+            raise _bad("1451", f"Invalid params {name} provided in query params.")
+    conditions = [parse_condition(text, known) for text in args.getlist("property")] if "property" in allowed else []
+    ordering = parse_orderby(_single(args, "orderby"), known)
+    limit_raw, count_raw = _single(args, "limit"), _single(args, "count")
+    count = False
+    if count_raw is not None:
+        lowered = count_raw.strip().lower()
+        if lowered not in ("true", "false"):
+            raise _bad("1452", f"Invalid value {count_raw} for field count.")
+        count = lowered == "true"
+    if count and limit_raw is not None:
+        raise _bad("1401", "The limit and count parameters cannot be given together in the same request. Please "
+                           "provide either only the limit or the count parameter and try again.")
+    limit = _positive_int("limit", limit_raw, 1) if limit_raw is not None else None
+    start_raw = _single(args, "start")
+    start = _positive_int("start", start_raw, 0) if start_raw is not None else 0
+    token_raw = _single(args, "continuationToken")
+    cursor = _decode_token(token_raw) if token_raw is not None else None
+
+    matched = filter_records(records, conditions, index_source)
+    if count:
+        return {"count": len(matched)}
+    if ordering.path is not None:
+        keyed = [((_rank(_sort_value(r, ordering.path)), str(r.get("id", ""))), r) for r in matched]
+        keyed.sort(key=functools.cmp_to_key(lambda a, b: _compare(a[0], b[0], ordering.descending)))
+        if cursor is not None:
+            last = (_cursor_rank(cursor, token_raw or ""), cursor["id"])
+            keyed = [(k, r) for k, r in keyed if _compare(k, last, ordering.descending) > 0]
+        ordered = [r for _k, r in keyed]
+    else:
+        ordered = matched
+        if cursor is not None:
+            ordered = _after_insertion_cursor(ordered, cursor)
+    if cursor is None and start:
+        ordered = ordered[start:]
+    page = ordered if limit is None else ordered[:limit]
+    links: dict[str, Any] = {}
+    if limit is not None and len(ordered) > limit:
+        last_item = page[-1]
+        payload: dict[str, Any] = {"id": str(last_item.get("id", ""))}
+        if ordering.path is not None:
+            payload["rank"] = list(_rank(_sort_value(last_item, ordering.path)))
+        else:
+            payload["createdAt"] = last_item.get("createdAt")
+        links["next"] = {"href": _next_href(base_path, args, _encode_token(payload))}
+    render = render or (lambda record: copy.deepcopy(dict(record)))
+    return {"items": [render(r) for r in page], "_links": links}
+
+
+def _after_insertion_cursor(ordered: list[Mapping[str, Any]], cursor: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Objects after the cursor in insertion order. New objects are appended by the store, so
+    the last object's position still separates seen from unseen; if it was deleted meanwhile,
+    its creation time does (objects created later than it have not been seen)."""
+    for position, record in enumerate(ordered):
+        if record.get("id") == cursor["id"]:
+            return ordered[position + 1:]
+    created = cursor.get("createdAt")
+    if isinstance(created, (int, float)):
+        return [r for r in ordered if isinstance(r.get("createdAt"), (int, float)) and r["createdAt"] > created]
+    return []
+
+
+def _next_href(base_path: str, args: Any, token: str) -> str:
+    pairs = [(name, value) for name in dict.fromkeys(args.keys()) if name not in ("continuationToken", "start")
+             for value in args.getlist(name)]
+    pairs.append(("continuationToken", token))
+    return f"{base_path}?{urlencode(pairs)}"
+
+
+def _single(args: Any, name: str) -> str | None:
+    values = args.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise _bad("1453", f"Invalid query value {name} provided more than once in query param.")
+    return values[0]
+
+
+def _known_fields(resource: str, fields: Iterable[str] | None) -> frozenset[str] | None:
+    if fields is not None:
+        chosen = frozenset(fields)
+        return chosen or None
+    return KNOWN_FIELDS.get(resource)

@@ -1,0 +1,358 @@
+"""Flow runs: creating on-demand runs, and their deterministic progress on the emulator clock.
+
+A run is created ``scheduled`` (create-flow-runs.md). mockaep then moves it along the clock
+(``ctx.now_ms``, i.e. ``Config.clock``), never on its own thread:
+
+* ``scheduled`` until it starts: :data:`QUEUE_MS` after creation, or at ``params.startTime``
+  (epoch seconds) if later;
+* ``inProgress`` while its data window is still open (``params.windowEndTime``, epoch seconds)
+  and for :data:`COPY_MS` + :data:`PROMOTION_MS` after the later of start and window end;
+* then ``success`` with the metrics and the copy/promotion activities monitor.md shows, counted
+  from the explore fixture of the flow's source (rows whose delta column falls inside the window
+  when the column exists, else all rows) — or ``failed`` when the source refuses the base
+  connection's credentials (see ``explore.INVALID_CREDENTIAL``).
+
+Runs are brought up to date whenever they are read (:func:`advance`), so stored records, filters
+(``property=state==inProgress``) and exports all agree with the clock. The timeline is stored in
+each record under ``_mockaep`` and never shown (:func:`render`). No Flask here.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from typing import Any, Mapping
+
+from dateutil import parser as dateparser
+
+from mockaep import validation
+from mockaep.errors import BadRequest, NotFound
+from mockaep.gateway import RequestContext
+from mockaep.ids import new_flow_etag, new_ulid, new_uuid
+from mockaep.services.flowservice import explore, specs
+from mockaep.services.flowservice.flows import coerce
+from mockaep.services.flowservice import models
+from mockaep.services.flowservice.records import check_if_match
+
+RUNS = "runs"
+#: A new run waits this long in the platform's queue before it starts (so it reads
+#: ``scheduled`` right after ``POST /runs``, as create-flow-runs.md shows).
+QUEUE_MS = 5_000
+COPY_MS = 30_000
+PROMOTION_MS = 15_000
+ACTIVE = ("scheduled", "inProgress")
+FINAL = ("success", "failed")
+INTERNAL = "_mockaep"
+#: Run actions of the official spec (``POST /runs/{id}/action?op=``).
+ACTIONS = ("RE_TRIGGER",)
+#: What a client may send in ``PUT /runs/{id}`` (UpdateFlowRunRequest), besides ``flowId``.
+UPDATABLE = ("flowSpec", "providerRefId", "parentFlowRunId", "childFlowRunIds", "params", "predecessors", "metrics",
+             "activities", "recordTypes")
+# No documented code exists for a source refusing credentials during a run; mockaep reuses the
+# CONNECTOR family monitor.md shows for run errors.
+CREDENTIALS_ERROR = {"code": "CONNECTOR-1001-400",
+                     "message": "The source refused the credentials of the base connection."}
+
+
+def render(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A run as the API shows it (without mockaep's timeline)."""
+    return {k: copy.deepcopy(v) for k, v in record.items() if k != INTERNAL}
+
+
+def _not_found(run_id: str) -> NotFound:
+    return NotFound(f"The requested runs resource {run_id} is not found. Verify the resource ID before trying again.",
+                    code="1101", report={"id": run_id, "type": "runs"})
+
+
+@functools.cache
+def _official_params_schema() -> dict[str, Any]:
+    schemas = validation.openapi("flowservice").document["components"]["schemas"]
+    return dict(schemas["CreateFlowRunRequest"]["properties"]["params"])
+
+
+def _seconds(value: Any) -> int | None:
+    coerced = coerce(value, {"type": "integer"})
+    return coerced if isinstance(coerced, int) and not isinstance(coerced, bool) else None
+
+
+# -- creating --------------------------------------------------------------------------------------
+def _check_params(ctx: RequestContext, flow: Mapping[str, Any], params: Any) -> None:
+    """Layer 2 (the flow spec's ``runSpec``) and the window rule; numeric strings count as numbers."""
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise BadRequest("The request body is invalid: 'params' must be an object (at /params).",
+                         sub_errors=[{"path": "/params", "message": "must be an object"}])
+    flow_spec = specs.flow_spec(ctx, (flow.get("flowSpec") or {}).get("id", "")) or {}
+    run_spec = (flow_spec.get("runSpec") or {}).get("spec")
+    if isinstance(run_spec, Mapping):
+        view = coerce(params, run_spec)
+        # create-flow-runs.md sends no startTime although CS2's runSpec requires it, and the
+        # platform accepted the run: the start defaults to now.
+        view.setdefault("startTime", ctx.now_ms // 1000)
+        validation.check_embedded(run_spec, view, what="run params", prefix="/params")
+    start, end = _seconds(params.get("windowStartTime")), _seconds(params.get("windowEndTime"))
+    if start is not None and end is not None and end < start:
+        raise BadRequest(f"The run window ends ({end}) before it starts ({start}); windowEndTime must not be "
+                         "earlier than windowStartTime.", sub_errors=[{"path": "/params/windowEndTime",
+                                                                       "message": "earlier than windowStartTime"}])
+
+
+def _timeline(ctx: RequestContext, params: Mapping[str, Any], starts_at: int | None = None) -> dict[str, int]:
+    start_time = _seconds(params.get("startTime"))
+    begins = max(ctx.now_ms + QUEUE_MS if starts_at is None else starts_at, (start_time or 0) * 1000)
+    window_end = (_seconds(params.get("windowEndTime")) or 0) * 1000
+    copy_from = max(begins, window_end)
+    return {"startsAt": begins, "copyFrom": copy_from, "completesAt": copy_from + COPY_MS + PROMOTION_MS}
+
+
+def create_run(ctx: RequestContext, body: Any) -> dict[str, Any]:
+    """``POST /runs``: a run of an existing flow, ``scheduled``; returns the stored record."""
+    if not isinstance(body, dict):
+        raise BadRequest("The request body of a run must be a JSON object.")
+    flow_id = body.get("flowId")
+    if flow_id is None or flow_id == "" or (isinstance(flow_id, str) and not flow_id.strip()):
+        raise BadRequest("The flow ID cannot be null or empty. Please update the flow ID and try again.", code="1446",
+                         sub_errors=[{"path": "/flowId", "message": "required"}])
+    view = dict(body)
+    if isinstance(body.get("params"), dict):
+        view["params"] = coerce(body["params"], _official_params_schema())
+    validation.check_body("flowservice", "POST", "/runs", view)
+    flow = models.get_flow(ctx, flow_id)
+    if flow is None:
+        raise BadRequest(f"Flow not found with id {flow_id}.", code="1430", report={"id": flow_id, "type": "flows"})
+    params = body.get("params") if body.get("params") is not None else {}
+    _check_params(ctx, flow, params)
+    etag = new_flow_etag()
+    record = {
+        "id": new_uuid(),
+        **specs.system_fields(ctx),
+        "flowId": flow_id,
+        "flowSpec": dict(flow.get("flowSpec") or {}),
+        "params": copy.deepcopy(params),
+        "etag": etag,
+        "state": "scheduled",
+        "metrics": {"statusSummary": {"status": "scheduled"}},
+        "activities": [],
+        INTERNAL: _timeline(ctx, params),
+    }
+    collection = ctx.tenant.collection(RUNS)
+    return collection.put(record["id"], record)
+
+
+# -- progress ----------------------------------------------------------------------------------------
+def advance(ctx: RequestContext, flow_id: str | None = None) -> None:
+    """Bring every unfinished run (of one flow, or all) up to ``ctx.now_ms``."""
+    collection = ctx.tenant.collection(RUNS)
+    pending: set[str] = set()
+    for state in ACTIVE:
+        pending |= collection.lookup("state", state)
+    if flow_id is not None:
+        pending &= collection.lookup("flowId", flow_id)
+    for run_id in pending:
+        _advance_one(ctx, run_id)
+
+
+def _advance_one(ctx: RequestContext, run_id: str) -> None:
+    collection = ctx.tenant.collection(RUNS)
+    stored = collection.peek(run_id)
+    if stored is None or stored.get("state") not in ACTIVE or INTERNAL not in stored:
+        return
+    timeline = stored[INTERNAL]
+    if timeline.get("managed"):
+        return  # a provider took over with PUT /runs/{id}
+    now = ctx.now_ms
+    if now < timeline["startsAt"]:
+        return
+    record = collection.get(run_id)
+    assert record is not None
+    if now < timeline["completesAt"]:
+        if record["state"] == "inProgress":
+            return
+        record.update(state="inProgress", metrics=_in_progress_metrics(timeline), activities=[])
+        record["updatedAt"] = max(timeline["startsAt"], record.get("updatedAt", 0))
+    else:
+        record.update(_finished(ctx, record, timeline))
+        record["updatedAt"] = max(record["metrics"]["durationSummary"]["completedAtUTC"], record.get("updatedAt", 0))
+    record["etag"] = new_flow_etag()
+    collection.put(run_id, record)
+
+
+def _in_progress_metrics(timeline: Mapping[str, int]) -> dict[str, Any]:
+    return {"durationSummary": {"startedAtUTC": timeline["startsAt"]}, "statusSummary": {"status": "inProgress"}}
+
+
+def _source(ctx: RequestContext, flow: Mapping[str, Any] | None) -> tuple[Mapping[str, Any] | None, Mapping | None]:
+    """(source connection, base connection) of a flow, when they still exist."""
+    for source_id in (flow or {}).get("sourceConnectionIds") or []:
+        source = models.get_source_connection(ctx, source_id)
+        if source is not None:
+            base = models.get_connection(ctx, source.get("baseConnectionId") or "")
+            return source, base
+    return None, None
+
+
+def _delta_column(record: Mapping[str, Any], flow: Mapping[str, Any] | None) -> str | None:
+    params = record.get("params") or {}
+    if isinstance(params.get("deltaColumn"), Mapping):
+        return params["deltaColumn"].get("name")
+    for transformation in (flow or {}).get("transformations") or []:
+        delta = (transformation.get("params") or {}).get("deltaColumn") if isinstance(transformation, Mapping) else None
+        if isinstance(delta, Mapping):
+            return delta.get("name")
+    return None
+
+
+def _in_window(rows: list[Mapping[str, Any]], column: str | None, params: Mapping[str, Any]) -> list:
+    """Rows whose delta column lies in [windowStartTime, windowEndTime) when it can be read."""
+    start, end = _seconds(params.get("windowStartTime")), _seconds(params.get("windowEndTime"))
+    if not column or start is None or end is None or not rows or column not in rows[0]:
+        return rows
+    kept = []
+    for row in rows:
+        try:
+            moment = dateparser.isoparse(str(row[column])).timestamp()
+        except (ValueError, OverflowError):
+            return rows  # not a date column: the window cannot apply
+        if start <= moment < end:
+            kept.append(row)
+    return kept
+
+
+def _finished(ctx: RequestContext, record: Mapping[str, Any], timeline: Mapping[str, int]) -> dict[str, Any]:
+    flow = models.get_flow(ctx, record["flowId"])
+    source, base = _source(ctx, flow)
+    copy_from, done = timeline["copyFrom"], timeline["completesAt"]
+    started = timeline["startsAt"]
+    source_info = [{"id": source["id"], "type": "SourceConnection"}] if source else []
+    if base is not None and explore.credentials_rejected(base):
+        failed_at = copy_from + COPY_MS
+        status = {"status": "failed", "errors": [dict(CREDENTIALS_ERROR)], "activityRefs": ["copyActivity"]}
+        return {"state": "failed",
+                "metrics": {"durationSummary": {"startedAtUTC": started, "completedAtUTC": failed_at},
+                            "sizeSummary": {"inputBytes": 0, "outputBytes": 0},
+                            "recordSummary": {"inputRecordCount": 0, "outputRecordCount": 0, "failedRecordCount": 0},
+                            "fileSummary": {"inputFileCount": 0, "outputFileCount": 0, "activityRefs": ["copyActivity"]},
+                            "statusSummary": status},
+                "activities": [{"id": "copyActivity", "updatedAtUTC": failed_at,
+                                "durationSummary": {"startedAtUTC": copy_from, "completedAtUTC": failed_at},
+                                "statusSummary": dict(status), "sourceInfo": source_info}]}
+    rows, files = [], 0
+    if source is not None and base is not None:
+        spec_id = (base.get("connectionSpec") or {}).get("id", "")
+        rows, files = explore.rows_for(spec_id, source.get("params") or {})
+        rows = _in_window(rows, _delta_column(record, flow), record.get("params") or {})
+    count = len(rows)
+    input_bytes = len(json.dumps(rows, sort_keys=True).encode())
+    output_bytes = input_bytes * 2 // 3  # parquet in the lake is smaller than the rows read
+    copied = copy_from + COPY_MS
+    batch_id = new_ulid(done)
+    targets = [{"id": t, "type": "TargetConnection", "reference": {"type": "Batch", "ids": [batch_id]}}
+               for t in (flow or {}).get("targetConnectionIds") or []]
+    return {
+        "state": "success",
+        "metrics": {
+            "durationSummary": {"startedAtUTC": started, "completedAtUTC": done},
+            "sizeSummary": {"inputBytes": input_bytes, "outputBytes": output_bytes},
+            "recordSummary": {"inputRecordCount": count, "outputRecordCount": count, "failedRecordCount": 0},
+            "fileSummary": {"inputFileCount": files, "outputFileCount": 1 if count else 0,
+                            "activityRefs": ["promotionActivity"]},
+            "statusSummary": {"status": "success", "activityRefs": ["promotionActivity"]},
+        },
+        "activities": [
+            {"id": "copyActivity", "updatedAtUTC": copied,
+             "durationSummary": {"startedAtUTC": copy_from, "completedAtUTC": copied},
+             "sizeSummary": {"inputBytes": input_bytes, "outputBytes": input_bytes},
+             "recordSummary": {}, "fileSummary": {"inputFileCount": files, "outputFileCount": files},
+             "statusSummary": {"status": "success"}, "sourceInfo": source_info},
+            {"id": "promotionActivity", "updatedAtUTC": done,
+             "durationSummary": {"startedAtUTC": copied, "completedAtUTC": done},
+             "sizeSummary": {"inputBytes": input_bytes, "outputBytes": output_bytes},
+             "recordSummary": {"inputRecordCount": count, "outputRecordCount": count, "failedRecordCount": 0},
+             "fileSummary": {"inputFileCount": files, "outputFileCount": 1 if count else 0},
+             "statusSummary": {"status": "success"}, "targetInfo": targets},
+        ],
+    }
+
+
+# -- reading ---------------------------------------------------------------------------------------
+def get_run(ctx: RequestContext, run_id: str) -> dict[str, Any]:
+    """One run, up to date with the clock (404 1101 when unknown)."""
+    _advance_one(ctx, run_id)
+    found = ctx.tenant.collection(RUNS).get(run_id)
+    if found is None:
+        raise _not_found(run_id)
+    return found
+
+
+def last_run_details(ctx: RequestContext, flow_id: str) -> dict[str, Any] | None:
+    """A flow's ``lastRunDetails`` (``{id, state, startedAtUTC, completedAtUTC}``) from its latest
+    run, or None when it has none. Flow Service's flow reads call this (see FS-core)."""
+    advance(ctx, flow_id)
+    collection = ctx.tenant.collection(RUNS)
+    ids = collection.lookup("flowId", flow_id)
+    if not ids:
+        return None
+    latest = max((collection.peek(i) for i in ids), key=lambda r: (r.get("createdAt", 0), r.get("id", "")))
+    summary = (latest.get("metrics") or {}).get("durationSummary") or {}
+    details = {"id": latest["id"], "state": latest.get("state")}
+    if "startedAtUTC" in summary:
+        details["startedAtUTC"] = summary["startedAtUTC"]
+    if "completedAtUTC" in summary:
+        details["completedAtUTC"] = summary["completedAtUTC"]
+    return details
+
+
+# -- writing -----------------------------------------------------------------------------------------
+def update_run(ctx: RequestContext, run_id: str, body: Any, if_match: str | None) -> dict[str, Any]:
+    """``PUT /runs/{id}``: a provider reports on a run. Needs ``If-Match`` (1403/1404)."""
+    current = get_run(ctx, run_id)
+    check_if_match(if_match, current)
+    if not isinstance(body, dict):
+        raise BadRequest("The request body of a run must be a JSON object.")
+    validation.check_body("flowservice", "PUT", "/runs/{RUN_ID}", body)
+    if body.get("flowId") not in (None, current["flowId"]):
+        raise BadRequest(f"The flow of run {run_id} cannot be changed (it is {current['flowId']}).",
+                         sub_errors=[{"path": "/flowId", "message": "cannot be changed"}])
+    if "params" in body:
+        flow = models.get_flow(ctx, current["flowId"])
+        if flow is not None:
+            _check_params(ctx, flow, body["params"])
+    record = dict(current)
+    for key in UPDATABLE:
+        if key in body:
+            record[key] = copy.deepcopy(body[key])
+    status = ((body.get("metrics") or {}).get("statusSummary") or {}).get("status")
+    if isinstance(status, str) and status:
+        record["state"] = status
+        record[INTERNAL] = {**record.get(INTERNAL, {}), "managed": True}
+    record["updatedAt"] = ctx.now_ms
+    record["updatedBy"] = ctx.user_id
+    record["updatedClient"] = ctx.client_id
+    record["etag"] = new_flow_etag()
+    return ctx.tenant.collection(RUNS).put(run_id, record)
+
+
+def act(ctx: RequestContext, run_id: str, op: str | None, if_match: str | None) -> dict[str, Any]:
+    """``POST /runs/{id}/action?op=RE_TRIGGER``: run a finished run again, from now."""
+    current = get_run(ctx, run_id)
+    if op is None or not op.strip():
+        raise BadRequest("The query parameter op is missing. Supported operations: RE_TRIGGER.")
+    if op.strip().upper() not in ACTIONS:
+        raise BadRequest(f"Unsupported operation '{op}' received. Please use one of the supported operations "
+                         "(RE_TRIGGER) and try again.", code="1435")
+    if if_match is not None and if_match.strip():
+        check_if_match(if_match, current)
+    if current.get("state") not in FINAL:
+        raise BadRequest(f"The action re_trigger cannot be applied on the current state {current.get('state')}. "
+                         "Please update the action and try again.", code="1422")
+    record = dict(current)
+    record.update(state="scheduled", metrics={"statusSummary": {"status": "scheduled"}}, activities=[],
+                  updatedAt=ctx.now_ms, updatedBy=ctx.user_id, updatedClient=ctx.client_id, etag=new_flow_etag())
+    params = dict(record.get("params") or {})
+    params.pop("startTime", None)  # a re-trigger starts now, whatever the first start was
+    record[INTERNAL] = _timeline(ctx, params, starts_at=ctx.now_ms)
+    collection = ctx.tenant.collection(RUNS)
+    collection.put(run_id, record)
+    _advance_one(ctx, run_id)
+    return collection.get(run_id)  # type: ignore[return-value]

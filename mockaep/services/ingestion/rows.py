@@ -1,0 +1,194 @@
+"""Reading uploaded files into rows, and checking rows against the dataset's XDM schema.
+
+JSON comes as newline-delimited objects (the default) or, with ``isMultiLineJson``, as one
+array (an array is also recognised without the flag: the file cannot mean anything else).
+CSV is for flat schemas (troubleshooting.md); a dotted header (``person.name.lastName``) is
+placed as a nested field, and cells are converted to the schema's leaf type before validation.
+Parquet needs pyarrow, which mockaep does not depend on: without it Parquet is refused (415).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from mockaep import validation
+
+try:  # optional: read Parquet only where pyarrow happens to be installed
+    import pyarrow.parquet as _parquet  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - depends on the environment
+    _parquet = None
+
+FORMATS = ("json", "csv", "parquet")
+#: Codes documented in the batch troubleshooting guide, and the partial-ingestion code that
+#: flow runs report (monitor.md).
+EMPTY_FILE = "106"
+EMPTY_CSV_HEADER = "118"
+ROW_ERRORS = "INGEST-1212-400"
+UNREADABLE_FILE = "INGEST-1201-400"
+
+
+def parquet_available() -> bool:
+    return _parquet is not None
+
+
+class FileError(ValueError):
+    """The whole file cannot be read: ``code`` and a description for the batch's ``errors``."""
+
+    def __init__(self, code: str, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+@dataclass
+class Row:
+    number: int  # 1-based position in its file
+    value: Any
+
+
+@dataclass
+class FileResult:
+    name: str
+    size: int
+    rows: int = 0
+    valid: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
+
+
+def read_rows(data: bytes, fmt: str, *, multiline: bool = False, delimiter: str = ",", quote: str = '"',
+              header: bool = True) -> list[Row]:
+    """Parse one file; raises :class:`FileError` when the file as a whole is unreadable."""
+    if not data.strip():
+        raise FileError(EMPTY_FILE, "The file is empty: upload a file that contains data.")
+    if fmt == "parquet":
+        return list(_parquet_rows(data))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileError(UNREADABLE_FILE, "The file is not UTF-8 text.") from None
+    if fmt == "csv":
+        return list(_csv_rows(text, delimiter, quote, header))
+    return list(_json_rows(text, multiline))
+
+
+def _json_rows(text: str, multiline: bool) -> Iterator[Row]:
+    if multiline or text.lstrip().startswith("["):
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            raise FileError(UNREADABLE_FILE, f"The file is not valid JSON: {exc}.") from None
+        items = document if isinstance(document, list) else [document]
+        for position, item in enumerate(items, 1):
+            yield Row(position, item)
+        return
+    for position, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield Row(position, json.loads(line))
+        except ValueError as exc:
+            yield Row(position, _Unparsable(str(exc)))
+
+
+class _Unparsable:
+    """A line that is not JSON: reported as that row's error, the other rows still count."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _csv_rows(text: str, delimiter: str, quote: str, header: bool) -> Iterator[Row]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter or ",", quotechar=quote or '"')
+    lines = list(reader)
+    if not lines:
+        raise FileError(EMPTY_FILE, "The file is empty: upload a file that contains data.")
+    names = lines[0] if header else [f"_c{i}" for i in range(len(lines[0]))]
+    if not any(name.strip() for name in names):
+        raise FileError(EMPTY_CSV_HEADER, "The CSV file's header row is empty.")
+    for position, cells in enumerate(lines[1:] if header else lines, 2 if header else 1):
+        if not any(cell.strip() for cell in cells):
+            continue
+        record: dict[str, Any] = {}
+        for name, cell in zip(names, cells):
+            if cell == "":
+                continue
+            node = record
+            parts = name.strip().split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = cell
+        if len(cells) != len(names):
+            record = {"__csv_width__": f"row has {len(cells)} cells, the header has {len(names)}"}
+        yield Row(position, record)
+
+
+def _parquet_rows(data: bytes) -> Iterator[Row]:
+    import pyarrow as pa  # type: ignore[import-not-found]
+
+    try:
+        table = _parquet.read_table(pa.BufferReader(data))  # type: ignore[union-attr]
+    except Exception as exc:  # pyarrow raises many types for a bad file
+        raise FileError(UNREADABLE_FILE, f"The file is not a readable Parquet file: {exc}.") from None
+    for position, item in enumerate(table.to_pylist(), 1):
+        yield Row(position, item)
+
+
+def coerce_csv(value: Any, schema: dict[str, Any]) -> Any:
+    """CSV cells are text: turn them into the types the resolved schema asks for."""
+    if isinstance(value, dict):
+        props = schema.get("properties") or {}
+        return {k: coerce_csv(v, props.get(k) or {}) for k, v in value.items()}
+    if not isinstance(value, str):
+        return value
+    wanted = schema.get("type")
+    try:
+        if wanted == "integer":
+            return int(value)
+        if wanted == "number":
+            return float(value)
+    except ValueError:
+        return value
+    if wanted == "boolean" and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def check_rows(rows: list[Row], schema: dict[str, Any], fmt: str, result: FileResult) -> None:
+    """Validate each row against the resolved XDM schema, recording valid counts and problems."""
+    validator = validation.compiled(schema)
+    for row in rows:
+        result.rows += 1
+        value = row.value
+        if isinstance(value, _Unparsable):
+            result.problems.append((row.number, f"not valid JSON: {value.reason}"))
+            continue
+        if isinstance(value, dict) and "__csv_width__" in value:
+            result.problems.append((row.number, value["__csv_width__"]))
+            continue
+        if fmt == "csv":
+            value = coerce_csv(value, schema)
+        if not isinstance(value, dict):
+            result.problems.append((row.number, "a record must be a JSON object"))
+            continue
+        found = validation.violations(validator, value, limit=1)
+        if found:
+            where = found[0].pointer or "/"
+            result.problems.append((row.number, f"{found[0].message} (at {where})"))
+        else:
+            result.valid += 1
+
+
+def row_ranges(numbers: list[int]) -> list[str]:
+    """``[3, 4, 5, 9]`` → ``["3-5", "9"]`` (the ``rows`` form of a batch error)."""
+    spans: list[str] = []
+    for number in sorted(numbers):
+        if spans and "-" in spans[-1] and int(spans[-1].split("-")[1]) == number - 1:
+            spans[-1] = f"{spans[-1].split('-')[0]}-{number}"
+        elif spans and "-" not in spans[-1] and int(spans[-1]) == number - 1:
+            spans[-1] = f"{spans[-1]}-{number}"
+        else:
+            spans.append(str(number))
+    return spans

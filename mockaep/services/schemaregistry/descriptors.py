@@ -1,0 +1,164 @@
+"""Descriptors: metadata attached to schema fields (identity, display names, relationships).
+
+Descriptors are stored per tenant keyed by ``@id`` and indexed by ``xdm:sourceSchema``.
+The official request schema types ``xdm:sourceVersion`` as a string, while every documented
+request and response uses the integer ``1``: both are accepted and the integer is stored.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from mockaep import ids, validation
+from mockaep.errors import BadRequest, NotFound
+from mockaep.gateway import RequestContext
+from mockaep.services.schemaregistry import fields, kinds
+from mockaep.services.schemaregistry.registry import Registry, check_container, copy_of
+
+IDENTITY = "xdm:descriptorIdentity"
+NEEDS_PROPERTY = (IDENTITY, "xdm:alternateDisplayInfo", "xdm:descriptorReferenceIdentity",
+                  "xdm:descriptorOneToOne", "xdm:descriptorRelationship")
+RELATIONSHIPS = ("xdm:descriptorOneToOne", "xdm:descriptorRelationship")
+SYSTEM_KEYS = ("@id", "imsOrg", "version", "meta:containerId", "meta:sandboxId", "meta:sandboxType",
+               "createdUser", "updatedUser", "createdClient", "updatedClient", "created", "updated")
+
+
+def _collection(reg: Registry):
+    return reg.ctx.tenant.collection(kinds.DESCRIPTORS_COLLECTION)
+
+
+def not_found(descriptor_id: str) -> NotFound:
+    return NotFound(f"The requested descriptor {descriptor_id} is not found.", code=kinds.DESCRIPTOR_NOT_FOUND)
+
+
+def _pointer_to_path(pointer: str) -> str:
+    return ".".join(p.replace("~1", "/").replace("~0", "~") for p in pointer.strip("/").split("/"))
+
+
+def _compose(reg: Registry, body: Any, existing: Mapping[str, Any] | None, spec_method: str,
+             spec_path: str) -> dict[str, Any]:
+    shaped = body
+    if isinstance(body, dict) and isinstance(body.get("xdm:sourceVersion"), int) \
+            and not isinstance(body.get("xdm:sourceVersion"), bool):
+        shaped = {**body, "xdm:sourceVersion": str(body["xdm:sourceVersion"])}
+    validation.check_body("schemaregistry", spec_method, spec_path, shaped)
+    record = {k: v for k, v in body.items() if k not in SYSTEM_KEYS}
+    kind = record.get("@type")
+    if not isinstance(kind, str):
+        raise BadRequest("A descriptor needs an '@type'.")
+    source = record.get("xdm:sourceSchema")
+    if not isinstance(source, str) or not source:
+        raise BadRequest("A descriptor needs 'xdm:sourceSchema', the $id of the schema it describes.")
+    found = reg.peek_tenant(source)
+    if found is None:
+        raise BadRequest(f"'xdm:sourceSchema' {source} is not a resource of this sandbox.")
+    record["xdm:sourceSchema"] = found[1]["$id"]
+    version = record.get("xdm:sourceVersion", 1)
+    if str(version) not in ("1", "1.0"):
+        raise BadRequest("'xdm:sourceVersion' must be 1: only major version 1 of a schema exists.")
+    record["xdm:sourceVersion"] = 1
+    if kind in NEEDS_PROPERTY:
+        prop = record.get("xdm:sourceProperty")
+        if not isinstance(prop, str) or not prop.startswith("/") or prop.endswith("/") or prop == "/":
+            raise BadRequest("'xdm:sourceProperty' must be a path such as /personalEmail/address (starting with "
+                             "'/', not ending with one).")
+        paths = fields.field_paths(reg.resolver(strict=False).full(found[1]))
+        if _pointer_to_path(prop) not in paths:
+            raise BadRequest(f"'xdm:sourceProperty' {prop} is not a field of {found[1]['$id']}.")
+    if kind == IDENTITY:
+        if not isinstance(record.get("xdm:namespace"), str) or not record["xdm:namespace"]:
+            raise BadRequest("An identity descriptor needs 'xdm:namespace' (an identity namespace code).")
+        record.setdefault("xdm:property", "xdm:code")
+        primary = record.setdefault("xdm:isPrimary", False)
+        if not isinstance(primary, bool):
+            raise BadRequest("'xdm:isPrimary' must be a boolean.")
+        if primary:
+            for other_id, other in _scan_schema(reg, record["xdm:sourceSchema"]):
+                if other.get("@type") == IDENTITY and other.get("xdm:isPrimary") and \
+                        (existing is None or other_id != existing["@id"]):
+                    raise BadRequest(f"{record['xdm:sourceSchema']} already has a primary identity ({other_id}).")
+    if kind in RELATIONSHIPS:
+        destination = record.get("xdm:destinationSchema")
+        if not isinstance(destination, str) or reg.peek(destination) is None:
+            raise BadRequest("A relationship descriptor needs an existing 'xdm:destinationSchema'.")
+    if kind == "xdm:descriptorReferenceIdentity" and not isinstance(record.get("xdm:identityNamespace"), str):
+        raise BadRequest("A reference identity descriptor needs 'xdm:identityNamespace'.")
+    now = reg.ctx.now_ms
+    record.update({
+        "@id": existing["@id"] if existing else ids.new_hex(40),
+        "imsOrg": reg.ctx.org, "version": "1", "meta:containerId": "tenant", **reg.sandbox_meta(),
+        "createdUser": (existing or {}).get("createdUser", reg.ctx.user_id), "updatedUser": reg.ctx.user_id,
+        "createdClient": (existing or {}).get("createdClient", reg.ctx.client_id), "updatedClient": reg.ctx.client_id,
+        "created": (existing or {}).get("created", now), "updated": now,
+    })
+    return record
+
+
+def _scan_schema(reg: Registry, schema_id: str):
+    coll = _collection(reg)
+    for descriptor_id in sorted(coll.lookup("xdm:sourceSchema", schema_id)):
+        yield descriptor_id, coll.peek(descriptor_id)
+
+
+def create(ctx: RequestContext, body: Any) -> dict[str, Any]:
+    reg = Registry(ctx)
+    record = _compose(reg, body, None, "POST", "/tenant/descriptors")
+    return _collection(reg).put(record["@id"], record)
+
+
+def replace(ctx: RequestContext, descriptor_id: str, body: Any) -> dict[str, Any]:
+    reg = Registry(ctx)
+    existing = _collection(reg).peek(descriptor_id)
+    if existing is None:
+        raise not_found(descriptor_id)
+    record = _compose(reg, body, existing, "PUT", "/tenant/descriptors/{DESCRIPTOR_ID}")
+    return _collection(reg).put(record["@id"], record)
+
+
+def get(ctx: RequestContext, container: str, descriptor_id: str) -> dict[str, Any]:
+    check_container(container)
+    found = _collection(Registry(ctx)).get(descriptor_id) if container == "tenant" else None
+    if found is None:
+        raise not_found(descriptor_id)
+    return found
+
+
+def delete(ctx: RequestContext, descriptor_id: str) -> None:
+    if not _collection(Registry(ctx)).delete(descriptor_id):
+        raise not_found(descriptor_id)
+
+
+def delete_for_schema(reg: Registry, schema_id: str) -> None:
+    """A deleted schema takes its descriptors with it."""
+    coll = _collection(reg)
+    for descriptor_id in list(coll.lookup("xdm:sourceSchema", schema_id)):
+        coll.delete(descriptor_id)
+
+
+def has_primary_identity(reg: Registry, schema_id: str) -> bool:
+    return any(d.get("@type") == IDENTITY and d.get("xdm:isPrimary") for _i, d in _scan_schema(reg, schema_id))
+
+
+def of_schema(reg: Registry, schema_id: str) -> list[dict[str, Any]]:
+    return [copy_of(d) for _i, d in _scan_schema(reg, schema_id)]
+
+
+def listing(ctx: RequestContext, container: str, form: str, paged: bool, matches) -> dict[str, Any]:
+    """Descriptors grouped by ``@type`` (or one ``results`` page with the ``-v2`` media types)."""
+    check_container(container)
+    reg = Registry(ctx)
+    selected = [d for _i, d in _collection(reg).scan() if matches(d)] if container == "tenant" else []
+
+    def shown(descriptor):
+        if form == "id":
+            return descriptor["@id"]
+        if form == "link":
+            return f"/{container}/descriptors/{descriptor['@id']}"
+        return copy_of(descriptor)
+
+    if paged:
+        return {"results": [shown(d) for d in selected],
+                "_page": {"count": len(selected), "next": None}, "_links": {}}
+    grouped: dict[str, list[Any]] = {}
+    for descriptor in selected:
+        grouped.setdefault(descriptor["@type"], []).append(shown(descriptor))
+    return grouped

@@ -1,0 +1,120 @@
+"""Union schemas: one per class, made of the class's Profile-enabled schemas (unions.md).
+
+A schema joins its class's union when ``meta:immutableTags`` holds ``union``. Enabling requires
+an identity (an ``identityMap`` field or a primary identity descriptor, XDM-1528), and the
+member schemas must merge: one path, one type (XDM-1413).
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from mockaep.errors import BadRequest
+from mockaep.services.schemaregistry import fields, kinds
+from mockaep.services.schemaregistry.library import GLOBAL_LIB_VERSION
+from mockaep.services.schemaregistry.registry import (UNION_SUFFIX, Registry, normalize_ref, union_alt_id,
+                                                      union_id)
+
+UNION_TAG = "union"
+IDENTITY_MAP_GROUP = "https://ns.adobe.com/xdm/context/identitymap"
+UNION_KIND = kinds.Kind("unions", None, "union", kinds.UNION_NOT_FOUND)
+
+
+def members(reg: Registry, class_id: str) -> list[Mapping[str, Any]]:
+    coll = reg.collection(kinds.SCHEMAS)
+    ids = coll.lookup("meta:immutableTags[]", UNION_TAG) & coll.lookup("meta:class", class_id)
+    return [coll.peek(i) for i in coll.ids() if i in ids] if ids else []
+
+
+def union_classes(reg: Registry) -> list[str]:
+    coll = reg.collection(kinds.SCHEMAS)
+    classes: list[str] = []
+    for schema_id in coll.lookup("meta:immutableTags[]", UNION_TAG):
+        classes.append(coll.peek(schema_id)["meta:class"])
+    return sorted(set(classes))
+
+
+def build(reg: Registry, class_id: str) -> dict[str, Any] | None:
+    """The raw union of a class (``allOf`` over its member schemas), or None if it has none."""
+    schemas = members(reg, class_id)
+    if not schemas:
+        return None
+    cls = reg.find(class_id) or {}
+    extends: list[str] = []
+    for schema in schemas:
+        extends.extend([schema["$id"], *schema.get("meta:extends", [])])
+    last = max(s["meta:registryMetadata"]["repo:lastModifiedDate"] for s in schemas)
+    first = min(s["meta:registryMetadata"]["repo:createdDate"] for s in schemas)
+    return {
+        "$id": union_id(class_id),
+        "meta:altId": union_alt_id(class_id),
+        "meta:resourceType": "unions",
+        "version": f"1.{len(schemas) - 1}",
+        "title": f"{cls.get('title', class_id)} Union",
+        "description": f"Union of the Profile-enabled schemas of class {class_id}.",
+        "type": "object",
+        "allOf": [{"$ref": s["$id"]} for s in schemas] + [{"$ref": IDENTITY_MAP_GROUP}],
+        "imsOrg": reg.ctx.org,
+        "meta:extends": list(dict.fromkeys(extends)),
+        "meta:xdmType": "object",
+        "meta:class": class_id,
+        "meta:containerId": "tenant",
+        **reg.sandbox_meta(),
+        "meta:registryMetadata": {"repo:createdDate": first, "repo:lastModifiedDate": last,
+                                  "meta:globalLibVersion": GLOBAL_LIB_VERSION},
+    }
+
+
+def peek_union(reg: Registry, ref: str) -> tuple[kinds.Kind, dict[str, Any]] | None:
+    ref = normalize_ref(ref)
+    if not ref.endswith(UNION_SUFFIX):
+        return None
+    base = ref[: -len(UNION_SUFFIX)]
+    found = reg.peek(base)
+    if found is None or found[0] not in (kinds.CLASSES, kinds.BEHAVIORS):
+        return None
+    union = build(reg, found[1]["$id"])
+    return (UNION_KIND, union) if union else None
+
+
+def _types_by_path(resolved: Mapping[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+
+    def visit(node, prefix):
+        for name, sub in (node.get("properties") or {}).items():
+            if isinstance(sub, dict):
+                path = f"{prefix}/{name}"
+                out[path] = sub.get("meta:xdmType") or sub.get("type") or "object"
+                visit(sub, path)
+
+    visit(resolved, "")
+    return out
+
+
+def check_enablement(reg: Registry, schema: Mapping[str, Any], existing: Mapping[str, Any] | None) -> None:
+    """Refuse a Profile enablement the registry refuses (XDM-1528, XDM-1413), and breaking
+    changes to a schema already enabled."""
+    from mockaep.services.schemaregistry import descriptors
+
+    if schema.get("meta:resourceType") != "schemas" or UNION_TAG not in (schema.get("meta:immutableTags") or []):
+        return
+    resolved = reg.resolver(strict=False).full(schema)
+    paths = fields.field_paths(resolved)
+    if "identityMap" not in paths and not descriptors.has_primary_identity(reg, schema["$id"]):
+        raise BadRequest("To participate in a union, a schema must include an identityMap fieldgroup or a "
+                         "primary identity descriptor.", code="1528", title="Union descriptor validation error")
+    if existing is not None and UNION_TAG in (existing.get("meta:immutableTags") or []):
+        before = fields.field_paths(reg.resolver(strict=False).full(existing))
+        lost = sorted(before - paths)
+        if lost:
+            raise BadRequest(f"The schema is enabled for Profile, so only non-breaking changes are allowed; this "
+                             f"change removes {', '.join(lost[:5])}.")
+    mine = _types_by_path(resolved)
+    for other in members(reg, schema["meta:class"]):
+        if other["$id"] == schema["$id"]:
+            continue
+        theirs = _types_by_path(reg.resolver(strict=False).full(other))
+        for path, kind in mine.items():
+            if path in theirs and theirs[path] != kind:
+                raise BadRequest(f"Cannot merge incompatible data types. The path {path} has already been defined "
+                                 f"in schema (id={other['$id']}) using a different data type. Types: "
+                                 f"{theirs[path]}, {kind}", code="1413", title="Merge Schema Error")

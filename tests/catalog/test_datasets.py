@@ -1,0 +1,196 @@
+"""Catalog datasets over HTTP: create, look up, list, replace, patch (merge, JSON Patch, v2), delete."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import tests.catalog.helpers as helpers
+from tests.catalog.helpers import CATALOG, XED, assert_error, make_dataset, state
+from tests.conftest import OTHER_ORG, gateway_headers
+
+DATASETS = f"{CATALOG}/dataSets"
+
+
+@pytest.fixture
+def schema_id(http):
+    return helpers.make_schema(http)
+
+
+def test_create_answers_201_with_reference_and_location(http, headers, schema_id):
+    response = http.post(f"{DATASETS}?requestDataSource=true", headers=headers,
+                         json={"name": "Harbour members", "schemaRef": {"id": schema_id, "contentType": XED}})
+    assert response.status_code == 201
+    (ref,) = response.json
+    assert re.fullmatch(r"@/dataSets/[0-9a-f]{24}", ref)
+    assert response.headers["Location"].endswith(ref[1:])
+    dataset_id = ref.rsplit("/", 1)[-1]
+    found = http.get(f"{DATASETS}/{dataset_id}", headers=headers)
+    assert found.status_code == 200
+    assert list(found.json) == [dataset_id]
+    dataset = found.json[dataset_id]
+    assert dataset["name"] == "Harbour members"
+    assert dataset["schemaRef"] == {"id": schema_id, "contentType": XED}
+    assert dataset["version"] == "1.0.0" and dataset["imsOrg"] == headers["x-gw-ims-org-id"]
+    assert isinstance(dataset["created"], int) and dataset["created"] == dataset["updated"]
+    assert dataset["createdClient"] == headers["x-api-key"] and dataset["createdUser"] == dataset["updatedUser"]
+    assert dataset["files"] == f"@/dataSetFiles?dataSetId={dataset_id}"
+    assert dataset["state"] == "DRAFT" and dataset["tags"] == {}
+    assert found.headers["ETag"] == '"1.0.0"'
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/vnd.adobe.xed+json;version=1", "application/vnd.adobe.xed-full+json;version=1",
+    "application/vnd.adobe.xed-full+json;version=1.0", "application/vnd.adobe.xed-full-notext+json; version=1"])
+def test_schema_content_type_variants_of_version_1_are_accepted(http, headers, schema_id, content_type):
+    response = http.post(DATASETS, headers=headers, json={"name": "v", "schemaRef": {"id": schema_id,
+                                                                                    "contentType": content_type}})
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("body, words", [
+    ({"name": "no schema"}, "schemaRef"),
+    ({"name": "bad ref", "schemaRef": {"id": "https://ns.adobe.com/nobody/schemas/0000", "contentType": XED}},
+     "does not name a schema"),
+    ({"name": "bad type", "schemaRef": {"id": "SCHEMA", "contentType": "application/json"}}, "contentType"),
+    ({"name": "v2", "schemaRef": {"id": "SCHEMA", "contentType": "application/vnd.adobe.xed+json;version=2"}},
+     "contentType"),
+    ({"name": 12, "schemaRef": {"id": "SCHEMA", "contentType": XED}}, "not of type"),
+    ({"name": "link", "files": "@/dataSetFiles", "schemaRef": {"id": "SCHEMA", "contentType": XED}}, "interrelated"),
+])
+def test_refused_creations_are_400_and_change_nothing(http, headers, schema_id, body, words):
+    if isinstance(body.get("schemaRef"), dict) and body["schemaRef"]["id"] == "SCHEMA":
+        body["schemaRef"]["id"] = schema_id
+    before = state(http)
+    response = http.post(DATASETS, headers=headers, json=body)
+    assert words in assert_error(response, 400)["detail"]
+    assert state(http) == before
+
+
+def test_schema_of_another_org_does_not_resolve(http, schema_id):
+    response = http.post(DATASETS, headers=gateway_headers(org=OTHER_ORG),
+                         json={"name": "elsewhere", "schemaRef": {"id": schema_id, "contentType": XED}})
+    assert_error(response, 400)
+
+
+def test_unknown_dataset_is_404_in_catalog_shape(http, headers):
+    for method in ("get", "put", "patch", "delete"):
+        kwargs = {"json": {"name": "x"}} if method in ("put", "patch") else {}
+        response = getattr(http, method)(f"{DATASETS}/0123456789abcdef01234567", headers=headers, **kwargs)
+        assert_error(response, 404)
+
+
+def test_list_is_a_map_keyed_by_id_with_properties(http, headers, schema_id):
+    first = make_dataset(http, schema_id, "Dockside", description="boats")
+    second = make_dataset(http, schema_id, "Lighthouse")
+    listed = http.get(f"{DATASETS}?properties=name,description", headers=headers)
+    assert listed.status_code == 200
+    assert listed.json == {first: {"name": "Dockside", "description": "boats"}, second: {"name": "Lighthouse"}}
+    nothing = http.get(f"{DATASETS}?properties=noSuchField", headers=headers)
+    assert nothing.json == {first: {}, second: {}}
+    one = http.get(f"{DATASETS}/{first}?properties=name", headers=headers)
+    assert one.json == {first: {"name": "Dockside"}}
+
+
+def test_patch_merge_changes_only_given_fields_and_bumps_version(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Old name", description="kept")
+    response = http.patch(f"{DATASETS}/{dataset_id}", headers=headers, json={"name": "New name"})
+    assert response.status_code == 200 and response.json == [f"@/dataSets/{dataset_id}"]
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["name"] == "New name" and dataset["description"] == "kept" and dataset["version"] == "1.0.1"
+
+
+def test_json_patch_applies_operations(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Patched")
+    ops = [{"op": "add", "path": "/description", "value": "quay side"},
+           {"op": "add", "path": "/tags/harbour", "value": ["north"]}]
+    response = http.patch(f"{DATASETS}/{dataset_id}", data=__import__("json").dumps(ops),
+                          headers={**headers, "Content-Type": "application/json-patch+json"})
+    assert response.status_code == 200, response.json
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["description"] == "quay side" and dataset["tags"] == {"harbour": ["north"]}
+
+
+@pytest.mark.parametrize("ops", [
+    [{"op": "replace", "path": "/files", "value": "@/elsewhere"}],
+    [{"op": "replace", "path": "/created", "value": 1}],
+    [{"op": "remove", "path": "/nothing/here"}],
+    [{"op": "test", "path": "/name", "value": "not the name"}],
+    [{"op": "replace", "path": "/name", "value": 5}],
+    {"name": "an object is not a JSON Patch"},
+])
+def test_refused_json_patches_change_nothing(http, headers, schema_id, ops):
+    dataset_id = make_dataset(http, schema_id, "Guarded")
+    before = state(http)
+    response = http.patch(f"{DATASETS}/{dataset_id}", data=__import__("json").dumps(ops),
+                          headers={**headers, "Content-Type": "application/json-patch+json"})
+    assert_error(response, 400)
+    assert state(http) == before
+
+
+def test_merge_patch_cannot_touch_interrelated_field(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Linked")
+    response = http.patch(f"{DATASETS}/{dataset_id}", headers=headers, json={"files": "something"})
+    assert "interrelated" in assert_error(response, 400)["detail"]
+
+
+def test_if_match_mismatch_is_412(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Versioned")
+    stale = http.patch(f"{DATASETS}/{dataset_id}", headers={**headers, "If-Match": '"0.9.9"'}, json={"name": "x"})
+    assert_error(stale, 412)
+    fresh = http.patch(f"{DATASETS}/{dataset_id}", headers={**headers, "If-Match": '"1.0.0"'}, json={"name": "y"})
+    assert fresh.status_code == 200
+
+
+def test_v2_patch_merges_nested_fields(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Deep", tags={"keep": ["me"]})
+    body = {"extensions": {"adobe_lakeHouse": {"rowExpiration": {"ttlValue": "P30D"}}},
+            "tags": {"adobe/pqs/table": ["harbour_members"]}}
+    response = http.patch(f"{CATALOG}/v2/dataSets/{dataset_id}", headers=headers, json=body)
+    assert response.status_code == 200 and response.json == [f"@/dataSets/{dataset_id}"]
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["extensions"]["adobe_lakeHouse"]["rowExpiration"]["ttlValue"] == "P30D"
+    assert dataset["tags"] == {"keep": ["me"], "adobe/pqs/table": ["harbour_members"]}
+
+
+def test_put_replaces_client_fields_and_keeps_system_fields(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Replace me", description="gone soon")
+    created = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    response = http.put(f"{DATASETS}/{dataset_id}", headers=headers,
+                        json={"name": "Replaced", "schemaRef": {"id": schema_id, "contentType": XED}})
+    assert response.status_code == 200
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["name"] == "Replaced" and "description" not in dataset
+    assert dataset["created"] == created["created"] and dataset["files"] == created["files"]
+
+
+def test_delete_then_404(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Short lived")
+    response = http.delete(f"{DATASETS}/{dataset_id}", headers=headers)
+    assert response.status_code == 200 and response.json == [f"@/dataSets/{dataset_id}"]
+    assert_error(http.get(f"{DATASETS}/{dataset_id}", headers=headers), 404)
+
+
+def test_datasets_are_partitioned_by_sandbox(http, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Prod only")
+    response = http.get(f"{DATASETS}/{dataset_id}", headers=gateway_headers(sandbox="dev"))
+    assert_error(response, 404)
+
+
+def test_credentials_of_a_dataset(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Creds")
+    response = http.get(f"{DATASETS}/{dataset_id}/credentials?batchId=abc", headers=headers)
+    assert response.status_code == 200
+    assert response.json["dataSetId"] == dataset_id and response.json["stagePath"].endswith("/abc")
+    assert_error(http.get(f"{DATASETS}/ffffffffffffffffffffffff/credentials", headers=headers), 404)
+
+
+def test_tags_aggregate_values_and_holders(http, headers, schema_id):
+    first = make_dataset(http, schema_id, "A", tags={"harbour": ["north", "east"]})
+    make_dataset(http, schema_id, "B", tags={"harbour": ["east"]})
+    make_dataset(http, schema_id, "C")
+    response = http.get(f"{CATALOG}/tags/harbour", headers=headers)
+    assert response.status_code == 200
+    assert response.json["harbour"] == ["north", "east"]
+    assert len(response.json["objectType"]["dataSets"]) == 2 and f"@/dataSets/{first}" in response.json["objectType"]["dataSets"]
+    assert_error(http.get(f"{CATALOG}/tags/nobody", headers=headers), 404)

@@ -1,0 +1,108 @@
+"""Serving a cassette in front of the emulator: order, misses, hybrid, bindings, control plane."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mockaep import create_app
+from mockaep.replay import install_replay
+from tests.conftest import gateway_headers
+from tests.replay.conftest import exchange
+
+FLOWS = "https://platform.adobe.io/data/foundation/flowservice/flows"
+RUN_STATES = [b'{"state": "scheduled"}', b'{"state": "inProgress"}', b'{"state": "success"}']
+
+
+def _replaying(path, **options):
+    app = create_app()
+    install_replay(app, path, **options)
+    return app, app.test_client()
+
+
+def test_answers_byte_for_byte_with_recorded_status_and_headers(write):
+    body = b'{ "items" : [ {"id": "f-1", "name": "Flux \xc3\xa9t\xc3\xa9"} ] }\n'
+    path = write([exchange(response=body, response_headers={"Content-Type": ["application/json"],
+                                                            "x-request-id": ["rec-1"], "Content-Length": ["999"]})])
+    _app, http = _replaying(path)
+    answer = http.get("/data/foundation/flowservice/flows", headers=gateway_headers())
+    assert answer.status_code == 200
+    assert answer.get_data() == body
+    assert answer.headers["x-request-id"] == "rec-1"
+    assert answer.headers["Content-Length"] == str(len(body))
+    assert answer.headers["x-mockaep-replay"] == "interaction=0"
+
+
+def test_repeated_requests_replay_in_recorded_order_then_repeat_the_last(write):
+    uri = "https://platform.adobe.io/data/foundation/flowservice/runs/r-1"
+    path = write([exchange(uri=uri, response=state) for state in RUN_STATES])
+    _app, http = _replaying(path)
+    seen = [http.get("/data/foundation/flowservice/runs/r-1", headers=gateway_headers()).get_data()
+            for _ in range(5)]
+    assert seen == RUN_STATES + [RUN_STATES[-1]] * 2
+    http.post("/_mockaep/replay/rewind")
+    assert http.get("/data/foundation/flowservice/runs/r-1", headers=gateway_headers()).get_data() == RUN_STATES[0]
+
+
+def test_a_miss_is_a_404_in_the_service_shape_naming_the_closest_recordings(write):
+    path = write([exchange("POST", FLOWS, body={"name": "one"}, status=201),
+                  exchange("GET", f"{FLOWS}/f-1"),
+                  exchange("GET", "https://platform.adobe.io/data/foundation/catalog/dataSets")])
+    _app, http = _replaying(path)
+    answer = http.post("/data/foundation/flowservice/flows", json={"name": "two"}, headers=gateway_headers())
+    assert answer.status_code == 404
+    assert answer.headers["x-mockaep-replay"] == "miss"
+    body = answer.get_json()
+    assert body["type"].endswith("FLOW-1101-404") and body["title"] == "Request not recorded"
+    assert path in body["errorMessage"]
+    closest = body["replay"]["closest"]
+    assert closest[0]["index"] == 0
+    assert closest[0]["differences"] == ["body: at /name recorded 'one', received 'two'"]
+    assert [c["index"] for c in closest] == [0, 1, 2]
+    status = http.get("/_mockaep/replay").get_json()
+    assert status["misses"] == 1 and status["played"] == 0 and status["mode"] == "strict"
+
+
+def test_hybrid_mode_falls_through_to_the_stateful_emulator(write):
+    path = write([exchange("GET", f"{FLOWS}/f-1", response=b'{"items": [{"id": "f-1"}]}')])
+    app, http = _replaying(path, mode="hybrid")
+    assert http.get("/data/foundation/flowservice/flows/f-1", headers=gateway_headers()).get_json() == \
+        {"items": [{"id": "f-1"}]}
+    fell_through = http.get("/data/foundation/flowservice/flows/f-2", headers=gateway_headers())
+    assert fell_through.status_code == 404 and "x-mockaep-replay" not in fell_through.headers
+    assert http.get("/_mockaep/health").get_json()["mode"] == "replay-hybrid"
+    assert app.extensions["mockaep"].mode == "replay-hybrid"
+
+
+def test_placeholders_bind_to_the_live_request_and_come_back_in_answers(write):
+    recorded = exchange("GET", f"{FLOWS}/f-1", request_headers={"x-gw-ims-org-id": ["<IMS_ORG-1>"],
+                                                                "x-api-key": ["<CLIENT_ID-1>"]},
+                        response=json.dumps({"imsOrgId": "<IMS_ORG-1>", "createdBy": "<CLIENT_ID-1>@techacct",
+                                             "other": "<SECRET-9>"}).encode())
+    _app, http = _replaying(write([recorded]))
+    org = 'QUOTE"ORG@AdobeOrg'
+    answer = http.get("/data/foundation/flowservice/flows/f-1",
+                      headers=gateway_headers(org=org, **{"x-api-key": "my-key"}))
+    assert answer.get_json() == {"imsOrgId": org, "createdBy": "my-key@techacct", "other": "<SECRET-9>"}
+
+
+def test_control_plane_stays_with_the_emulator(write):
+    _app, http = _replaying(write([]))
+    assert http.get("/_mockaep/health").get_json()["mode"] == "replay-strict"
+    assert http.post("/_mockaep/reset").status_code == 200
+    empty = http.get("/data/foundation/flowservice/flows", headers=gateway_headers())
+    assert empty.status_code == 404 and "cassette is empty" in empty.get_json()["errorMessage"]
+
+
+def test_install_refuses_bad_cassettes_modes_and_parts_leaving_the_app_alone(tmp_path, write):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"version": 1, "interactions": [')
+    app = create_app()
+    original = app.wsgi_app
+    with pytest.raises(ValueError, match=r"broken\.json: cassette is not valid JSON \(the file looks truncated\)"):
+        install_replay(app, str(broken))
+    with pytest.raises(ValueError, match="unknown replay mode 'loose'"):
+        install_replay(app, write([]), mode="loose")
+    with pytest.raises(ValueError, match="unknown match part"):
+        install_replay(app, write([]), match_on=["verb"])
+    assert app.wsgi_app is original and app.extensions["mockaep"].mode == "stateful"
