@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from client.aep import AEPClient
-from client.schemaregistry import XED_FULL, XED_FULL_NOTEXT
+from client.schemaregistry import XED_FULL_NOTEXT
 
 DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
 CRM_FLOW_SPEC_NAME = "CRMToAEP"
@@ -29,20 +29,22 @@ ADHOC_BEHAVIOUR = "https://ns.adobe.com/xdm/data/adhoc"
 DATASET_SCHEMA_CONTENT_TYPE = "application/vnd.adobe.xed+json;version=1"
 TARGET_SCHEMA_VERSION = "application/vnd.adobe.xed-full+json;version=1"
 
-#: The seed's three mappings: destination XDM path ← source column.
+#: The seed's three mappings: destination XDM path ← source column (Salesforce column names).
 SEED_MAPPINGS = (("_id", "Id"), ("person.name.fullName", "Name"), ("_repo.createDate", "CreatedDate"))
-#: Columns of the ad-hoc class describing the raw source rows.
-SOURCE_COLUMNS = ("Id", "Name", "CreatedDate")
 
 
 @dataclass(frozen=True)
 class SourceSystem:
-    """What differs between the customer-success sources the tutorial covers."""
+    """What differs between the customer-success sources the tutorial covers: the connection spec,
+    the credentials its auth spec asks for, the table read, its columns and how they map."""
 
     key: str
     connection_spec_id: str
     auth_params: dict[str, str]
     table: str
+    columns: tuple[str, ...]
+    mappings: tuple[tuple[str, str], ...]
+    delta_column: str
 
 
 SOURCES: dict[str, SourceSystem] = {
@@ -50,12 +52,16 @@ SOURCES: dict[str, SourceSystem] = {
         "salesforce-service-cloud", "cb66ab34-8619-49cb-96d1-39b37ede86ea",
         {"username": "onboarding.bot@example.org", "password": "not-a-real-password",
          "securityToken": "sample-token-0001"},
-        "Contact"),
+        "Account", ("Id", "Name", "Phone", "Industry", "BillingCity", "CreatedDate", "LastModifiedDate"),
+        SEED_MAPPINGS, "CreatedDate"),
+    # ServiceNow names the same facts differently: the seed's three destinations, its own columns.
     "servicenow": SourceSystem(
         "servicenow", "eb13cb25-47ab-407f-ba89-c0125281c563",
         {"endpoint": "https://example-instance.service-now.example", "username": "onboarding.bot",
          "password": "not-a-real-password"},
-        "incident"),
+        "sys_user", ("sys_id", "user_name", "first_name", "last_name", "email", "active", "sys_created_on"),
+        (("_id", "sys_id"), ("person.name.fullName", "user_name"), ("_repo.createDate", "sys_created_on")),
+        "sys_created_on"),
 }
 
 
@@ -105,7 +111,8 @@ class Onboarding:
 
 
 # -- the request bodies (used by onboard() and by the contract suite) -----------------------------
-def adhoc_class_body(title: str, columns: tuple[str, ...] = SOURCE_COLUMNS) -> dict[str, Any]:
+def adhoc_class_body(title: str, columns: tuple[str, ...]) -> dict[str, Any]:
+    """An ad-hoc class describing every column of the raw rows (as strings)."""
     return {"title": title, "description": f"Raw rows of {title}", "type": "object",
             "allOf": [{"$ref": ADHOC_BEHAVIOUR},
                       {"properties": {"_adhoc": {"type": "object",
@@ -197,7 +204,7 @@ def onboard(client: AEPClient, source: str = "salesforce-service-cloud", *, name
     registry, flows = client.schemaregistry, client.flowservice
 
     tenant_id = registry.tenant_id()
-    adhoc_class = registry.create_class(adhoc_class_body(names["class"]))
+    adhoc_class = registry.create_class(adhoc_class_body(names["class"], system.columns))
     source_schema = registry.create_schema(adhoc_schema_body(names["source_schema"], adhoc_class["$id"]))
     base = flows.create_connection(base_connection_body(names["base_connection"], system, auth_params))
     source_connection = flows.create_source_connection(
@@ -206,14 +213,14 @@ def onboard(client: AEPClient, source: str = "salesforce-service-cloud", *, name
     dataset = client.catalog.create_dataset(dataset_body(names["dataset"], target_schema["$id"]))
     target = flows.create_target_connection(
         target_connection_body(names["target_connection"], target_schema["$id"], dataset.id))
-    mapping_set = client.conversion.create_mapping_set(mapping_set_body(target_schema["$id"]))
+    mapping_set = client.conversion.create_mapping_set(mapping_set_body(target_schema["$id"], system.mappings))
     flow_spec = flows.find_flow_spec(CRM_FLOW_SPEC_NAME)
     if flow_spec is None:
         raise LookupError(f"the platform has no flow spec named {CRM_FLOW_SPEC_NAME}")
     schedule_params = (schedule or Schedule()).params(now)
     flow = flows.create_flow(flow_body(names["flow"], flow_spec, source_connection.id, target.id, mapping_set["id"],
-                                       int(mapping_set.get("version", 0)), schedule_params))
-    run_id = flows.create_run(flow.id, run_params(now))["id"] if run else None
+                                       int(mapping_set.get("version", 0)), schedule_params, system.delta_column))
+    run_id = flows.create_run(flow.id, run_params(now, system.delta_column))["id"] if run else None
     return Onboarding(source=source, tenant_id=tenant_id, adhoc_class_id=adhoc_class["$id"],
                       source_schema_id=source_schema["$id"], base_connection_id=base.id,
                       source_connection_id=source_connection.id, target_schema_id=target_schema["$id"],
@@ -222,4 +229,4 @@ def onboard(client: AEPClient, source: str = "salesforce-service-cloud", *, name
                       flow_id=flow.id, flow_etag=flow.etag, run_id=run_id, names=names)
 
 
-__all__ = ["Onboarding", "Schedule", "SourceSystem", "SOURCES", "onboard", "XED_FULL"]
+__all__ = ["Onboarding", "Schedule", "SourceSystem", "SOURCES", "onboard"]

@@ -5,8 +5,6 @@ where contracts run (see :mod:`contracts.targets`); tests outside ``contracts/``
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from contracts import targets
@@ -21,10 +19,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    spec = config.getoption("--target", default=None)
-    if spec:
-        # Contract modules read the target at import time (hypothesis settings), so publish it early.
-        os.environ[targets.ENV_VAR] = spec
+    # Contract modules read the target at import time (hypothesis settings), so publish it early.
+    targets.configured_spec = config.getoption("--target", default=None)
+    if targets.configured_spec:
+        try:
+            targets.prefix_for(targets.configured_spec)
+        except ValueError as exc:
+            raise pytest.UsageError(f"--target: {exc}") from None
     config.addinivalue_line("markers", "emulator_only: contract that needs the mockaep control plane")
 
 
@@ -50,7 +51,7 @@ def aep(contract_target):
 
 @pytest.fixture
 def unique_name(contract_target):
-    """``unique("label")`` → a name no other object of the run carries."""
+    """``unique_name("label")`` → a name no other object of the run carries."""
     return contract_target.unique
 
 

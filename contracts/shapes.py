@@ -17,6 +17,11 @@ HEX24_RE = re.compile(r"^[0-9a-f]{24}$")
 HEX32_RE = re.compile(r"^[0-9a-f]{32}$")
 QUOTED_ETAG_RE = re.compile(r'^"[^"]+"$')
 
+#: Ids in each platform format that no object carries (fixed, so every run sends the same requests).
+UNKNOWN_UUID = "0badc0de-0000-4000-8000-00000000c0de"
+UNKNOWN_HEX24 = "0badc0de0000400080000000"
+UNKNOWN_HEX32 = "0badc0de00004000800000000000c0de"
+
 _DOCUMENTED_PREFIX = {"flowservice": "FLOW", "schemaregistry": "XDM"}
 
 

@@ -14,6 +14,8 @@ Other targets (e.g. ``replay:CASSETTE``) register themselves with :func:`registe
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import itertools
 import os
 import uuid
@@ -28,6 +30,11 @@ from client.aep import IMS_URL, PLATFORM_URL
 ENV_VAR = "MOCKAEP_TARGET"
 DEFAULT_TARGET = "inprocess"
 PLATFORM_ENV = ("AEP_CLIENT_ID", "AEP_CLIENT_SECRET", "AEP_ORG_ID")
+#: Modules that register more targets when imported (looked up lazily; absent ones are skipped).
+#: The replay work registers ``replay:`` from ``mockaep.replay.contract_target``.
+EXTENSION_MODULES = ["mockaep.replay.contract_target"]
+#: The spec given on the command line (``--target``), set by the plugin; beats ``$MOCKAEP_TARGET``.
+configured_spec: str | None = None
 
 
 @dataclass
@@ -80,20 +87,44 @@ def registered_prefixes() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def resolve_target(spec: str | None = None) -> Target:
-    """The target named by ``spec`` (else ``$MOCKAEP_TARGET``, else ``inprocess``)."""
-    spec = (spec or os.environ.get(ENV_VAR) or DEFAULT_TARGET).strip()
+def current_spec(spec: str | None = None) -> str:
+    """``spec``, else the ``--target`` option, else ``$MOCKAEP_TARGET``, else ``inprocess``."""
+    return (spec or configured_spec or os.environ.get(ENV_VAR) or DEFAULT_TARGET).strip()
+
+
+def _load_extensions() -> None:
+    for module in list(EXTENSION_MODULES):
+        try:
+            found = importlib.util.find_spec(module)
+        except ModuleNotFoundError:  # its parent package does not exist
+            found = None
+        if found is not None:
+            importlib.import_module(module)
+        EXTENSION_MODULES.remove(module)
+
+
+def prefix_for(spec: str | None = None) -> str:
+    """The registered prefix ``spec`` resolves through; ValueError naming the known ones."""
+    _load_extensions()
+    spec = current_spec(spec)
     matches = [prefix for prefix in _REGISTRY if spec == prefix or spec.startswith(prefix)]
     if not matches:
         raise ValueError(f"unknown contract target {spec!r}; known prefixes: {', '.join(registered_prefixes())}")
-    target = _REGISTRY[max(matches, key=len)](spec)
+    return max(matches, key=len)
+
+
+def resolve_target(spec: str | None = None) -> Target:
+    """The target named by ``spec`` (see :func:`current_spec`), built by its registered factory."""
+    spec = current_spec(spec)
+    target = _REGISTRY[prefix_for(spec)](spec)
     target.deterministic = target.deterministic or is_deterministic(spec)
     return target
 
 
 def is_deterministic(spec: str | None = None) -> bool:
     """Whether ``spec`` names a target that needs reproducible generated data (without building it)."""
-    spec = (spec or os.environ.get(ENV_VAR) or DEFAULT_TARGET).strip()
+    _load_extensions()
+    spec = current_spec(spec)
     return any(spec.startswith(prefix) for prefix in _DETERMINISTIC)
 
 

@@ -2,14 +2,12 @@
 the platform's error and leave nothing behind."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from hypothesis import given, strategies as st
 
 from client import onboarding as steps
 from client.schemaregistry import XED_FULL
-from contracts.shapes import assert_round_trip, assert_service_error, assert_status
+from contracts.shapes import UNKNOWN_UUID, assert_round_trip, assert_service_error, assert_status
 from contracts.strategies import (column_names, contract_settings, descriptions, invalid_schedules, names,
                                   valid_schedules)
 
@@ -119,10 +117,12 @@ def test_generated_mapping_rows_are_accepted_and_read_back(aep, world, profile_p
 def test_unknown_destination_paths_are_refused(aep, world, profile_paths, data):
     good = data.draw(st.lists(st.sampled_from(profile_paths), max_size=3, unique=True))
     bogus = data.draw(st.from_regex(r"\A_?[a-z]{3,10}(\.[a-z]{3,10}){0,2}\Z", fullmatch=True)
-                      .filter(lambda p: p not in profile_paths and not any(q.startswith(p + ".") for q in profile_paths)))
+                      .filter(lambda p: p not in profile_paths
+                              and not any(q.startswith(p + ".") for q in profile_paths)))
     rows = tuple((path, "SomeColumn") for path in [*good, bogus])
     before = aep.conversion.list_mapping_sets(limit=1, start=0)
-    response = aep.session.send("POST", "conversion", "/mappingSets", json=steps.mapping_set_body(world.target_schema_id, rows))
+    response = aep.session.send("POST", "conversion", "/mappingSets",
+                                json=steps.mapping_set_body(world.target_schema_id, rows))
     assert_service_error(response, "conversion", 400)
     assert bogus in response.text
     after = aep.conversion.list_mapping_sets(limit=1, start=0)
@@ -174,7 +174,7 @@ def test_unknown_schema_is_refused_for_a_dataset(aep, unique_name, hex_id):
 
 
 def test_unknown_flow_spec_is_refused(aep, world, unique_name):
-    spec = {"id": str(uuid.uuid4()), "version": "1.0"}
+    spec = {"id": UNKNOWN_UUID, "version": "1.0"}
     body = steps.flow_body(unique_name("Contract unknown spec"), spec, world.source_connection_id,
                            world.target_connection_id, world.mapping_set_id, world.mapping_set_version,
                            {"startTime": 1767225600, "frequency": "day", "interval": 1})

@@ -6,12 +6,11 @@ body; then bodies, routes, unknown ids and etags, in the owning service's shape.
 from __future__ import annotations
 
 import json
-import uuid
-
 import pytest
 
 from client import onboarding as steps
-from contracts.shapes import assert_gateway_error, assert_service_error, assert_status, json_of
+from contracts.shapes import (UNKNOWN_HEX24, UNKNOWN_HEX32, UNKNOWN_UUID, assert_gateway_error, assert_service_error,
+                              assert_status, json_of)
 
 #: One harmless read per service (what the gateway checks does not depend on the operation).
 READS = {
@@ -113,20 +112,20 @@ def test_unknown_method_is_refused_in_the_service_shape(aep):
 # -- unknown ids ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("resource", ["connections", "sourceConnections", "targetConnections", "flows", "runs"])
 def test_unknown_flow_service_id_is_404(aep, resource):
-    response = aep.session.send("GET", "flowservice", f"/{resource}/{uuid.uuid4()}")
+    response = aep.session.send("GET", "flowservice", f"/{resource}/{UNKNOWN_UUID}")
     assert_service_error(response, "flowservice", 404)
 
 
 def test_unknown_schema_is_404(aep):
     tenant_id = aep.schemaregistry.tenant_id()
-    response = aep.session.send("GET", "schemaregistry", f"/tenant/schemas/_{tenant_id}.schemas.{uuid.uuid4().hex}",
+    response = aep.session.send("GET", "schemaregistry", f"/tenant/schemas/_{tenant_id}.schemas.{UNKNOWN_HEX32}",
                                 headers={"Accept": "application/vnd.adobe.xed+json; version=1"})
     assert_service_error(response, "schemaregistry", 404)
 
 
 @pytest.mark.parametrize("service,path", [
-    ("catalog", f"/dataSets/{uuid.uuid4().hex[:24]}"),
-    ("conversion", f"/mappingSets/{uuid.uuid4().hex}"),
+    ("catalog", f"/dataSets/{UNKNOWN_HEX24}"),
+    ("conversion", f"/mappingSets/{UNKNOWN_HEX32}"),
 ])
 def test_unknown_catalog_and_mapping_ids_are_404(aep, service, path):
     assert_service_error(aep.session.send("GET", service, path), service, 404)
@@ -210,3 +209,62 @@ def test_mapping_set_list_needs_limit_and_start(aep):
 def _alt_id(schema_id: str) -> str:
     tail = schema_id.split("https://ns.adobe.com/", 1)[1]
     return "_" + tail.replace("/", ".")
+
+
+# -- the whole state, where the target lets us see it ---------------------------------------------
+def _state(aep) -> dict:
+    response = aep.http.get(f"{aep.base_url}/_mockaep/state", params={"org": aep.org_id}, timeout=30)
+    assert_status(response, 200)
+    return response.json()
+
+
+@pytest.mark.emulator_only
+def test_refusals_leave_the_whole_state_unchanged(aep, world, unique_name):
+    """Every refusal of this module, replayed in one go, changes nothing in the exported state."""
+    flows = aep.flowservice
+    flow = flows.get_flow(world.flow_id)
+    flow_spec = flows.get_flow_spec(world.flow_spec_id)
+    good_flow = steps.flow_body(unique_name("Contract refused flow"), flow_spec, world.source_connection_id,
+                                world.target_connection_id, world.mapping_set_id, world.mapping_set_version,
+                                {"startTime": 1767225600, "frequency": "hour", "interval": 1})
+    connection = _valid_connection(unique_name("Contract refused connection"))
+    partial_auth = _valid_connection(unique_name("Contract refused partial"))
+    del partial_auth["auth"]["params"]["password"]
+    bad_target = steps.target_connection_body(unique_name("Contract refused target"), world.target_schema_id,
+                                              world.dataset_id)
+    bad_target["connectionSpec"]["id"] = steps.SOURCES["servicenow"].connection_spec_id
+    refusals = [
+        ("POST", "flowservice", "/connections", {"json": connection, "omit_headers": ["Authorization"]}),
+        ("POST", "flowservice", "/connections", {"json": connection, "omit_headers": ["x-api-key"]}),
+        ("POST", "flowservice", "/connections", {"json": connection, "omit_headers": ["x-gw-ims-org-id"]}),
+        ("POST", "flowservice", "/connections", {"data": json.dumps(connection),
+                                                 "headers": {"Content-Type": "text/plain"}}),
+        ("POST", "flowservice", "/connections", {"json": partial_auth}),
+        ("POST", "flowservice", "/targetConnections", {"json": bad_target}),
+        ("POST", "flowservice", "/flows", {"json": {**good_flow, "state": "enabled"}}),
+        ("POST", "flowservice", "/flows", {"json": {**good_flow, "scheduleParams": {
+            "startTime": 1767225600, "frequency": "minute", "interval": 5}}}),
+        ("POST", "flowservice", "/flows", {"json": {**good_flow, "sourceConnectionIds": [UNKNOWN_UUID]}}),
+        ("PATCH", "flowservice", f"/flows/{world.flow_id}",
+         {"json": [{"op": "replace", "path": "/name", "value": "x"}]}),
+        ("PATCH", "flowservice", f"/flows/{world.flow_id}", {
+            "json": [{"op": "replace", "path": "/name", "value": "x"}],
+            "headers": {"If-Match": '"00000000-0000-0200-0000-000000000000"'}}),
+        ("POST", "schemaregistry", "/tenant/schemas", {"json": steps.target_schema_body(
+            aep.schemaregistry.get_schema(world.target_schema_id)["title"])}),
+        ("POST", "catalog", "/dataSets", {"json": steps.dataset_body(unique_name("Contract refused dataset"),
+                                                                     world.target_schema_id + "0")}),
+        ("POST", "conversion", "/mappingSets", {"json": steps.mapping_set_body(
+            world.target_schema_id, (("person.noSuchField", "Name"),))}),
+        ("POST", "ingestion", "/batches", {"json": {"datasetId": "0123456789abcdef01234567",
+                                                    "inputFormat": {"format": "json"}}}),
+    ] + [("POST", service, path, {"data": "{not json", "headers": {"Content-Type": "application/json"}})
+         for service, path in CREATES.items()]
+    before = _state(aep)
+    assert before["tenants"], "the exported state should hold the onboarded world"
+    for method, service, path, kwargs in refusals:
+        response = aep.session.send(method, service, path, **kwargs)
+        assert 400 <= response.status_code < 500, (
+            f"{method} {service}{path}: {response.status_code} {response.text[:300]}")
+    assert _state(aep) == before
+    assert flows.get_flow(world.flow_id)["etag"] == flow["etag"]

@@ -69,13 +69,26 @@ def load_seed(emu: Emulator, path: str) -> None:
     """Load a state document at start-up; refuses (ValueError naming the file) a bad one whole."""
     from mockaep.store import SnapshotError
 
+    from mockaep.replay.cassette import looks_truncated
+
     file = pathlib.Path(path)
     try:
-        document: Any = json.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"{path}: seed file not found") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path}: is a directory, not a seed file") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: seed file is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise ValueError(f"{path}: cannot read seed file: {exc.strerror or exc}") from None
+    if not text.strip():
+        raise ValueError(f"{path}: seed file is empty")
+    try:
+        document: Any = json.loads(text)
     except ValueError as exc:
-        raise ValueError(f"{path}: seed file is not valid JSON: {exc}") from None
+        hint = " (the file looks truncated)" if looks_truncated(text) else ""
+        raise ValueError(f"{path}: seed file is not valid JSON{hint}: {exc}") from None
     try:
         emu.store.restore(document)
     except SnapshotError as exc:

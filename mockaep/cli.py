@@ -9,6 +9,7 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from typing import Callable
 
 from mockaep import __version__
@@ -84,8 +85,24 @@ def run_wsgi(app, host: str, port: int, threads: int, banner: str) -> int:
     shown_host = f"[{host}]" if ":" in host else host
     print(f"{banner} http://{shown_host}:{bound_port}", flush=True)
 
+    def close_idle_connections() -> None:
+        # waitress's loop runs while any connection is open, and clients keep idle keep-alive
+        # connections for as long as they like: close each once it has no request in flight
+        for _ in range(100):
+            channels = [c for c in list(getattr(server, "_map", {}).values()) if hasattr(c, "requests")]
+            if not channels:
+                return
+            for channel in channels:
+                if not channel.requests and getattr(channel, "request", None) is None \
+                        and not channel.total_outbufs_len:
+                    channel.will_close = True
+            time.sleep(0.2)
+
     def stop(_signum, _frame):
-        threading.Thread(target=server.close, daemon=True).start()
+        def shut_down() -> None:
+            server.close()
+            close_idle_connections()
+        threading.Thread(target=shut_down, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -149,4 +166,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # ``python -m mockaep.cli``: run the imported module's main, where other modules' subcommands register
+    from mockaep.cli import main as imported_main
+
+    sys.exit(imported_main())

@@ -8,6 +8,7 @@ from flask import Blueprint, request
 from mockaep import __version__
 from mockaep.errors import BadRequest
 from mockaep.gateway import emulator, json_response
+from mockaep.replay.cassette import looks_truncated
 from mockaep.store import SnapshotError
 
 blueprint = Blueprint("control", __name__, url_prefix="/_mockaep")
@@ -46,10 +47,13 @@ def export_state():
 @blueprint.route("/state", methods=["POST"])
 def import_state():
     raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise BadRequest("state document is empty: send the JSON of GET /_mockaep/state")
     try:
-        document = json.loads(raw or b"null")
+        document = json.loads(raw)
     except ValueError as exc:
-        raise BadRequest(f"state document is not valid JSON: {exc}") from None
+        hint = " (it looks truncated)" if looks_truncated(raw.decode("utf-8", "replace")) else ""
+        raise BadRequest(f"state document is not valid JSON{hint}: {exc}") from None
     try:
         loaded = emulator().store.restore(document)
     except SnapshotError as exc:

@@ -264,6 +264,7 @@ def check_snapshot(document: Any) -> None:
     tenants = document.get("tenants")
     if not isinstance(tenants, list):
         raise SnapshotError("'tenants' must be a list")
+    seen: dict[tuple[str, str], int] = {}
     for position, entry in enumerate(tenants):
         where = f"tenants[{position}]"
         if not isinstance(entry, dict):
@@ -271,6 +272,11 @@ def check_snapshot(document: Any) -> None:
         for key in ("imsOrg", "sandbox"):
             if not isinstance(entry.get(key), str) or not entry.get(key):
                 raise SnapshotError(f"{where}.{key} must be a non-empty string")
+        # a second entry for the same tenant would silently replace the first one
+        pair = (entry["imsOrg"], entry["sandbox"])
+        if pair in seen:
+            raise SnapshotError(f"{where} repeats org {pair[0]!r} sandbox {pair[1]!r} of tenants[{seen[pair]}]")
+        seen[pair] = position
         collections = entry.get("collections", {})
         if not isinstance(collections, dict):
             raise SnapshotError(f"{where}.collections must be an object")

@@ -88,6 +88,12 @@ class OpenAPISpec:
             for position, param in enumerate(op.get("parameters", [])):
                 if param.get("in") == "body":
                     return f"{base}/parameters/{position}/schema"
+                # Swagger 2.0 shares parameters through "$ref": "#/parameters/<name>".
+                ref = param.get("$ref", "")
+                if ref.startswith("#/parameters/"):
+                    name = ref[len("#/parameters/"):]
+                    if self.document.get("parameters", {}).get(name, {}).get("in") == "body":
+                        return f"{ref[1:]}/schema"
             return None
         content = op.get("requestBody", {}).get("content", {})
         if media_type not in content:

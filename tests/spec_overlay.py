@@ -96,3 +96,204 @@ def _schema_registry_overlay() -> list[Relax]:
 
 
 OVERLAY["schemaregistry"] = _schema_registry_overlay()
+
+
+# -- Data Prep (conversion) ------------------------------------------------------------------------
+_DP_EPOCH_EVIDENCE = ("data-prep/api/mapping-set.md prints createdDate/modifiedDate as epoch milliseconds "
+                      "(1614901254724) in every response; customer-success.md too; DPY types them date-time strings.")
+_DP_NOT_FOUND_EVIDENCE = ("landing/troubleshooting.md 'API status codes': 404 'the requested resource could not be "
+                          "found' applies to every Platform API; DPY documents no status for a missing mapping set, "
+                          "mapping or version.")
+
+
+def _conversion_overlay() -> list[Relax]:
+    not_found = {"description": "Mapping set, version or mapping not found (MAPPER-1404-404).", "content": {}}
+    entries = [
+        Relax(f"/paths/{path}/{method}/responses/404", not_found, _DP_NOT_FOUND_EVIDENCE)
+        for path, method in (("~1mappingSets~1{MAPPING_SET_ID}", "get"), ("~1mappingSets~1{MAPPING_SET_ID}", "put"),
+                             ("~1mappingSets~1{MAPPING_SET_ID}~1mappings", "get"),
+                             ("~1mappingSets~1{MAPPING_SET_ID}~1mappings~1{MAPPING_ID}", "get"))
+    ]
+    for component in ("SimpleRepresentation", "MappingSet", "MappingOperation"):
+        for name in ("createdDate", "modifiedDate"):
+            entries.append(Relax(f"/components/schemas/{component}/properties/{name}/type", "integer",
+                                 _DP_EPOCH_EVIDENCE))
+    entries += [
+        Relax("/paths/~1languages~1el~1validate/post/responses/200/content/application~1json/schema/type", "object",
+              "data-prep/api/functions.md: the 200 body is {\"validationStatus\": \"succeeded\", \"error\": \"none\"}, "
+              "an object, where DPY says boolean."),
+        Relax("/paths/~1mappingSets~1{MAPPING_SET_ID}~1mappings/get/responses/200/content/application~1json/schema",
+              {"type": "array", "items": {"$ref": "#/components/schemas/MappingOperation"}},
+              "data-prep/api/mapping-set.md 'List the mappings for a mapping set' returns an array of mappings; "
+              "DPY types the 200 as one MappingOperation."),
+        Relax("/paths/~1mappingSets~1preview/post/responses/200/content/application~1json/schema",
+              {"type": "array", "items": {"$ref": "#/components/schemas/PreviewResponse"}},
+              "data-prep/api/mapping-set.md 'Preview data for mappings' returns an array with one "
+              "{data, errors} per input row; DPY types the 200 as a single PreviewResponse."),
+        Relax("/components/schemas/PreviewResponse/properties/errors/nullable", True,
+              "mapping-set.md preview response prints \"errors\": null for a row without errors."),
+        Relax("/components/schemas/ValidationResponse/properties/errors/nullable", True,
+              "mapping-set.md validate response prints \"errors\": null for each successful mapping."),
+        Relax("/components/schemas/SourceType/enum",
+              ["ATTRIBUTE", "EXPRESSION", "STATIC", "text/x.schema-path", "text/x.aep-xl", "text/plain"],
+              "Stored mappings report their source type as a media type: mapping-set.md responses and DPY's own "
+              "MappingOperation example show \"text/x.schema-path\"; destination docs list text/x.aep-xl and "
+              "text/plain for expressions and constants."),
+    ]
+    for keyword in ("enum/items/type", "default/type", "minimum/type", "maximum/type"):
+        entries.append(Relax(f"/components/schemas/JsonSchema/properties/{keyword}", REMOVE,
+                             "mapping-set.md GET ?expandSchema response: outputSchema.jsonSchema carries XDM "
+                             "keywords with their JSON Schema values (\"default\": \"not_specified\", "
+                             "\"enum\": [\"female\", …], \"minimum\": 1), not objects."))
+    return entries
+
+
+OVERLAY["conversion"] = _conversion_overlay()
+
+
+# -- Flow Service: connection specs, flow specs, explore/test/configs, runs (FS-specs) ----------------
+_FS_CODES_EVIDENCE = ("docs/help/sources/errors/flow-service-errors.md: Flow Service answers a missing resource "
+                      "with 1101-404, invalid requests (bad body, bad filter/orderby/params 1440-1453, bad spec "
+                      "1413, unknown flow of a run 1430) with 400, and a stale If-Match with 1404-412; FSY "
+                      "documents only 200/401/403/500/503 on these operations.")
+_FS_ERROR_BODY = {"application/json": {"schema": {"type": "object"}}}
+
+
+def _flow_service_specs_overlay() -> list[Relax]:
+    statuses = {
+        ("/connections/{BASE_CONNECTION_ID}/test", "get"): (404,),
+        ("/connections/{BASE_CONNECTION_ID}/explore", "get"): (400, 404),
+        ("/connections/{BASE_CONNECTION_ID}/configs", "get"): (404,),
+        ("/connectionSpecs", "get"): (400,),
+        ("/connectionSpecs", "post"): (400,),
+        ("/connectionSpecs/{CONNECTION_SPEC_ID}", "get"): (404,),
+        ("/connectionSpecs/{CONNECTION_SPEC_ID}", "put"): (404,),
+        ("/connectionSpecs/{CONNECTION_SPEC_ID}/explore", "get"): (404,),
+        ("/connectionSpecs/{CONNECTION_SPEC_ID}/configs", "get"): (404,),
+        ("/flowSpecs", "get"): (400,),
+        ("/flowSpecs", "post"): (400,),
+        ("/flowSpecs/{FLOW_SPEC_ID}", "get"): (404,),
+        ("/flowSpecs/{FLOW_SPEC_ID}", "put"): (400, 404),
+        ("/flowSpecs/search", "post"): (400,),
+        ("/runs", "get"): (400,),
+        ("/runs", "post"): (400,),
+        ("/runs/{RUN_ID}", "get"): (404,),
+        ("/runs/{RUN_ID}", "put"): (400, 404, 412),
+        ("/runs/{RUN_ID}/action", "post"): (400, 404, 412),
+    }
+    entries = [Relax(f"{_responses(path, method)}/{status}",
+                     {"description": f"FLOW-<code>-{status} (flow-service-errors.md)", "content": _FS_ERROR_BODY},
+                     _FS_CODES_EVIDENCE)
+               for (path, method), codes in statuses.items() for status in codes]
+    entries += [
+        Relax("/components/schemas/FlowSpecItemDTO/properties/transformationSpecs/type", REMOVE,
+              "sources-sdk/api/flow-specs.md and customer-success.md print transformationSpecs as an array of "
+              "{name, spec}; FSY types it a single object."),
+        Relax("/components/schemas/ExploreConnectionResponse/type", REMOVE,
+              "explore/customer-success.md: objectType=table answers an object {format, schema{columns}}; FSY's own "
+              "examples for /configs and /connectionSpecs/{id}/explore (same schema) are objects {items: [...]}; "
+              "only objectType=root/folder answers are arrays."),
+    ]
+    for name in ("category", "icon", "label"):
+        entries.append(Relax(
+            f"/components/schemas/SourceSpecDTO/properties/attributes/properties/uiAttributes/properties/{name}/type",
+            REMOVE,
+            "sources-sdk/api/connection-specs.md and sourcespec.md, and FSY's own createConnectionSpec example, "
+            f"give sourceSpec.attributes.uiAttributes.{name} as an object {{\"key\": ...}}; FSY types it string."))
+    return entries
+
+
+OVERLAY["flowservice"] += _flow_service_specs_overlay()
+
+
+# -- Catalog -----------------------------------------------------------------------------------------
+def _catalog_overlay() -> list[Relax]:
+    # catalog.yaml writes ``description:`` with no value on these properties: null is not a valid
+    # Schema Object description (OpenAPI 3.0.1), and schemathesis refuses to validate against it.
+    invalid = "Spec defect: empty 'description:' (null) is not a string, an invalid Schema Object."
+    return [Relax(f"/components/schemas/{pointer}/description", REMOVE, invalid) for pointer in (
+        "serviceResources/properties/dataSource", "resourceItem/properties/id",
+        "resourceItem/properties/method", "resourceItem/properties/resource", "resourceItem/properties/body")]
+
+
+OVERLAY["catalog"] = _catalog_overlay()
+
+
+# -- Batch Ingestion ---------------------------------------------------------------------------------
+_BATCH_STATUSES = ["processing", "success", "failure", "queued", "retrying", "stalled", "aborted", "abandoned",
+                   "inactive", "failed", "loading", "loaded", "staged", "active", "staging", "deleted"]
+_LARGE_FILE = "/paths/~1batches~1{batchId}~1datasets~1{datasetId}~1files~1{filePath}"
+
+
+def _ingestion_overlay() -> list[Relax]:
+    return [
+        Relax("/components/schemas/Batch/properties/status/enum", _BATCH_STATUSES,
+              "api-overview.md: POST /batches answers 201 with status 'loading'; ABORT and REVERT lead to "
+              "'aborted' and 'inactive' (api-overview.md, troubleshooting.md 'Batch states'). Batch.status "
+              "lists only 8 states; catalog.yaml batchStatus lists all 16 the batch can be in."),
+        Relax("/components/schemas/Batch/properties/inputFormat/properties/format/enum", ["parquet", "json", "csv"],
+              "api-overview.md 'Ingest CSV files' creates batches with inputFormat.format 'csv'; the "
+              "response enum lists only parquet and json."),
+        Relax(f"{_LARGE_FILE}/post/responses/201",
+              {"description": "Large file initialized or completed.",
+               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/File"}}}},
+              "api-overview.md answers '201 Created' to POST …/files/{name}?action=INITIALIZE and to "
+              "?action=COMPLETE; the spec lists only 200."),
+        Relax(f"{_LARGE_FILE}/patch/requestBody/content",
+              {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+              "The operation's own Content-Type parameter is enum [application/octet-stream] and "
+              "api-overview.md sends the part with Content-Type application/octet-stream and "
+              "--data-binary ('single-part upload'); the multipart/form-data body contradicts both."),
+    ]
+
+
+OVERLAY["ingestion"] = _ingestion_overlay()
+
+
+# -- Flow Service: connections, source/target connections, flows (FS-core) ---------------------------
+_FS_SCHEDULE_EVIDENCE = ("update-dataflows.md 'Look up dataflow details' answers scheduleParams with startTime, "
+                         "interval and backfill as strings (\"1612310466\", \"15\", \"true\"), as every tutorial "
+                         "sends them; the flow spec's scheduleSpec types them integer/boolean. FSY's "
+                         "ScheduleSpecDTO types startTime integer, interval string, backfill boolean.")
+
+
+def _flow_service_core_overlay() -> list[Relax]:
+    statuses = {
+        ("/connections", "get"): (400,),
+        ("/connections", "post"): (400,),
+        ("/connections/{BASE_CONNECTION_ID}", "get"): (404,),
+        ("/connections/{BASE_CONNECTION_ID}/action", "post"): (400, 404, 412),
+        ("/connections/{BASE_CONNECTION_ID}/", "delete"): (400, 404),
+        ("/connections/{BASE_CONNECTION_ID}/", "patch"): (400, 404, 412),
+        ("/connections/search", "post"): (400,),
+        ("/flows", "post"): (400,),
+        ("/flows/{FLOW_ID}", "get"): (404,),
+        ("/flows/{FLOW_ID}", "delete"): (404,),
+        ("/flows/{FLOW_ID}", "patch"): (400, 404, 412),
+        ("/flows/search", "post"): (400,),
+        ("/flows/{FLOW_ID}/action", "post"): (400, 404, 412),
+        ("/sourceConnections", "get"): (400,),
+        ("/sourceConnections", "post"): (400,),
+        ("/sourceConnections/{SOURCE_CONNECTION_ID}", "get"): (404,),
+        ("/sourceConnections/{SOURCE_CONNECTION_ID}", "delete"): (400, 404),
+        ("/sourceConnections/{SOURCE_CONNECTION_ID}", "patch"): (400, 404, 412),
+        ("/sourceConnections/{SOURCE_CONNECTION_ID}/action", "post"): (400, 404),
+        ("/targetConnections", "get"): (400,),
+        ("/targetConnections", "post"): (400,),
+        ("/targetConnections/{TARGET_CONNECTION_ID}", "get"): (404,),
+        ("/targetConnections/{TARGET_CONNECTION_ID}", "delete"): (400, 404),
+        ("/targetConnections/{TARGET_CONNECTION_ID}", "patch"): (400, 404, 412),
+        ("/targetConnections/{TARGET_CONNECTION_ID}/action", "post"): (400, 404),
+    }
+    entries = [Relax(f"{_responses(path, method)}/{status}",
+                     {"description": f"FLOW-<code>-{status} (flow-service-errors.md)", "content": _FS_ERROR_BODY},
+                     _FS_CODES_EVIDENCE + " Deleting a base connection a flow uses is 1418-400, a source or target "
+                     "connection a flow uses 1447-400; labels.md answers an unknown flow with FLOW-1439-404.")
+               for (path, method), codes in statuses.items() for status in codes]
+    for name in ("startTime", "interval", "backfill"):
+        entries.append(Relax(f"/components/schemas/ScheduleSpecDTO/properties/{name}/type", REMOVE,
+                             _FS_SCHEDULE_EVIDENCE))
+    return entries
+
+
+OVERLAY["flowservice"] += _flow_service_core_overlay()

@@ -73,6 +73,52 @@ def bind_placeholders(recorded: str, received: str) -> dict[str, str]:
     return {name: found.group(f"g{i}") for i, name in enumerate(names)}
 
 
+def _bind(recorded: Interaction, received: Interaction, bindings: dict[str, str]) -> None:
+    """Placeholders of the recorded request → the values the live request has in their place
+    (secret headers, secret query/form fields, JSON body strings)."""
+    for name, values in recorded.request_headers.items():
+        if name.lower() in SECRET_HEADERS and values:
+            live = received.header(name)
+            if live is not None:
+                bindings.update(bind_placeholders(values[0], live))
+    recorded_fields = parse_qsl(urlsplit(recorded.uri).query, keep_blank_values=True)
+    live_fields = dict(parse_qsl(urlsplit(received.uri).query, keep_blank_values=True))
+    if "form-urlencoded" in (recorded.header("content-type") or ""):
+        recorded_fields += parse_qsl(recorded.request_body.decode("utf-8", "replace"), keep_blank_values=True)
+        live_fields.update(parse_qsl(received.request_body.decode("utf-8", "replace"), keep_blank_values=True))
+    for key, value in recorded_fields:
+        if key.lower() in SECRET_FIELDS and key in live_fields:
+            bindings.update(bind_placeholders(value, live_fields[key]))
+    if b"<" in recorded.request_body and recorded.request_body.lstrip()[:1] in (b"{", b"["):
+        try:
+            _bind_json(json.loads(recorded.request_body), json.loads(received.request_body), bindings)
+        except ValueError:
+            pass
+
+
+def _bind_json(recorded: Any, live: Any, bindings: dict[str, str]) -> None:
+    """Walk both bodies together; a recorded string holding placeholders binds the live one."""
+    if isinstance(recorded, str) and isinstance(live, str):
+        bindings.update(bind_placeholders(recorded, live))
+    elif isinstance(recorded, dict) and isinstance(live, dict):
+        for key, value in recorded.items():
+            if key in live:
+                _bind_json(value, live[key], bindings)
+    elif isinstance(recorded, list) and isinstance(live, list):
+        for mine, theirs in zip(recorded, live):
+            _bind_json(mine, theirs, bindings)
+
+
+def rehydrate(text: bytes, bindings: dict[str, str], json_escape: bool) -> bytes:
+    """Bound placeholders in a recorded answer → the live values they stand for."""
+    if b"<" not in text:
+        return text
+    for placeholder, value in bindings.items():
+        spelled = json.dumps(value)[1:-1] if json_escape else value
+        text = text.replace(placeholder.encode("utf-8"), spelled.encode("utf-8"))
+    return text
+
+
 class Player:
     """The tape: matching, play counts, bindings. Thread-safe; knows nothing of WSGI."""
 
@@ -103,44 +149,24 @@ class Player:
                 entry.plays = 0
             self.misses = 0
 
-    def find(self, received: Interaction) -> tuple[Entry | None, list[tuple[Entry, list[str]]]]:
-        """The exchange that answers ``received`` (marked played), or None and the nearest misses."""
+    def find(self, received: Interaction) -> tuple[Entry | None, list[tuple[Entry, list[str]]], dict[str, str]]:
+        """The exchange that answers ``received`` (marked played) and the placeholder values to put
+        back into its answer; or None, the nearest misses and no values."""
         view = view_of_received(received)
         with self._lock:
             matching = [e for e in self.entries if not differences(e.view, view, self.match_on, self.ignore)]
             if matching:
                 chosen = next((e for e in matching if e.plays == 0), matching[-1])
                 chosen.plays += 1
-                self._bind(chosen.interaction, received)
-                return chosen, []
+                current: dict[str, str] = {}
+                _bind(chosen.interaction, received, current)
+                # values seen earlier (a token from an IMS answer…) fill what this request lacks
+                self.bindings.update(current)
+                return chosen, [], {**self.bindings, **current}
             self.misses += 1
             scored = [(e, differences(e.view, view, self.match_on, self.ignore)) for e in self.entries]
             scored.sort(key=lambda pair: (len(pair[1]), pair[0].view.path != view.path, pair[0].index))
-            return None, scored[:NEAREST]
-
-    def _bind(self, recorded: Interaction, received: Interaction) -> None:
-        for name, values in recorded.request_headers.items():
-            if name.lower() in SECRET_HEADERS and values:
-                live = received.header(name)
-                if live is not None:
-                    self.bindings.update(bind_placeholders(values[0], live))
-        recorded_fields = parse_qsl(urlsplit(recorded.uri).query, keep_blank_values=True)
-        live_fields = dict(parse_qsl(urlsplit(received.uri).query, keep_blank_values=True))
-        if recorded.header("content-type") and "form-urlencoded" in (recorded.header("content-type") or ""):
-            recorded_fields += parse_qsl(recorded.request_body.decode("utf-8", "replace"), keep_blank_values=True)
-            live_fields.update(parse_qsl(received.request_body.decode("utf-8", "replace"), keep_blank_values=True))
-        for key, value in recorded_fields:
-            if key.lower() in SECRET_FIELDS and key in live_fields:
-                self.bindings.update(bind_placeholders(value, live_fields[key]))
-
-    def rehydrate(self, text: bytes, json_escape: bool) -> bytes:
-        """Bound placeholders in a recorded answer → the live values they stand for."""
-        if b"<" not in text:
-            return text
-        for placeholder, value in self.bindings.items():
-            spelled = json.dumps(value)[1:-1] if json_escape else value
-            text = text.replace(placeholder.encode("utf-8"), spelled.encode("utf-8"))
-        return text
+            return None, scored[:NEAREST], {}
 
     def status(self) -> dict[str, Any]:
         with self._lock:
@@ -222,24 +248,28 @@ class ReplayMiddleware:
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         received = received_interaction(environ, body)
-        entry, nearest = self.player.find(received)
+        entry, nearest, bindings = self.player.find(received)
         if entry is not None:
-            return self._answer(entry, start_response)
+            return self._answer(entry, bindings, start_response, head=method == "HEAD")
         if self.player.mode == "hybrid":
             return self.app(environ, start_response)
         return self._refuse(received, nearest, start_response)
 
-    def _answer(self, entry: Entry, start_response: Callable) -> list[bytes]:
+    def _answer(self, entry: Entry, bindings: dict[str, str], start_response: Callable,
+                head: bool = False) -> list[bytes]:
         recorded = entry.interaction
         media = (recorded.header("content-type", response=True) or "").lower()
-        body = self.player.rehydrate(recorded.response_body, json_escape="json" in media)
+        body = rehydrate(recorded.response_body, bindings, json_escape="json" in media)
         headers = []
         for name, values in recorded.response_headers.items():
-            if name.lower() in HOP_BY_HOP:
+            # a HEAD answer keeps the recorded length of the body it does not carry
+            if name.lower() in HOP_BY_HOP and not (head and name.lower() == "content-length"):
                 continue
             for value in values:
-                headers.append((name, self.player.rehydrate(value.encode("utf-8"), False).decode("utf-8")))
-        if recorded.status not in (204, 304) and not (100 <= recorded.status < 200):
+                headers.append((name, rehydrate(value.encode("utf-8"), bindings, False).decode("utf-8")))
+        if head:
+            body = b""
+        elif recorded.status not in (204, 304) and not (100 <= recorded.status < 200):
             headers.append(("Content-Length", str(len(body))))
         else:
             body = b""

@@ -45,6 +45,8 @@ def _raw_target(environ: dict[str, Any]) -> str:
         if "://" in raw:  # absolute-form request target
             split = urlsplit(raw)
             raw = split.path + (f"?{split.query}" if split.query else "")
+        if "?" not in raw and environ.get("QUERY_STRING"):  # some servers leave the query out
+            raw += "?" + environ["QUERY_STRING"]
         return raw
     path = environ.get("PATH_INFO", "/")
     try:
@@ -89,7 +91,8 @@ class RecordingProxy:
             return [payload]
         response_headers: dict[str, list[str]] = {}
         for key, value in answer.raw.headers.items():
-            if key.lower() not in RESPONSE_SKIP:
+            # a HEAD answer's Content-Length is the length of the body it does not carry: keep it
+            if key.lower() not in RESPONSE_SKIP or (method == "HEAD" and key.lower() == "content-length"):
                 response_headers.setdefault(key, []).append(value)
         content = answer.content
         if not target.startswith("/_mockaep/"):
@@ -100,7 +103,7 @@ class RecordingProxy:
                 response_headers=response_headers, response_body=content,
                 meta={"recordedAt": utc_now_iso()})))
         out = [(k, v) for k, vs in response_headers.items() for v in vs]
-        if answer.status_code not in (204, 304):
+        if answer.status_code not in (204, 304) and method != "HEAD":
             out.append(("Content-Length", str(len(content))))
         reason = answer.reason or status_phrase(answer.status_code)
         start_response(f"{answer.status_code} {reason}", out)

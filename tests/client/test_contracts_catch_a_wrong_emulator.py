@@ -24,7 +24,8 @@ class AlterDatasetCreate:
         self.alter = alter
 
     def __call__(self, environ, start_response):
-        if environ["REQUEST_METHOD"] != "POST" or environ["PATH_INFO"].rstrip("/") != "/data/foundation/catalog/dataSets":
+        path = environ["PATH_INFO"].rstrip("/")
+        if environ["REQUEST_METHOD"] != "POST" or path != "/data/foundation/catalog/dataSets":
             return self.app(environ, start_response)
         captured: dict = {}
 

@@ -51,3 +51,24 @@ def test_for_emulator_points_gateway_and_ims_at_one_url():
     aep = AEPClient.for_emulator("http://127.0.0.1:8080/")
     assert aep.base_url == aep.ims_url == "http://127.0.0.1:8080"
     assert aep.auth.token_url == "http://127.0.0.1:8080/ims/token/v3"
+
+
+def test_delete_removes_the_object(aep):
+    created = aep.flowservice.create_connection(base_connection_body("Short-lived", SOURCES["servicenow"]))
+    aep.flowservice.delete_connection(created.id)
+    assert aep.session.last_response.status_code == 204
+    with pytest.raises(NotFoundError):
+        aep.flowservice.get_connection(created.id)
+
+
+def test_mapping_set_validate_and_preview(aep):
+    result = onboard(aep, "salesforce-service-cloud", name="Unit mapping")
+    from client.onboarding import mapping_set_body
+
+    body = mapping_set_body(result.target_schema_id)
+    statuses = [entry["status"] for entry in aep.conversion.validate_mapping_set(body)["validationResponse"]]
+    assert statuses == ["SUCCESS"] * 3
+    preview = aep.conversion.preview_mapping_set(body, [{"Id": "1", "Name": "N", "CreatedDate": "2026-03-01"}])
+    assert preview[0]["data"]["person"]["name"]["fullName"] == "N"
+    listed = aep.conversion.list_mapping_sets(limit=10, start=0)
+    assert result.mapping_set_id in [item["id"] for item in listed["data"]]

@@ -52,7 +52,8 @@ def test_schema_ids_are_url_encoded_in_paths(recorder):
         aep.schemaregistry.get_schema("https://ns.adobe.com/sometenant/schemas/0123abcd")
     sent = recorder.requests[-1]
     # PATH_INFO is decoded by WSGI; the raw request line carried the encoded form.
-    assert sent.path == "/data/foundation/schemaregistry/tenant/schemas/https://ns.adobe.com/sometenant/schemas/0123abcd"
+    assert sent.path == ("/data/foundation/schemaregistry/tenant/schemas/"
+                         "https://ns.adobe.com/sometenant/schemas/0123abcd")
     assert "%2F" in aep.session.last_response.request.url
     assert sent.headers["accept"] == "application/vnd.adobe.xed+json; version=1"
 

@@ -5,9 +5,8 @@ import re
 
 import pytest
 
-from tests.conftest import OTHER_ORG
-from tests.flowservice.helpers import (AMAZON_S3, DATA_LAKE, FLOW_SERVICE, SERVICE_CLOUD, SERVICENOW, FlowService,
-                                       error_code, snapshot)
+from tests.flowservice.helpers import (AMAZON_S3, DATA_LAKE, FLOW_SERVICE, SERVICE_CLOUD, SERVICENOW, error_code,
+                                       snapshot)
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ETAG = re.compile(r'^"[0-9a-f]{8}-0000-0200-0000-[0-9a-f]{12}"$')
@@ -36,7 +35,7 @@ def test_create_base_connection_answers_201_with_id_etag_and_location(fs):
     assert item["connectionSpec"] == {"id": SERVICE_CLOUD, "version": "1.0"}
     assert item["auth"]["specName"] == "Basic Authentication"
     assert item["imsOrgId"] == fs.headers["x-gw-ims-org-id"] and item["sandboxName"] == "prod"
-    assert item["createdClient"] == "test-client" and isinstance(item["createdAt"], int)
+    assert item["createdClient"] == fs.headers["x-api-key"] and isinstance(item["createdAt"], int)
 
 
 def test_get_wraps_the_object_in_items_and_unknown_id_is_1101(fs):
@@ -50,11 +49,12 @@ def test_get_wraps_the_object_in_items_and_unknown_id_is_1101(fs):
         assert missing.get_json()["report"]["id"] == "7d0c5bd6-0000-4000-8000-000000000000"
 
 
-def test_objects_are_invisible_from_another_org_and_sandbox(fs, http):
+def test_objects_are_invisible_from_another_org_and_sandbox(fs, new_fs):
     base = fs.base_connection()
-    assert FlowService(http, org=OTHER_ORG).get(f"/connections/{base}").status_code == 404
-    assert FlowService(http, sandbox="dev").get(f"/connections/{base}").status_code == 404
-    assert FlowService(http, sandbox="dev").get("/connections").get_json()["items"] == []
+    assert new_fs().get(f"/connections/{base}").status_code == 404
+    same_org_dev = new_fs(sandbox="dev", org=fs.headers["x-gw-ims-org-id"])
+    assert same_org_dev.get(f"/connections/{base}").status_code == 404
+    assert same_org_dev.get("/connections").get_json()["items"] == []
 
 
 @pytest.mark.parametrize("body, code", [
@@ -127,8 +127,8 @@ def test_source_connection_refusals_change_nothing(fs, change, code):
     assert snapshot(fs) == before
 
 
-def test_source_connection_of_another_org_base_is_refused(fs, http):
-    foreign_base = FlowService(http, org=OTHER_ORG).base_connection()
+def test_source_connection_of_another_org_base_is_refused(fs, new_fs):
+    foreign_base = new_fs().base_connection()
     response = fs.post("/sourceConnections", {
         "name": "Tickets", "baseConnectionId": foreign_base, "data": {"format": "tabular"},
         "params": {"tableName": "Ticket"}, "connectionSpec": {"id": SERVICE_CLOUD, "version": "1.0"}})

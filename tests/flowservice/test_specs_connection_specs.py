@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import OTHER_ORG
-from tests.flowservice.helpers import AMAZON_S3, DATA_LAKE, SERVICE_CLOUD, SERVICENOW, FlowService, error_code
+from tests.flowservice.helpers import AMAZON_S3, DATA_LAKE, SERVICE_CLOUD, SERVICENOW, error_code
 
 SALESFORCE = "cfc0fee1-7dc0-40ef-b73e-d8b134c436f5"
 DYNAMICS = "38ad80fe-8b06-4938-94f4-d4ee80266b07"
@@ -107,7 +106,7 @@ def test_lists_take_only_property(fs):
     assert error_code(response) == "FLOW-1451-400"
 
 
-def test_created_spec_is_stored_for_the_tenant_only(fs, http):
+def test_created_spec_is_stored_for_the_tenant_only(fs, new_fs):
     response = fs.post("/connectionSpecs", custom_spec())
     assert response.status_code == 201
     created = response.get_json()
@@ -119,7 +118,7 @@ def test_created_spec_is_stored_for_the_tenant_only(fs, http):
     assert found == created
     listed = fs.get("/connectionSpecs", query={"property": 'name=="Tide tables source"'}).get_json()["items"]
     assert [item["id"] for item in listed] == [created["id"]]
-    other = FlowService(http, org=OTHER_ORG)
+    other = new_fs()
     assert other.get(f"/connectionSpecs/{created['id']}").status_code == 404
     assert fs.get(f"/connectionSpecs/{created['id']}", headers={"x-sandbox-name": "dev"}).status_code == 404
 

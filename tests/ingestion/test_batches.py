@@ -218,3 +218,21 @@ def test_batches_are_partitioned_by_org(http, dataset_id):
     batch_id = open_batch(http, dataset_id)
     other = gateway_headers(org="ELSEWHERE00000000000000C@AdobeOrg")
     assert_error(http.get(f"{CATALOG}/batches/{batch_id}", headers=other), 404)
+
+
+def test_preview_refuses_unusable_csv_options(http, headers, dataset_id):
+    batch_id = open_batch(http, dataset_id, "csv")
+    upload(http, batch_id, dataset_id, "m.csv", "a,b\n1,2\n")
+    url = f"{IMPORT}/batches/{batch_id}/datasets/{dataset_id}/preview?format=csv"
+    assert http.get(url, headers=headers).json["preview"]["columns"] == [{"cid": "0", "name": "a"},
+                                                                          {"cid": "1", "name": "b"}]
+    assert_error(http.get(f"{url}&delimiter=;;", headers=headers), 400, INGEST_TYPE)
+    assert_error(http.get(f"{url}&nrow=-3", headers=headers), 400, INGEST_TYPE)
+
+
+def test_csv_batch_with_bad_delimiter_fails_cleanly(http, headers, dataset_id):
+    batch_id = open_batch(http, dataset_id, inputFormat={"format": "csv", "delimiter": "||"})
+    upload(http, batch_id, dataset_id, "m.csv", "a,b\n1,2\n")
+    assert http.post(f"{IMPORT}/batches/{batch_id}?action=COMPLETE", headers=headers).status_code == 200
+    settled = batch(http, batch_id)
+    assert settled["status"] == "failed" and "delimiter" in settled["errors"][0]["description"]

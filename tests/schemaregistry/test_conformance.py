@@ -47,7 +47,7 @@ def documented_accept(case) -> str | None:
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
 def test_official_schema_registry_spec(case):
     accept = documented_accept(case)
     check_case(case, {"Accept": accept} if accept else None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, Callable
+from urllib.parse import parse_qsl
 
 from mockaep import errors, validation
 from mockaep.errors import BadRequest, PlatformError
@@ -82,7 +83,7 @@ def _attribute(results: dict[str, Any], request_id: str, attribute: str) -> Any:
 
 def _dispatch(ctx: RequestContext, method: str, resource: str, body: Any) -> Any:
     path, _, query_string = resource.partition("?")
-    params = [tuple(p.split("=", 1)) if "=" in p else (p, "") for p in query_string.split("&") if p]
+    params = parse_qsl(query_string, keep_blank_values=True)
     path = "/" + path.strip("/")
     for route_method, pattern, handler in ROUTES:
         found = pattern.match(path)

@@ -13,7 +13,7 @@ from mockaep import ids, validation
 from mockaep.errors import BadRequest, Conflict, NotFound
 from mockaep.gateway import RequestContext
 from mockaep.services.catalog import journal
-from mockaep.services.catalog.models import DATASETS, _bump, check_if_match, get_dataset, link
+from mockaep.services.catalog.models import DATASETS, bump_version, check_if_match, get_dataset, link
 from mockaep.services.catalog.query import Condition, Query, parse_simple
 
 BATCHES = "batches"
@@ -116,7 +116,7 @@ def replace_batch(ctx: RequestContext, batch_id: str, body: Any, if_match: str |
     _check_related(ctx, body)
     record = {k: v for k, v in current.items() if k in SYSTEM_FIELDS}
     record.update({k: copy.deepcopy(v) for k, v in body.items() if k not in SYSTEM_FIELDS})
-    record.update(updated=ctx.now_ms, updatedUser=ctx.user_id, version=_bump(current.get("version")))
+    record.update(updated=ctx.now_ms, updatedUser=ctx.user_id, version=bump_version(current.get("version")))
     _save(ctx, record, current.get("status"))
 
 
@@ -129,7 +129,7 @@ def patch_batch(ctx: RequestContext, batch_id: str, body: Any, if_match: str | N
     _check_related(ctx, body)
     previous = current.get("status")
     current.update({k: copy.deepcopy(v) for k, v in body.items() if k not in SYSTEM_FIELDS})
-    current.update(updated=ctx.now_ms, updatedUser=ctx.user_id, version=_bump(current.get("version")))
+    current.update(updated=ctx.now_ms, updatedUser=ctx.user_id, version=bump_version(current.get("version")))
     _save(ctx, current, previous)
 
 

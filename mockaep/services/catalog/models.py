@@ -83,7 +83,7 @@ def _check_writable(ctx: RequestContext, body: dict[str, Any], method: str, path
     return {k: copy.deepcopy(v) for k, v in body.items() if k not in SYSTEM_FIELDS}
 
 
-def _bump(version: str) -> str:
+def bump_version(version: str) -> str:
     parts = version.split(".") if isinstance(version, str) else []
     if len(parts) == 3 and all(p.isdigit() for p in parts):
         return f"{parts[0]}.{parts[1]}.{int(parts[2]) + 1}"
@@ -93,7 +93,7 @@ def _bump(version: str) -> str:
 def _stamp(ctx: RequestContext, record: dict[str, Any]) -> None:
     record["updated"] = ctx.now_ms
     record["updatedUser"] = ctx.user_id
-    record["version"] = _bump(record.get("version", "1.0.0"))
+    record["version"] = bump_version(record.get("version", "1.0.0"))
 
 
 def check_if_match(record: dict[str, Any], if_match: str | None) -> None:
@@ -185,7 +185,8 @@ def json_patch_dataset(ctx: RequestContext, dataset_id: str, operations: Any, if
         raise BadRequest(f"{', '.join(system)} {'is' if len(system) == 1 else 'are'} set by Catalog and cannot be patched.")
     try:
         patched = jsonpatch.JsonPatch(operations).apply(current)
-    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException, TypeError, ValueError, KeyError) as exc:
+    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException, TypeError, ValueError, KeyError,
+            IndexError, AttributeError) as exc:
         raise BadRequest(f"The JSON Patch cannot be applied: {exc}.") from None
     if not isinstance(patched, dict):
         raise BadRequest("The JSON Patch must leave the dataset an object.")

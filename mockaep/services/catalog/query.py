@@ -16,6 +16,7 @@ Semantics the documentation leaves open (chosen here, and mirrored by the proper
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -250,8 +251,8 @@ class Query:
     def project(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Keep only the requested top-level properties (all when none were asked for)."""
         if not self.properties:
-            return dict(record)
-        return {p: ({} if record[p] is None else record[p]) for p in self.properties if p in record}
+            return copy.deepcopy(dict(record))
+        return {p: ({} if record[p] is None else copy.deepcopy(record[p])) for p in self.properties if p in record}
 
 
 def parse_order(raw: str) -> list[tuple[str, bool]]:

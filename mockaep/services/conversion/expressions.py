@@ -379,7 +379,10 @@ def parse(text: str, arity: Arity) -> Node:
     if len(text) > MAX_EXPRESSION_LENGTH:
         raise ExpressionSyntaxError(f"an expression may have at most {MAX_EXPRESSION_LENGTH} characters, "
                                     f"this one has {len(text)}", MAX_EXPRESSION_LENGTH)
-    return _Parser(text, arity).parse()
+    try:
+        return _Parser(text, arity).parse()
+    except RecursionError:
+        raise ExpressionSyntaxError("the expression is nested too deeply", 0) from None
 
 
 def field_references(node: Node) -> list[tuple[str, ...]]:

@@ -86,7 +86,8 @@ def request_view(body: Any) -> Any:
         cleaned = []
         for item in view["mappings"]:
             item = _without_nulls(item, SERVER_FIELDS)
-            if isinstance(item, dict) and item.get("sourceType") in SOURCE_TYPE_ALIASES:
+            if isinstance(item, dict) and isinstance(item.get("sourceType"), str) \
+                    and item["sourceType"] in SOURCE_TYPE_ALIASES:
                 item["sourceType"] = SOURCE_TYPE_ALIASES[item["sourceType"]]
             cleaned.append(item)
         view["mappings"] = cleaned

@@ -89,7 +89,8 @@ def create_mapping_set(ctx: RequestContext, body: Any) -> dict[str, Any]:
     while set_id in collection:
         set_id = new_mapping_id()
     view = _version_view(ctx, request, set_id, 0, None, None)
-    collection.put(set_id, {"id": set_id, "name": view.get("name"), "versions": [view]})
+    sequence = ctx.tenant.meta["mappingSetSequence"] = ctx.tenant.meta.get("mappingSetSequence", 0) + 1
+    collection.put(set_id, {"id": set_id, "name": view.get("name"), "seq": sequence, "versions": [view]})
     return _summary(view)
 
 
@@ -190,10 +191,12 @@ def list_mapping_sets(ctx: RequestContext, limit: int, start: int, name: str | N
     collection = ctx.tenant.collection(COLLECTION)
     if name is not None:
         ids = collection.lookup("name", name)
-        latest = [collection.peek(i)["versions"][-1] for i in ids]  # type: ignore[index]
+        records = [collection.peek(set_id) for set_id in ids]
     else:
-        latest = [record["versions"][-1] for _id, record in collection.scan()]
-    latest.sort(key=lambda view: (view[field], view["id"]), reverse=descending)
+        records = [record for _id, record in collection.scan()]
+    # ties (same millisecond) keep creation order, reversed with the sort direction
+    records.sort(key=lambda record: (record["versions"][-1][field], record["seq"]), reverse=descending)  # type: ignore[index]
+    latest = [record["versions"][-1] for record in records]  # type: ignore[index]
     page = latest[start:start + limit]
     body: dict[str, Any] = {"data": [_expanded(ctx, view, expand_schema) for view in page],
                             "_page": {"count": len(page), "limit": limit}}

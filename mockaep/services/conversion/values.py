@@ -19,9 +19,11 @@ def iso(value: datetime) -> str:
     """ISO 8601 as the platform prints dates: seconds always, fraction only when present, ``Z`` for UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        text += f".{value.microsecond:06d}".rstrip("0")
+    text = (f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
+            f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}")
+    if value.microsecond:  # milliseconds, or microseconds when needed (Java prints groups of 3)
+        micro = value.microsecond
+        text += f".{micro // 1000:03d}" if micro % 1000 == 0 else f".{micro:06d}"
     offset = value.utcoffset()
     if not offset:
         return text + "Z"

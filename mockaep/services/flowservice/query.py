@@ -39,167 +39,16 @@ import base64
 import binascii
 import copy
 import functools
-import itertools
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
-from mockaep.errors import BadRequest
-from mockaep.ids import strip_quotes
-from mockaep.store import Collection, index_key, values_at
+from mockaep.services.flowservice.filters import (KNOWN_FIELDS, PATH_RE, filter_records, parse_condition,
+                                                  query_error)
+from mockaep.store import Collection, values_at
 
 DEFAULT_ALLOWED = ("property", "limit", "orderby", "continuationToken", "count", "start")
-
-#: One path segment: a field name (XDM names may hold ``:``, ``@``, ``-``), optionally ``[]``.
-_SEGMENT = r"[A-Za-z0-9_$@:\-]+(?:\[\])?"
-PATH_RE = re.compile(rf"^{_SEGMENT}(?:\.{_SEGMENT})*$")
-_EXPRESSION_RE = re.compile(r"^(?P<path>[^=!<>~]*)(?P<op>[=!<>~]+)(?P<value>.*)$", re.S)
-_OPERATOR_CHARS = re.compile(r"[=!<>~]")
-OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "~")
-RANGE_OPERATORS = ("<", "<=", ">", ">=")
-#: Operators of other AEP query languages (Catalog's ``=``, regex ``=~``/``!~``): recognised,
-#: not implemented by Flow Service (FSE 1440).
-NOT_IMPLEMENTED = ("=", "=~", "!~", "~=")
-#: Fields holding epoch-millisecond timestamps: range or equality values must be numbers (1452).
-_NUMERIC_NAMES = re.compile(r"^(createdAt|updatedAt|started|updated|\w*AtUTC)$")
-
-#: Top-level fields a filter or sort may name, per resource (FSE 1449 "Invalid field
-#: connections in filter params"): the fields of the official *ItemDTO plus those the
-#: platform documents elsewhere (description, labels). Resources not listed accept any field.
-KNOWN_FIELDS: dict[str, frozenset[str]] = {}
-_COMMON = ("id", "createdAt", "updatedAt", "createdBy", "updatedBy", "createdClient", "updatedClient",
-           "sandboxId", "sandboxName", "imsOrgId", "name", "description", "state", "version", "etag")
-KNOWN_FIELDS["connections"] = frozenset(_COMMON + ("connectionSpec", "auth"))
-KNOWN_FIELDS["sourceConnections"] = frozenset(_COMMON + (
-    "baseConnectionId", "data", "connectionSpec", "params", "providerRefId", "inheritedAttributes"))
-KNOWN_FIELDS["targetConnections"] = KNOWN_FIELDS["sourceConnections"]
-KNOWN_FIELDS["flows"] = frozenset(_COMMON + (
-    "flowSpec", "sourceConnectionIds", "targetConnectionIds", "inheritedAttributes", "scheduleParams",
-    "transformations", "runs", "lastOperation", "lastRunDetails", "labels", "options"))
-
-
-def _bad(code: str, detail: str) -> BadRequest:
-    return BadRequest(detail, code=code)
-
-
-# -- filters -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Condition:
-    """One ``property=`` expression, parsed."""
-
-    path: str
-    op: str  # one of OPERATORS, or "exists" / "missing"
-    values: tuple[str, ...] = ()
-
-    def matches(self, record: Mapping[str, Any]) -> bool:
-        found = [v for v in values_at(record, self.path) if v is not None]
-        if self.op == "exists":
-            return bool(found)
-        if self.op == "missing":
-            return not found
-        if self.op == "==":
-            return any(_equal(v, wanted) for v in found for wanted in self.values)
-        if self.op == "!=":
-            return not any(_equal(v, wanted) for v in found for wanted in self.values)
-        if self.op == "~":
-            return any(isinstance(v, str) and self.values[0] in v for v in found)
-        wanted = self.values[0]
-        return any(_ordered(v, self.op, wanted) for v in found)
-
-
-def _number(text: Any) -> float | None:
-    if isinstance(text, bool):
-        return None
-    if isinstance(text, (int, float)):
-        return float(text)
-    if isinstance(text, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*", text):
-        try:
-            return float(text)
-        except ValueError:
-            return None
-    return None
-
-
-def _equal(stored: Any, wanted: str) -> bool:
-    """Equality by the stored value's type (see the module docstring)."""
-    if isinstance(stored, bool):
-        return wanted == ("true" if stored else "false")
-    if isinstance(stored, (int, float)):
-        number = _number(wanted)
-        return number is not None and float(stored) == number
-    if isinstance(stored, str):
-        return stored == wanted
-    return False
-
-
-def _ordered(stored: Any, op: str, wanted: str) -> bool:
-    left, right = _number(stored), _number(wanted)
-    if left is not None and right is not None:
-        a, b = left, right
-    elif isinstance(stored, str):
-        a, b = stored, wanted  # type: ignore[assignment]
-    else:
-        return False
-    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
-
-
-def _split_values(text: str) -> list[str]:
-    """Comma-separated values; commas inside double quotes belong to the value."""
-    values, current, quoted = [], [], False
-    for char in text:
-        if char == '"':
-            quoted = not quoted
-        if char == "," and not quoted:
-            values.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    values.append("".join(current))
-    return [strip_quotes(v) for v in values]
-
-
-def _check_field(path: str, fields: frozenset[str] | None, code: str, what: str) -> None:
-    if not PATH_RE.match(path):
-        raise _bad(code, f"Invalid field {path} in {what}.")
-    top = path.split(".", 1)[0].removesuffix("[]")
-    if fields is not None and top not in fields:
-        raise _bad(code, f"Invalid field {top} in {what}.")
-
-
-def parse_condition(text: str, fields: frozenset[str] | None = None) -> Condition:
-    """Parse one ``property`` value; raises the FSE 14xx error that fits the mistake."""
-    expression = text.strip()
-    if not expression:
-        raise _bad("1453", f"Invalid query value {text} provided in query param.")
-    negated = expression.startswith("!")
-    bare = expression[1:] if negated else expression
-    if not _OPERATOR_CHARS.search(bare):
-        # Existence: "name" keeps objects having the field, "!name" those lacking it.
-        _check_field(bare.strip(), fields, "1449", "filter params")
-        return Condition(bare.strip(), "missing" if negated else "exists")
-    match = _EXPRESSION_RE.match(expression)
-    assert match is not None  # an operator character is present
-    path, op, raw = match.group("path").strip(), match.group("op"), match.group("value")
-    if not path:
-        raise _bad("1453", f"Invalid query value {text} provided in query param.")
-    if op in NOT_IMPLEMENTED:
-        raise _bad("1440", f"Operator '{op}' not implemented.")
-    if op not in OPERATORS:
-        raise _bad("1450", f"Invalid operator {op} in filter params.")
-    _check_field(path, fields, "1449", "filter params")
-    if not raw.strip():
-        raise _bad("1453", f"Invalid query value {text} provided in query param.")
-    values = _split_values(raw) if op in ("==", "!=") else [strip_quotes(raw)]
-    if op in RANGE_OPERATORS and "," in raw:
-        raise _bad("1443", f"Operator '{op}' is not allowed for multiple values.")
-    if any(v == "" for v in values):
-        raise _bad("1453", f"Invalid query value {text} provided in query param.")
-    last = path.rsplit(".", 1)[-1].removesuffix("[]")
-    if _NUMERIC_NAMES.match(last) and op != "~" and any(_number(v) is None for v in values):
-        raise _bad("1452", f"Invalid value {raw} for field {path}.")
-    return Condition(path, op, tuple(values))
 
 
 # -- ordering ------------------------------------------------------------------------------------
@@ -220,13 +69,13 @@ def parse_orderby(text: str | None, fields: frozenset[str] | None = None) -> Ord
     elif spec[:1] == "-":
         spec, descending = spec[1:], True
     if spec[:1] in ("+", "-", " ") or not spec:
-        raise _bad("1432", "Sort order specified is not correct, prepend + for ascending order and - for "
+        raise query_error("1432", "Sort order specified is not correct, prepend + for ascending order and - for "
                            "descending order in the fieldName.")
     if not PATH_RE.match(spec):
-        raise _bad("1433", f"Incorrect field= {spec} passed in orderBy, example are +name, -name, name.")
+        raise query_error("1433", f"Incorrect field= {spec} passed in orderBy, example are +name, -name, name.")
     top = spec.split(".", 1)[0].removesuffix("[]")
     if fields is not None and top not in fields:
-        raise _bad("1433", f"Incorrect field= {spec} passed in orderBy, example are +name, -name, name.")
+        raise query_error("1433", f"Incorrect field= {spec} passed in orderBy, example are +name, -name, name.")
     return Ordering(spec, descending)
 
 
@@ -273,7 +122,7 @@ def _decode_token(token: str) -> dict[str, Any]:
     except (ValueError, binascii.Error, UnicodeError):
         payload = None
     if not isinstance(payload, dict) or not isinstance(payload.get("id"), str):
-        raise _bad("1453", f"Invalid query value continuationToken={token} provided in query param.")
+        raise query_error("1453", f"Invalid query value continuationToken={token} provided in query param.")
     return payload
 
 
@@ -282,10 +131,10 @@ def _cursor_rank(cursor: Mapping[str, Any], token: str) -> tuple[int, Any]:
     if (not isinstance(rank, list) or len(rank) != 2 or not isinstance(rank[0], int)
             or isinstance(rank[0], bool) or rank[0] not in (0, 1, 2, 3, 9)):
         # A token issued without orderby (or forged) cannot resume an ordered listing.
-        raise _bad("1453", f"Invalid query value continuationToken={token} provided in query param.")
+        raise query_error("1453", f"Invalid query value continuationToken={token} provided in query param.")
     expected = {0: (int, float), 1: (str,), 2: (bool,), 3: (str,), 9: (str,)}[rank[0]]
     if not isinstance(rank[1], expected) or (rank[0] == 0 and isinstance(rank[1], bool)):
-        raise _bad("1453", f"Invalid query value continuationToken={token} provided in query param.")
+        raise query_error("1453", f"Invalid query value continuationToken={token} provided in query param.")
     return (rank[0], rank[1])
 
 
@@ -296,60 +145,8 @@ def _positive_int(name: str, raw: str, minimum: int) -> int:
     except ValueError:
         value = None
     if value is None or value < minimum or value > 10**9:
-        raise _bad("1452", f"Invalid value {raw} for field {name}.")
+        raise query_error("1452", f"Invalid value {raw} for field {name}.")
     return value
-
-
-def _path_variants(path: str) -> Iterable[str]:
-    """``a.b`` and ``a[].b`` find the same values; the index may be declared with either."""
-    parts = [p.removesuffix("[]") for p in path.split(".")]
-    if len(parts) > 4:
-        return [path]
-    return [".".join(p + ("[]" if flag else "") for p, flag in zip(parts, flags))
-            for flags in itertools.product((False, True), repeat=len(parts))]
-
-
-def _index_candidates(collection: Collection, conditions: Sequence[Condition]) -> set[str] | None:
-    """Ids that may satisfy every ``==`` condition on an indexed path (None: no index helps)."""
-    found: set[str] | None = None
-    for condition in conditions:
-        if condition.op != "==":
-            continue
-        indexed = next((p for p in _path_variants(condition.path) if collection.indexed(p)), None)
-        if indexed is None:
-            continue
-        ids: set[str] = set()
-        for wanted in condition.values:
-            ids |= collection.lookup(indexed, wanted)
-            number = _number(wanted)
-            if number is not None:
-                ids |= collection.lookup(indexed, number)
-        found = ids if found is None else found & ids
-        if not found:
-            return found
-    return found
-
-
-def _candidates(records: Iterable[Mapping[str, Any]] | Collection, index_source: Collection | None,
-                conditions: Sequence[Condition]) -> list[Mapping[str, Any]]:
-    """The objects to evaluate, in insertion order, narrowed by an index where one applies."""
-    source = index_source if index_source is not None else (records if isinstance(records, Collection) else None)
-    narrowed = _index_candidates(source, conditions) if source is not None else None
-    if isinstance(records, Collection):
-        if narrowed is None:
-            return [record for _id, record in records.scan()]
-        # The ids list gives insertion order without touching the records themselves.
-        return [records.peek(i) for i in records.ids() if i in narrowed]  # type: ignore[misc]
-    items = list(records)
-    if narrowed is not None:
-        items = [item for item in items if item.get("id") in narrowed]
-    return items
-
-
-def filter_records(records: Iterable[Mapping[str, Any]] | Collection, conditions: Sequence[Condition],
-                   index_source: Collection | None = None) -> list[Mapping[str, Any]]:
-    """The objects satisfying every condition, in insertion order (read-only, not copies)."""
-    return [r for r in _candidates(records, index_source, conditions) if all(c.matches(r) for c in conditions)]
 
 
 def list_response(
@@ -378,7 +175,7 @@ def list_response(
     names = list(dict.fromkeys(args.keys()))
     for name in names:
         if name not in allowed:
-            raise _bad("1451", f"Invalid params {name} provided in query params.")
+            raise query_error("1451", f"Invalid params {name} provided in query params.")
     conditions = [parse_condition(text, known) for text in args.getlist("property")] if "property" in allowed else []
     ordering = parse_orderby(_single(args, "orderby"), known)
     limit_raw, count_raw = _single(args, "limit"), _single(args, "count")
@@ -386,10 +183,10 @@ def list_response(
     if count_raw is not None:
         lowered = count_raw.strip().lower()
         if lowered not in ("true", "false"):
-            raise _bad("1452", f"Invalid value {count_raw} for field count.")
+            raise query_error("1452", f"Invalid value {count_raw} for field count.")
         count = lowered == "true"
     if count and limit_raw is not None:
-        raise _bad("1401", "The limit and count parameters cannot be given together in the same request. Please "
+        raise query_error("1401", "The limit and count parameters cannot be given together in the same request. Please "
                            "provide either only the limit or the count parameter and try again.")
     limit = _positive_int("limit", limit_raw, 1) if limit_raw is not None else None
     start_raw = _single(args, "start")
@@ -452,7 +249,7 @@ def _single(args: Any, name: str) -> str | None:
     if not values:
         return None
     if len(values) > 1:
-        raise _bad("1453", f"Invalid query value {name} provided more than once in query param.")
+        raise query_error("1453", f"Invalid query value {name} provided more than once in query param.")
     return values[0]
 
 

@@ -98,9 +98,9 @@ def _check_params(ctx: RequestContext, flow: Mapping[str, Any], params: Any) -> 
                                                                        "message": "earlier than windowStartTime"}])
 
 
-def _timeline(ctx: RequestContext, params: Mapping[str, Any], starts_at: int | None = None) -> dict[str, int]:
+def _timeline(ctx: RequestContext, params: Mapping[str, Any]) -> dict[str, int]:
     start_time = _seconds(params.get("startTime"))
-    begins = max(ctx.now_ms + QUEUE_MS if starts_at is None else starts_at, (start_time or 0) * 1000)
+    begins = max(ctx.now_ms + QUEUE_MS, (start_time or 0) * 1000)
     window_end = (_seconds(params.get("windowEndTime")) or 0) * 1000
     copy_from = max(begins, window_end)
     return {"startsAt": begins, "copyFrom": copy_from, "completesAt": copy_from + COPY_MS + PROMOTION_MS}
@@ -232,7 +232,8 @@ def _finished(ctx: RequestContext, record: Mapping[str, Any], timeline: Mapping[
                 "metrics": {"durationSummary": {"startedAtUTC": started, "completedAtUTC": failed_at},
                             "sizeSummary": {"inputBytes": 0, "outputBytes": 0},
                             "recordSummary": {"inputRecordCount": 0, "outputRecordCount": 0, "failedRecordCount": 0},
-                            "fileSummary": {"inputFileCount": 0, "outputFileCount": 0, "activityRefs": ["copyActivity"]},
+                            "fileSummary": {"inputFileCount": 0, "outputFileCount": 0,
+                                            "activityRefs": ["copyActivity"]},
                             "statusSummary": status},
                 "activities": [{"id": "copyActivity", "updatedAtUTC": failed_at,
                                 "durationSummary": {"startedAtUTC": copy_from, "completedAtUTC": failed_at},
@@ -351,7 +352,7 @@ def act(ctx: RequestContext, run_id: str, op: str | None, if_match: str | None) 
                   updatedAt=ctx.now_ms, updatedBy=ctx.user_id, updatedClient=ctx.client_id, etag=new_flow_etag())
     params = dict(record.get("params") or {})
     params.pop("startTime", None)  # a re-trigger starts now, whatever the first start was
-    record[INTERNAL] = _timeline(ctx, params, starts_at=ctx.now_ms)
+    record[INTERNAL] = _timeline(ctx, params)
     collection = ctx.tenant.collection(RUNS)
     collection.put(run_id, record)
     _advance_one(ctx, run_id)

@@ -9,7 +9,7 @@ from flask import request
 
 from mockaep import gateway
 from mockaep.errors import BadRequest
-from mockaep.services.flowservice import explore, specs
+from mockaep.services.flowservice import explore, spec_writes, specs
 from mockaep.services.flowservice.query import list_response
 from mockaep.services.flowservice.records import CONNECTIONS, require
 from mockaep.services.flowservice.routes import blueprint
@@ -30,7 +30,7 @@ def _created(item: dict) -> object:
 @blueprint.route("/connectionSpecs", methods=["GET"])
 def list_connection_specs():
     ctx = gateway.current()
-    body = list_response(specs.connection_specs(ctx), request.args, resource="connectionSpecs",
+    body = list_response(specs.visible_connection_specs(ctx), request.args, resource="connectionSpecs",
                          base_path="/connectionSpecs", allowed=SPEC_LIST_PARAMS, fields=())
     return gateway.json_response(body)
 
@@ -38,7 +38,7 @@ def list_connection_specs():
 @blueprint.route("/connectionSpecs", methods=["POST"])
 def create_connection_spec():
     ctx = gateway.current()
-    item = specs.create_connection_spec(ctx, gateway.json_body(empty_code="1405"))
+    item = spec_writes.create_connection_spec(ctx, gateway.json_body(empty_code="1405"))
     return _created(item)
 
 
@@ -57,7 +57,7 @@ def get_connection_spec(spec_id: str):
 @blueprint.route("/connectionSpecs/<spec_id>", methods=["PUT"])
 def update_connection_spec(spec_id: str):
     ctx = gateway.current()
-    return gateway.json_response(specs.update_connection_spec(ctx, spec_id, gateway.json_body(empty_code="1405")))
+    return gateway.json_response(spec_writes.update_connection_spec(ctx, spec_id, gateway.json_body(empty_code="1405")))
 
 
 @blueprint.route("/connectionSpecs/<spec_id>/explore", methods=["GET"])
@@ -74,7 +74,7 @@ def connection_spec_configs(spec_id: str):
 @blueprint.route("/flowSpecs", methods=["GET"])
 def list_flow_specs():
     ctx = gateway.current()
-    body = list_response(specs.flow_specs(ctx), request.args, resource="flowSpecs", base_path="/flowSpecs",
+    body = list_response(specs.visible_flow_specs(ctx), request.args, resource="flowSpecs", base_path="/flowSpecs",
                          allowed=SPEC_LIST_PARAMS, fields=())
     return gateway.json_response(body)
 
@@ -82,17 +82,17 @@ def list_flow_specs():
 @blueprint.route("/flowSpecs", methods=["POST"])
 def create_flow_spec():
     ctx = gateway.current()
-    return _created(specs.create_flow_spec(ctx, gateway.json_body(empty_code="1405")))
+    return _created(spec_writes.create_flow_spec(ctx, gateway.json_body(empty_code="1405")))
 
 
 @blueprint.route("/flowSpecs/search", methods=["POST"])
 def search_flow_specs():
     ctx = gateway.current()
     body = gateway.json_body(empty_code="1405")
-    args = specs.search_args(body)
-    answer = list_response(specs.flow_specs(ctx), args, resource="flowSpecs", base_path="/flowSpecs",
+    args = spec_writes.search_args(body)
+    answer = list_response(specs.visible_flow_specs(ctx), args, resource="flowSpecs", base_path="/flowSpecs",
                            allowed=("property", "limit", "orderby", "count"), fields=())
-    return gateway.json_response(specs.project(answer, body.get("projectionFields")))
+    return gateway.json_response(spec_writes.project(answer, body.get("projectionFields")))
 
 
 @blueprint.route("/flowSpecs/<spec_id>", methods=["GET"])
@@ -106,7 +106,7 @@ def get_flow_spec(spec_id: str):
 @blueprint.route("/flowSpecs/<spec_id>", methods=["PUT"])
 def update_flow_spec(spec_id: str):
     ctx = gateway.current()
-    return gateway.json_response(specs.update_flow_spec(ctx, spec_id, gateway.json_body(empty_code="1405")))
+    return gateway.json_response(spec_writes.update_flow_spec(ctx, spec_id, gateway.json_body(empty_code="1405")))
 
 
 # -- exploring and testing a base connection ------------------------------------------------------------

@@ -9,7 +9,6 @@ the call, so the next Catalog read shows the outcome (metrics, errors, dataSetFi
 from __future__ import annotations
 
 import base64
-import json
 import re
 from typing import Any
 
@@ -26,6 +25,7 @@ OPEN = "loading"
 MAX_CHUNK = 512_000_000
 CONTENT_RANGE = re.compile(r"^\s*bytes[ =]?\s*(\d+)-(\d+)(?:/(\d+|\*))?\s*$")
 ACTIONS = ("COMPLETE", "ABORT", "FAIL", "REVERT")
+INPUT_FORMAT_KEYS = ("format", "isMultiLineJson", "delimiter", "quote", "escape", "header", "charset", "nullMarker")
 
 
 def _file_key(batch_id: str, dataset_id: str, path: str) -> str:
@@ -54,7 +54,8 @@ def create_batch(ctx: RequestContext, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequest("The batch must be a JSON object with 'datasetId' and 'inputFormat'.")
     validation.check_body("ingestion", "POST", "/batches", _spec_spelling(body))
-    input_format = dict(body.get("inputFormat") or {})
+    # Only the documented format options are kept (catalog.yaml inputFormat).
+    input_format = {k: v for k, v in (body.get("inputFormat") or {}).items() if k in INPUT_FORMAT_KEYS}
     fmt = input_format.get("format")
     if not isinstance(fmt, str) or fmt.lower() not in rowlib.FORMATS:
         raise BadRequest(f"inputFormat.format must be one of {', '.join(rowlib.FORMATS)}.")
@@ -99,7 +100,7 @@ def _require_batch(ctx: RequestContext, batch_id: str) -> dict[str, Any]:
     return batch
 
 
-def _require_target(ctx: RequestContext, batch_id: str, dataset_id: str, *, writable: bool) -> dict[str, Any]:
+def require_target(ctx: RequestContext, batch_id: str, dataset_id: str, *, writable: bool) -> dict[str, Any]:
     batch = _require_batch(ctx, batch_id)
     if _dataset_of(batch) != dataset_id:
         raise NotFound(f"Dataset '{dataset_id}' is not part of batch '{batch_id}'.", title="Dataset not found")
@@ -143,7 +144,7 @@ def _check_media(batch: dict[str, Any]) -> None:
 
 def put_file(ctx: RequestContext, batch_id: str, dataset_id: str, path: str, data: bytes) -> None:
     """Whole-file upload: a second PUT of the same path replaces the file (never duplicates)."""
-    batch = _require_target(ctx, batch_id, dataset_id, writable=True)
+    batch = require_target(ctx, batch_id, dataset_id, writable=True)
     _check_media(batch)
     encoding, content = _encode(data)
     ctx.tenant.collection(STAGED).put(_file_key(batch_id, dataset_id, path), {
@@ -153,7 +154,7 @@ def put_file(ctx: RequestContext, batch_id: str, dataset_id: str, path: str, dat
 
 
 def initialize_file(ctx: RequestContext, batch_id: str, dataset_id: str, path: str) -> dict[str, Any]:
-    batch = _require_target(ctx, batch_id, dataset_id, writable=True)
+    batch = require_target(ctx, batch_id, dataset_id, writable=True)
     _check_media(batch)
     ctx.tenant.collection(STAGED).put(_file_key(batch_id, dataset_id, path), {
         "batchId": batch_id, "dataSetId": dataset_id, "name": path, "state": "initialized",
@@ -172,7 +173,7 @@ def _staged(ctx: RequestContext, batch_id: str, dataset_id: str, path: str) -> d
 def put_chunk(ctx: RequestContext, batch_id: str, dataset_id: str, path: str, content_range: str | None,
               data: bytes) -> tuple[dict[str, Any], str]:
     """One part of a large file (``PATCH`` with ``Content-Range: bytes <first>-<last>``)."""
-    _require_target(ctx, batch_id, dataset_id, writable=True)
+    require_target(ctx, batch_id, dataset_id, writable=True)
     staged = _staged(ctx, batch_id, dataset_id, path)
     if staged["state"] != "initialized":
         raise BadRequest(f"File '{path}' is not being uploaded in parts: initialize it with "
@@ -194,7 +195,7 @@ def put_chunk(ctx: RequestContext, batch_id: str, dataset_id: str, path: str, co
 
 def complete_file(ctx: RequestContext, batch_id: str, dataset_id: str, path: str) -> dict[str, Any]:
     """Stitch the parts: missing or overlapping ranges → 400 (troubleshooting.md)."""
-    _require_target(ctx, batch_id, dataset_id, writable=True)
+    require_target(ctx, batch_id, dataset_id, writable=True)
     staged = _staged(ctx, batch_id, dataset_id, path)
     if staged["state"] == "complete":
         return {"name": path, "sizeInBytes": staged["sizeInBytes"]}
@@ -226,7 +227,7 @@ def received_range(staged: dict[str, Any]) -> str:
 
 def file_status(ctx: RequestContext, batch_id: str, dataset_id: str, path: str) -> str:
     """``HEAD`` of a file: the byte ranges received so far (``Range`` header)."""
-    _require_target(ctx, batch_id, dataset_id, writable=False)
+    require_target(ctx, batch_id, dataset_id, writable=False)
     return received_range(_staged(ctx, batch_id, dataset_id, path))
 
 
@@ -312,58 +313,6 @@ def _dataset_schema(ctx: RequestContext, dataset_id: str, errors: list[dict[str,
         errors.append({"code": rowlib.UNREADABLE_FILE, "rows": [],
                        "description": f"The schema of dataset '{dataset_id}' ({ref}) cannot be resolved."})
     return schema
-
-
-# -- preview --------------------------------------------------------------------------------
-def preview(ctx: RequestContext, batch_id: str, dataset_id: str, params: dict[str, str]) -> dict[str, Any]:
-    """Rows of the files uploaded so far, flattened into columns (``nrow`` caps them; 0 = all)."""
-    _require_target(ctx, batch_id, dataset_id, writable=False)
-    fmt = (params.get("format") or "").lower()
-    if fmt not in rowlib.FORMATS:
-        raise BadRequest(f"Query parameter 'format' is required: one of {', '.join(rowlib.FORMATS)}.")
-    if fmt == "parquet" and not rowlib.parquet_available():
-        raise UnsupportedMediaType("Parquet preview needs pyarrow, which is not installed.")
-    try:
-        nrow = int(params.get("nrow", "0"))
-    except ValueError:
-        nrow = -1
-    if nrow < 0:
-        raise BadRequest("Query parameter 'nrow' must be a non-negative integer.")
-    flags = {"multiline": str(params.get("isMultiLineJson", "false")).lower() == "true",
-             "delimiter": params.get("delimiter") or ",", "quote": params.get("quote") or '"',
-             "header": str(params.get("header", "true")).lower() != "false"}
-    flat_rows: list[dict[str, Any]] = []
-    for staged in staged_files(ctx, batch_id, dataset_id):
-        if staged["state"] != "complete":
-            continue
-        try:
-            parsed = rowlib.read_rows(file_bytes(staged), fmt, **flags)
-        except rowlib.FileError as exc:
-            raise BadRequest(f"{staged['name']} cannot be previewed as {fmt}: {exc.description}") from None
-        flat_rows.extend(_flatten(row.value) for row in parsed if isinstance(row.value, dict))
-    if nrow:
-        flat_rows = flat_rows[:nrow]
-    names: dict[str, None] = {}
-    for flat in flat_rows:
-        for name in flat:
-            names.setdefault(name, None)
-    columns = [{"cid": str(i), "name": name} for i, name in enumerate(names)]
-    index = {name: str(i) for i, name in enumerate(names)}
-    return {"formatParams": {"format": fmt, "delimiter": flags["delimiter"], "quote": flags["quote"],
-                             "escape": params.get("escape") or "\\", "charset": params.get("charset") or "UTF-8",
-                             "header": flags["header"]},
-            "preview": {"columns": columns, "rows": [{index[k]: v for k, v in flat.items()} for flat in flat_rows]}}
-
-
-def _flatten(value: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, item in value.items():
-        name = f"{prefix}{key}"
-        if isinstance(item, dict) and item:
-            out.update(_flatten(item, f"{name}."))
-        else:
-            out[name] = item if isinstance(item, str) else json.dumps(item)
-    return out
 
 
 def check_action_param(value: str | None, allowed: tuple[str, ...]) -> str:

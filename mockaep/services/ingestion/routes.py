@@ -6,6 +6,7 @@ from flask import Blueprint, Response, request
 from mockaep import gateway
 from mockaep.errors import PlatformError
 from mockaep.services.ingestion import models
+from mockaep.services.ingestion.preview import preview as preview_rows
 
 blueprint = Blueprint("ingestion", __name__)
 #: collection kind -> indexed paths
@@ -65,4 +66,4 @@ def file_status(batch_id: str, dataset_id: str, file_path: str):
 
 @blueprint.route("/batches/<batch_id>/datasets/<dataset_id>/preview", methods=["GET"])
 def preview(batch_id: str, dataset_id: str):
-    return gateway.json_response(models.preview(gateway.current(), batch_id, dataset_id, request.args.to_dict()))
+    return gateway.json_response(preview_rows(gateway.current(), batch_id, dataset_id, request.args.to_dict()))

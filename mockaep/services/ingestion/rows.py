@@ -101,8 +101,14 @@ class _Unparsable:
 
 
 def _csv_rows(text: str, delimiter: str, quote: str, header: bool) -> Iterator[Row]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter or ",", quotechar=quote or '"')
-    lines = list(reader)
+    delimiter, quote = delimiter or ",", quote or '"'
+    if len(delimiter) != 1 or len(quote) != 1 or delimiter == quote:
+        raise FileError(UNREADABLE_FILE, f"CSV delimiter {delimiter!r} and quote {quote!r} must be two different "
+                                         "single characters.")
+    try:
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote))
+    except csv.Error as exc:
+        raise FileError(UNREADABLE_FILE, f"The file is not readable as CSV: {exc}.") from None
     if not lines:
         raise FileError(EMPTY_FILE, "The file is empty: upload a file that contains data.")
     names = lines[0] if header else [f"_c{i}" for i in range(len(lines[0]))]

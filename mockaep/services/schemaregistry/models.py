@@ -28,6 +28,10 @@ INDEXES: dict[str, tuple[str, ...]] = {
     kinds.DESCRIPTORS_COLLECTION: ("xdm:sourceSchema", "@type"),
 }
 PATCH_OPS = ("add", "remove", "replace", "move", "copy", "test")
+DATE_PATTERNS = {
+    "date-time": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$",
+    "date": r"^\d{4}-\d{2}-\d{2}$",
+}
 
 
 # -- what other services call (api.py) -------------------------------------------------------------
@@ -44,6 +48,11 @@ def resolve_schema(ctx: RequestContext, ref: str) -> dict[str, Any] | None:
         return None
     resolved = reg.resolver(strict=False).full(found[1])
     resolved["$schema"] = "http://json-schema.org/draft-06/schema#"
+    # jsonschema checks "date-time" only when an optional package is installed; a pattern makes
+    # the dates the platform refuses fail validation wherever the schema is used.
+    for node in fields.walk(resolved):
+        if node.get("type") == "string" and node.get("format") in DATE_PATTERNS and "pattern" not in node:
+            node["pattern"] = DATE_PATTERNS[node["format"]]
     return resolved
 
 
@@ -65,7 +74,6 @@ def render(reg: Registry, resource: Mapping[str, Any], form: accept.LookupForm) 
             out["meta:descriptors"] = descriptors.of_schema(reg, out["$id"])
     else:
         out = copy_of(resource)
-        out.pop("refs", None) if resource.get("meta:resourceType") != "schemas" else None
     if not form.text:
         fields.strip_text(out)
     return out
@@ -108,9 +116,9 @@ def create(ctx: RequestContext, kind: Kind, body: Any, spec_path: str) -> dict[s
 
 
 def replace(ctx: RequestContext, kind: Kind, ref: str, body: Any, spec_path: str) -> dict[str, Any]:
-    validation.check_body("schemaregistry", "PUT", spec_path, body)
     reg = Registry(ctx)
     existing = reg.require("tenant", kind, ref)
+    validation.check_body("schemaregistry", "PUT", spec_path, body)
     record = rules.compose(reg, kind, body, existing)
     unions.check_enablement(reg, record, existing)
     reg.collection(kind).put(record["$id"], record)
@@ -119,9 +127,9 @@ def replace(ctx: RequestContext, kind: Kind, ref: str, body: Any, spec_path: str
 
 
 def patch(ctx: RequestContext, kind: Kind, ref: str, operations: Any, spec_path: str) -> dict[str, Any]:
-    check_patch(operations, spec_path)
     reg = Registry(ctx)
     existing = reg.require("tenant", kind, ref)
+    check_patch(operations, spec_path)
     for op in operations:
         head = op["path"].lstrip("/").split("/", 1)[0].replace("~1", "/").replace("~0", "~")
         if head in rules.IMMUTABLE or op["path"] in ("", "/"):

@@ -75,7 +75,7 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
                           "or in the standard library.")
     extra: dict[str, Any] = {}
     if kind is kinds.SCHEMAS:
-        extra = _schema(reg, record, existing)
+        extra = _schema(reg, record, existing, body.get("meta:class"))
     elif kind is kinds.CLASSES:
         extra = _class(reg, record, hex_id)
     elif kind is kinds.MIXINS:
@@ -150,7 +150,8 @@ def _check_namespace(reg: Registry, record: Mapping[str, Any], kind: Kind) -> No
                           code=NAMESPACE_CODES[kind.resource_type], title="Namespace validation error")
 
 
-def _schema(reg: Registry, record: dict[str, Any], existing: Mapping[str, Any] | None) -> dict[str, Any]:
+def _schema(reg: Registry, record: dict[str, Any], existing: Mapping[str, Any] | None,
+            sent_class: Any) -> dict[str, Any]:
     if "properties" in record or "definitions" in record or any("$ref" not in m for m in record.get("allOf", [])):
         raise invalid("A schema defines no fields of its own: its 'allOf' references one class and zero or "
                       "more field groups, which carry the fields.")
@@ -174,7 +175,9 @@ def _schema(reg: Registry, record: dict[str, Any], existing: Mapping[str, Any] |
         if intended and not lineage.intersection(intended):
             raise invalid(f"The field group {group['$id']} is intended to extend {', '.join(intended)}; it "
                           f"cannot be used in a schema of class {cls['$id']}.")
-    sent_class = record.pop("meta:class", None)
+    if sent_class is not None and sent_class != cls["$id"]:
+        raise invalid(f"'meta:class' is {sent_class!r} but the schema's 'allOf' references the class {cls['$id']}; "
+                      "the class of a schema is the one its 'allOf' names.")
     extra: dict[str, Any] = {
         "meta:class": cls["$id"],
         "meta:extends": _extends_of(reg, refs),
@@ -192,7 +195,6 @@ def _schema(reg: Registry, record: dict[str, Any], existing: Mapping[str, Any] |
         raise invalid(f"Immutable tags cannot be removed once set: {', '.join(missing)}.")
     if existing and UNION_TAG in old_tags and existing.get("meta:class") != cls["$id"]:
         raise invalid("The schema is enabled for Profile: its class cannot change (breaking change).")
-    del sent_class
     return extra
 
 

@@ -33,8 +33,9 @@ class Function:
             return self.implementation(*args)
         except TransformError:
             raise
-        except (ValueError, TypeError, ArithmeticError, LookupError, OverflowError) as exc:
-            raise TransformError(f"{self.name}(): {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - any failure of a function on odd input is a
+            # transformation error of that row (the platform nulls the attribute), never a 500
+            raise TransformError(f"{self.name}(): {exc or type(exc).__name__}") from None
 
 
 REGISTRY: dict[str, Function] = {}

@@ -184,14 +184,17 @@ def as_date(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     if is_number(value):
-        return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise TransformError(f"{value} milliseconds is outside the supported date range") from None
     text = to_text(value).strip()
     try:
         try:
             found = date_parser.isoparse(text)
         except ValueError:
             found = date_parser.parse(text, tzinfos=_TZINFOS)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, TypeError):
         raise TransformError(f"{text!r} is not a date") from None
     return found if found.tzinfo else found.replace(tzinfo=timezone.utc)
 

@@ -12,6 +12,10 @@ from mockaep.services.conversion.functions import function
 from mockaep.services.conversion.values import TransformError, is_number, to_text
 
 
+#: Longest text a padding function builds (a guard against runaway sizes).
+MAX_TEXT = 1_000_000
+
+
 def _text(value: Any) -> str | None:
     return None if value is None else to_text(value)
 
@@ -125,6 +129,8 @@ def _pad(value: Any, count: Any, padding: Any, left: bool) -> str | None:
     if text is None:
         return None
     size = _count(count, "COUNT")
+    if size > MAX_TEXT:
+        raise TransformError(f"COUNT may be at most {MAX_TEXT}")
     fill = to_text(padding) if padding not in (None, "") else " "
     missing = size - len(text)
     if missing <= 0:

@@ -1,0 +1,70 @@
+"""Start ``mockaep`` subcommands as real processes on free ports, and stop them with SIGTERM."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MAIN = "import sys; from mockaep.cli import main; sys.exit(main())"
+URL_RE = re.compile(r"(http://[\w.\[\]:-]+:\d+)\s*$")
+
+
+def mockaep_command(*args: str) -> list[str]:
+    return [sys.executable, "-c", MAIN, *args]
+
+
+def run_mockaep(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(mockaep_command(*args), capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+class Server:
+    """A ``mockaep`` process serving on ``--port 0``; ``url`` is read from its banner."""
+
+    def __init__(self, *args: str, startup_timeout: float = 60) -> None:
+        self.process = subprocess.Popen(mockaep_command(*args, "--port", "0"), stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+                                        env={**os.environ, "PYTHONPATH": str(ROOT)})
+        self.lines: list[str] = []
+        found = threading.Event()
+
+        def read() -> None:
+            for line in self.process.stdout:  # type: ignore[union-attr]
+                self.lines.append(line)
+                if URL_RE.search(line):
+                    found.set()
+            found.set()
+
+        self._reader = threading.Thread(target=read, daemon=True)
+        self._reader.start()
+        if not found.wait(startup_timeout) or not any(URL_RE.search(line) for line in self.lines):
+            self.stop()
+            raise RuntimeError(f"mockaep {' '.join(args)} did not start: {''.join(self.lines)}"
+                               f"")
+        self.url = next(URL_RE.search(line).group(1) for line in self.lines if URL_RE.search(line))
+
+    def stop(self, timeout: float = 20) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait(timeout)
+        self._reader.join(timeout)
+        return code
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
