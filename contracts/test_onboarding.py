@@ -237,3 +237,18 @@ def test_explore_lists_the_table_and_the_columns_the_mapping_reads(aep, contract
     columns = {column["name"] for column in table["schema"]["columns"]}
     assert {column for _, column in system.mappings} | {system.delta_column} <= columns
     assert set(system.columns) <= columns
+
+
+@pytest.mark.parametrize("kind", ["connection", "source_connection", "target_connection"])
+def test_connections_patch_with_their_etag(aep, world, contract_target, kind):
+    flows = aep.flowservice
+    object_id = getattr(world, "base_connection_id" if kind == "connection" else f"{kind}_id")
+    get, patch = getattr(flows, f"get_{kind}"), getattr(flows, f"patch_{kind}")
+    before = get(object_id)
+    description = contract_target.unique("Edited by the contract suite")
+    updated = patch(object_id, [{"op": "replace", "path": "/description", "value": description}], before["etag"])
+    assert_status(_last(aep), 200)
+    assert updated.id == object_id and updated.etag != before["etag"]
+    after = get(object_id)
+    assert after["description"] == description and after["etag"] == updated.etag
+    assert after["name"] == before["name"]

@@ -268,3 +268,29 @@ def test_refusals_leave_the_whole_state_unchanged(aep, world, unique_name):
             f"{method} {service}{path}: {response.status_code} {response.text[:300]}")
     assert _state(aep) == before
     assert flows.get_flow(world.flow_id)["etag"] == flow["etag"]
+
+
+# -- deletes --------------------------------------------------------------------------------------
+def test_base_connection_used_by_a_flow_cannot_be_deleted(aep, world):
+    response = aep.session.send("DELETE", "flowservice", f"/connections/{world.base_connection_id}")
+    assert_service_error(response, "flowservice", 400, code="1418")
+    assert aep.flowservice.get_connection(world.base_connection_id)["id"] == world.base_connection_id
+
+
+def test_deleted_flow_is_gone_and_its_connections_can_then_go(aep, world, unique_name):
+    flows = aep.flowservice
+    salesforce = steps.SOURCES["salesforce-service-cloud"]
+    source = flows.create_source_connection(steps.source_connection_body(
+        unique_name("Contract doomed source"), salesforce, world.base_connection_id, world.source_schema_id))
+    target = flows.create_target_connection(steps.target_connection_body(
+        unique_name("Contract doomed target"), world.target_schema_id, world.dataset_id))
+    flow = flows.create_flow(steps.flow_body(unique_name("Contract doomed flow"), flows.get_flow_spec(world.flow_spec_id),
+                                             source.id, target.id, world.mapping_set_id, world.mapping_set_version,
+                                             {"startTime": 1767225600, "frequency": "week", "interval": 1}))
+    flows.delete_flow(flow.id)
+    assert_status(aep.session.last_response, 204)
+    assert_service_error(aep.session.send("GET", "flowservice", f"/flows/{flow.id}"), "flowservice", 404)
+    flows.delete_source_connection(source.id)
+    flows.delete_target_connection(target.id)
+    for resource, object_id in (("sourceConnections", source.id), ("targetConnections", target.id)):
+        assert_service_error(aep.session.send("GET", "flowservice", f"/{resource}/{object_id}"), "flowservice", 404)

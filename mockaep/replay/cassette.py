@@ -125,15 +125,30 @@ def load_cassette(path: str | os.PathLike[str]) -> Cassette:
         raise CassetteError(f"{name}: cannot read cassette: {exc.strerror or exc}") from None
     if not text.strip():
         raise CassetteError(f"{name}: cassette file is empty")
-    try:
-        document = json.loads(text)
-    except ValueError as exc:
-        hint = " (the file looks truncated)" if looks_truncated(text) else ""
-        raise CassetteError(f"{name}: cassette is not valid JSON{hint}: {exc}") from None
+    if name.lower().endswith((".yaml", ".yml")):
+        document = _load_yaml(text, name)
+    else:
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            hint = " (the file looks truncated)" if looks_truncated(text) else ""
+            raise CassetteError(f"{name}: cassette is not valid JSON{hint}: {exc}") from None
     try:
         return parse_cassette(document, name)
     except CassetteError as exc:
         raise CassetteError(f"{name}: {exc}") from None
+
+
+def _load_yaml(text: str, name: str) -> Any:
+    """vcrpy's default YAML cassettes (read-only: mockaep writes JSON)."""
+    try:
+        import yaml
+    except ImportError:
+        raise CassetteError(f"{name}: reading a YAML cassette needs PyYAML (pip install pyyaml)") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CassetteError(f"{name}: cassette is not valid YAML: {exc}") from None
 
 
 def looks_truncated(text: str) -> bool:
@@ -236,6 +251,8 @@ def _parse_headers(headers: Any, where: str) -> dict[str, list[str]]:
 def _decode_body(body: Any, encoding: Any, where: str) -> bytes:
     if body is None:
         return b""
+    if isinstance(body, bytes):  # YAML !!binary, as vcrpy writes non-text bodies
+        return body
     if not isinstance(body, str):
         raise CassetteError(f"{where} must be a string or null")
     if encoding is None:

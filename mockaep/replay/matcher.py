@@ -245,7 +245,7 @@ def _body_difference(recorded: RequestView, received: RequestView,
         return None
     (kind_a, body_a), (kind_b, body_b) = recorded.body, received.body
     if kind_a != kind_b:
-        return f"body: recorded a {kind_a} body, received a {kind_b} body"
+        return f"body: recorded {kind_a} body, received {kind_b} body"
     if kind_a == "json":
         for pointer in ignore:
             body_a, body_b = without(body_a, pointer), without(body_b, pointer)

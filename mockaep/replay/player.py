@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Callable, Iterable
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from mockaep import errors
 from mockaep.replay.cassette import Cassette, Interaction
@@ -209,8 +209,6 @@ def received_interaction(environ: dict[str, Any], body: bytes) -> Interaction:
         path = path.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
-    from urllib.parse import quote
-
     host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
     query = environ.get("QUERY_STRING", "")
     uri = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{quote(path, safe='/:@!$&()*+,;=-._~')}"

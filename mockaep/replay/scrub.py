@@ -25,6 +25,8 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlu
 from mockaep.replay.cassette import Interaction
 
 MIN_GLOBAL_LENGTH = 6
+#: HTTP's optional whitespace around header values (only these; other spaces belong to the value).
+OWS = " \t"
 PLACEHOLDER_RE = re.compile(r"<([A-Z][A-Z_]*)-(\d+)>")
 GENERIC_PLACEHOLDER = "<SECRET>"
 
@@ -98,7 +100,8 @@ class Scrubber:
     def __init__(self, extra_secrets: Iterable[str] = ()) -> None:
         self._placeholders: dict[str, str] = {}
         self._counters: dict[str, int] = {}
-        self._lock = threading.Lock()
+        # re-entrant: scrub() holds it while learn() takes it again (proxy threads share one scrubber)
+        self._lock = threading.RLock()
         for value in extra_secrets:
             self.learn(value, "SECRET")
 
@@ -123,13 +126,13 @@ class Scrubber:
         if kind is None:
             return
         if name.lower() in ("authorization", "proxy-authorization"):
-            scheme, sep, credentials = value.strip().partition(" ")
-            if sep and credentials.strip():
-                self.learn(credentials.strip(), kind if scheme.lower() == "bearer" else "SECRET")
+            scheme, sep, credentials = value.strip(OWS).partition(" ")
+            if sep and credentials.strip(OWS):
+                self.learn(credentials.strip(OWS), kind if scheme.lower() == "bearer" else "SECRET")
                 return
         elif name.lower() == "set-cookie":
             value = value.split(";", 1)[0].partition("=")[2]
-        self.learn(value.strip(), kind)
+        self.learn(value.strip(OWS), kind)
 
     def _learn_fields(self, pairs: Iterable[tuple[str, str]]) -> None:
         for key, value in pairs:
@@ -258,11 +261,11 @@ class Scrubber:
     def _replace_header(self, name: str, value: str) -> str:
         if name.lower() in SECRET_HEADERS:
             for secret, placeholder in self._ordered():
-                if value.strip() == secret:
+                if value.strip(OWS) == secret:
                     return placeholder
                 if name.lower() in ("authorization", "proxy-authorization"):
-                    scheme, sep, credentials = value.strip().partition(" ")
-                    if sep and credentials.strip() == secret:
+                    scheme, sep, credentials = value.strip(OWS).partition(" ")
+                    if sep and credentials.strip(OWS) == secret:
                         return f"{scheme} {placeholder}"
         return self.replace_text(value)
 
@@ -283,6 +286,10 @@ class Scrubber:
 
     def scrub(self, interaction: Interaction) -> Interaction:
         """A copy of the exchange with every secret replaced (learning from it first)."""
+        with self._lock:
+            return self._scrub(interaction)
+
+    def _scrub(self, interaction: Interaction) -> Interaction:
         self.learn_from(interaction)
         request_body = interaction.request_body
         if request_body and _is_form(interaction.request_headers):

@@ -124,3 +124,10 @@ def test_batched_request_reverts_all_writes_when_one_fails(http, headers):
 
 def test_batched_request_refuses_a_non_array(http, headers):
     assert_error(http.post(f"{CATALOG}/", headers=headers, json={"id": "x"}), 400)
+
+
+def test_client_chosen_batch_id_is_percent_encoded_in_location(http, headers, dataset_id):
+    body = {"status": "queued", "relatedObjects": [{"type": "dataSet", "id": dataset_id}]}
+    response = http.post(f"{BATCHES}/line%0Abreak", headers=headers, json=body)
+    assert response.status_code == 201 and response.headers["Location"].endswith("/batches/line%0Abreak")
+    assert http.get(f"{BATCHES}/line%0Abreak", headers=headers).status_code == 200

@@ -11,6 +11,8 @@ import zlib
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockaep.services.conversion import paths
 from mockaep.services.conversion.evaluate import Env, evaluate
@@ -178,3 +180,23 @@ def test_wildcard_source_pairs_with_wildcard_destination():
     paths.write(document, paths.parse_path("crew[*].name"), values)
     paths.write(document, paths.parse_path("crew[1].role"), "lead")
     assert document == {"crew": [{"name": "A"}, {"name": "B", "role": "lead"}]}
+
+
+_PIECES = st.sampled_from(['upper(', 'concat(', 'date(', 'substr(', 'iif(', 'to_integer(', 'size_of(', 'decode(',
+                           'explode(', 'format(', 'city', 'tags', '${First Name}', 'address.floor', '"x"', "'y'",
+                           '"2024-01-02"', '1', '2.5', '-', '+', '*', '/', '%', '==', '!=', '<', '&&', '||', '!', '~',
+                           '?', ':', '?:', '(', ')', '[', ']', '{', '}', ',', '.', 'null', 'true', ' ', '\\', '$',
+                           '=~', '=^', '"yyyy-MM-dd"', 'now()', 'equals(', 'get('])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_any_text_parses_or_is_refused_and_evaluates_or_fails_cleanly(text):
+    try:
+        tree = parse(text, arity)
+    except ExpressionSyntaxError:
+        return
+    try:
+        to_json(evaluate(tree, Env(row=ROW, now=NOW)))
+    except TransformError:
+        pass

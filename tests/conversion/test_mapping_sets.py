@@ -164,8 +164,8 @@ def test_destination_missing_from_schema_is_refused_naming_each_path(prep, schem
     body = _member_set(schema_id)
     body["mappings"] += [attribute("a", "person.shoeSize"), attribute("b", "loyalty.points")]
     error = assert_mapper_error(prep.post("/mappingSets", body), 400)
-    named = [sub["destination"] for sub in error["report"]["sub-errors"]]
-    assert named == ["person.shoeSize", "loyalty.points"]
+    named = [(sub["path"], sub["destination"]) for sub in error["report"]["sub-errors"]]
+    assert named == [("/mappings/4/destination", "person.shoeSize"), ("/mappings/5/destination", "loyalty.points")]
     assert "person.shoeSize" in error["detail"]
     assert prep.state() == before
 
@@ -184,6 +184,7 @@ def test_bad_expression_is_refused_as_a_validation_error(prep, schema_id):
                        expression("no_such_function(given)", "person.name.lastName"))
     error = assert_mapper_error(prep.post("/mappingSets", body), 400)
     messages = [sub["message"] for sub in error["report"]["sub-errors"]]
+    assert [sub["path"] for sub in error["report"]["sub-errors"]] == ["/mappings/0/source", "/mappings/1/source"]
     assert len(messages) == 2 and "Invalid expression" in messages[0] and "no_such_function" in messages[1]
     assert prep.state() == before
 

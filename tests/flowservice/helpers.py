@@ -123,7 +123,8 @@ class FlowService:
             "flowSpec": {"id": CRM_TO_AEP, "version": "1.0"},
             "sourceConnectionIds": [chain["source"]], "targetConnectionIds": [chain["target"]],
             "transformations": [{"name": "Copy", "params": {"deltaColumn": {"name": "LastModified"}}}],
-            "scheduleParams": {"startTime": "1767225600", "frequency": "hour", "interval": "2", "backfill": "true"},
+            # A start far ahead: no run falls due while a test reads the flow (runs are tested apart).
+            "scheduleParams": {"startTime": "4102444800", "frequency": "hour", "interval": "2", "backfill": "true"},
         }
         body.update(overrides)
         return body

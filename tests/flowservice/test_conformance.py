@@ -112,3 +112,10 @@ def test_success_answers_conform():
     _call("/targetConnections/{TARGET_CONNECTION_ID}", "DELETE",
           path_parameters={"TARGET_CONNECTION_ID": s["spare_target"]})
     _call("/connections/{BASE_CONNECTION_ID}/", "DELETE", path_parameters={"BASE_CONNECTION_ID": s["spare_base"]})
+
+
+def test_every_operation_of_this_area_is_generated():
+    labels = sorted(f"{op.method.upper()} {op.path}" for op in
+                    (result.ok() for result in schema.get_all_operations()))
+    # 7 on base connections (incl. search and action), 7 on flows, 6 each on source/target connections.
+    assert len(labels) == 26, labels

@@ -159,3 +159,13 @@ def test_mapping_refusals(fs, chain):
         assert response.status_code == 400, (params, response.get_json())
         assert error_code(response) == code, (params, response.get_json())
     assert snapshot(fs, "flows") == before
+
+
+def test_flow_reads_carry_the_latest_run(fs, chain):
+    # The schedule starts in the past, so the first run is due: reads report it.
+    flow = fs.flow(chain, scheduleParams={"startTime": "1700000000", "frequency": "day", "interval": "1"})
+    item = fs.item("flows", flow)
+    runs = fs.get("/runs", query={"property": f"flowId=={flow}"}).get_json()["items"]
+    assert runs and item["lastRunDetails"]["id"] in {run["id"] for run in runs}
+    listed = fs.get("/flows", query={"property": f"id=={flow}"}).get_json()["items"][0]
+    assert listed["lastRunDetails"]["id"] == item["lastRunDetails"]["id"]

@@ -113,6 +113,7 @@ def test_count(fs, connections):
     ({"property": ""}, "FLOW-1453-400"),
     ({"continuationToken": "not-a-token"}, "FLOW-1453-400"),
     ({"testParam": "1"}, "FLOW-1451-400"),
+    ({"start": "1"}, "FLOW-1451-400"),
 ])
 def test_query_refusals(fs, connections, query, code):
     response = fs.get("/connections", query=query)
@@ -360,3 +361,15 @@ def test_equality_on_an_indexed_field_does_not_read_every_record():
     answer = list_response(flows, MultiDict([("property", "sourceConnectionIds[]==s7,s8")]),
                            resource="flows", base_path="/flows")
     assert len(answer["items"]) == 80 and len(read) == 80
+
+
+def test_paging_survives_the_last_seen_object_leaving_the_filter(fs):
+    made = [fs.base_connection(name=f"keep-{n}") for n in range(5)]
+    first = fs.get("/connections", query={"property": "name~keep", "limit": "2"}).get_json()
+    assert [item["id"] for item in first["items"]] == made[:2]
+    last = first["items"][-1]
+    renamed = fs.patch(f"/connections/{last['id']}", [{"op": "replace", "path": "/name", "value": "gone"}],
+                       last["etag"])
+    assert renamed.status_code == 200
+    rest = follow(fs, "/connections", parse_qsl(urlsplit(first["_links"]["next"]["href"]).query))
+    assert [item["id"] for item in rest] == made[2:]

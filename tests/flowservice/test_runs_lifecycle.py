@@ -16,6 +16,7 @@ MAY_1 = int(datetime(2026, 5, 1, tzinfo=timezone.utc).timestamp())
 JUNE_4 = int(datetime(2026, 6, 4, tzinfo=timezone.utc).timestamp())
 JULY_1 = int(datetime(2026, 7, 1, tzinfo=timezone.utc).timestamp())
 START_MS = int(datetime(2026, 7, 15, tzinfo=timezone.utc).timestamp()) * 1000  # the clock when a test starts
+LATER = int(datetime(2030, 1, 1, tzinfo=timezone.utc).timestamp())
 INVALID = "mockaep-invalid-password"
 
 
@@ -54,8 +55,11 @@ def make_flow(fs: FlowService, table: str = "Case", password: str = "not-a-real-
     schema = fs.target_schema(title=f"Support contacts {uuid.uuid4().hex[:8]}")
     target = fs.target_connection(fs.dataset(schema), schema)
     chain = {"base": base, "source": source, "schema": schema, "target": target}
+    # The schedule starts in 2030, so only the runs a test creates exist (test_runs_schedule.py
+    # covers scheduled runs).
     chain["flow"] = fs.flow(chain, transformations=[
-        {"name": "Copy", "params": {"deltaColumn": {"name": "LastModifiedDate"}}}])
+        {"name": "Copy", "params": {"deltaColumn": {"name": "LastModifiedDate"}}}],
+        scheduleParams={"startTime": str(LATER), "frequency": "week", "interval": "1"})
     return chain
 
 
@@ -309,7 +313,7 @@ def test_cloud_storage_run_reads_every_file_under_its_folder(fs, clock):
     flow = fs.created("/flows", {
         "name": "Orders once", "flowSpec": {"id": "9753525b-82c7-4dce-8a9b-5ccfce2b9876", "version": "1.0"},
         "sourceConnectionIds": [source], "targetConnectionIds": [target],
-        "scheduleParams": {"startTime": str(START_MS // 1000), "frequency": "once"}})["id"]
+        "scheduleParams": {"startTime": str(LATER), "frequency": "once"}})["id"]
     missing = fs.post("/runs", {"flowId": flow, "params": {"windowStartTime": str(MAY_1)}})
     assert missing.status_code == 400 and "windowEndTime" in str(missing.get_json()["report"])
     run_id = fs.created("/runs", {"flowId": flow, "params": {"windowStartTime": MAY_1, "windowEndTime": JULY_1}})["id"]
@@ -317,3 +321,14 @@ def test_cloud_storage_run_reads_every_file_under_its_folder(fs, clock):
     metrics = get_run(fs, run_id)["metrics"]
     assert metrics["recordSummary"]["inputRecordCount"] == rows == 7
     assert metrics["fileSummary"]["inputFileCount"] == len(folder) == 2
+
+
+def test_flow_reads_show_the_latest_run(fs, flow, clock):
+    assert "lastRunDetails" not in fs.item("flows", flow["flow"])
+    run_id = fs.created("/runs", run_body(flow["flow"]))["id"]
+    clock.advance(runs.QUEUE_MS + runs.COPY_MS + runs.PROMOTION_MS)
+    details = fs.item("flows", flow["flow"])["lastRunDetails"]
+    run = get_run(fs, run_id)
+    assert details == {"id": run_id, "state": "success",
+                       "startedAtUTC": run["metrics"]["durationSummary"]["startedAtUTC"],
+                       "completedAtUTC": run["metrics"]["durationSummary"]["completedAtUTC"]}

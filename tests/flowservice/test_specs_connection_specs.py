@@ -141,6 +141,7 @@ def test_created_spec_drives_connection_validation(fs):
     ({"authSpec": [{"name": "A", "spec": {"type": "object"}}, {"name": "A", "spec": {"type": "object"}}]}, "unique"),
     ({"sourceSpec": {"spec": {"type": "no-such-type"}}}, "sourceSpec"),
     ({"sourceSpec": {"spec": {"$ref": "https://example.org/remote.json"}}}, "$ref"),
+    ({"authSpec": [{"name": "Basic", "spec": {"properties": {"a": {"$ref": "#/definitions/missing"}}}}]}, "$ref"),
     ({"exploreSpec": {"requestSpec": {"pattern": "("}}}, "exploreSpec"),
 ])
 def test_invalid_specs_are_refused_and_nothing_is_stored(fs, change, where):
@@ -156,6 +157,17 @@ def test_invalid_specs_are_refused_and_nothing_is_stored(fs, change, where):
     assert error_code(response).startswith("FLOW-1")
     assert where in response.get_json()["errorMessage"] or where in str(response.get_json()["report"])
     assert fs.get("/connectionSpecs").get_json() == before
+
+
+def test_local_references_are_kept(fs):
+    spec = {"definitions": {"secret": {"type": "string", "minLength": 4}}, "type": "object",
+            "properties": {"token": {"$ref": "#/definitions/secret"}}, "required": ["token"]}
+    created = fs.created("/connectionSpecs", custom_spec(authSpec=[{"name": "Token", "spec": spec}]))
+    body = {"name": "Token login", "connectionSpec": {"id": created["id"], "version": "1.0"},
+            "auth": {"specName": "Token", "params": {"token": "abc"}}}
+    assert fs.post("/connections", body).status_code == 400
+    body["auth"]["params"]["token"] = "abcd"
+    assert fs.post("/connections", body).status_code == 201
 
 
 def test_empty_body_is_1405(fs):

@@ -236,3 +236,21 @@ def test_csv_batch_with_bad_delimiter_fails_cleanly(http, headers, dataset_id):
     assert http.post(f"{IMPORT}/batches/{batch_id}?action=COMPLETE", headers=headers).status_code == 200
     settled = batch(http, batch_id)
     assert settled["status"] == "failed" and "delimiter" in settled["errors"][0]["description"]
+
+
+def test_upload_above_the_size_limit_is_413():
+    from mockaep import create_app
+    from mockaep.config import Config
+
+    small = create_app(Config(max_upload_bytes=4096)).test_client()
+    dataset_id = make_dataset(small, helpers.make_schema(small), "Tiny")
+    batch_id = open_batch(small, dataset_id)
+    assert upload(small, batch_id, dataset_id, "ok.json", ndjson([member("s1")])).status_code == 200
+    too_big = upload(small, batch_id, dataset_id, "big.json", ndjson([member(f"s{n}") for n in range(100)]))
+    assert_error(too_big, 413, INGEST_TYPE)
+
+
+def test_completing_a_batch_without_files_fails_it(http, headers, dataset_id):
+    batch_id = open_batch(http, dataset_id)
+    assert http.post(f"{IMPORT}/batches/{batch_id}?action=COMPLETE", headers=headers).json["status"] == "failed"
+    assert batch(http, batch_id)["errors"][0]["code"] == "106"

@@ -1,17 +1,11 @@
-"""Helpers of the replay tests: exchanges, cassettes on disk, an emulator behind a recording proxy."""
+"""Helpers of the replay tests: exchanges and cassettes on disk."""
 from __future__ import annotations
 
 import json
 
 import pytest
-import requests
 
-from client.transport import WSGIAdapter
-from mockaep import create_app
-from mockaep.replay.cassette import CassetteWriter, Interaction, cassette_meta, write_cassette
-from mockaep.replay.proxy import RecordingProxy
-
-UPSTREAM = "http://upstream.test"
+from mockaep.replay.cassette import Interaction, cassette_meta, write_cassette
 
 
 def exchange(method="GET", uri="http://gw.test/data/foundation/flowservice/flows", *, body=b"", status=200,
@@ -35,31 +29,3 @@ def write(tmp_path):
         write_cassette(path, interactions, cassette_meta(**meta))
         return str(path)
     return make
-
-
-class Recording:
-    """An emulator (the upstream) behind an in-process recording proxy writing ``path``."""
-
-    def __init__(self, path, **proxy_options) -> None:
-        self.path = str(path)
-        self.upstream = create_app()
-        session = requests.Session()
-        session.mount(UPSTREAM, WSGIAdapter(self.upstream))
-        self.writer = CassetteWriter(self.path, cassette_meta(upstream=UPSTREAM), overwrite=True)
-        self.proxy = RecordingProxy(UPSTREAM, self.writer, session=session, **proxy_options)
-
-    def close(self) -> str:
-        self.writer.close()
-        return self.path
-
-
-@pytest.fixture
-def recording(tmp_path):
-    made = []
-
-    def start(name="recorded.json", **options):
-        made.append(Recording(tmp_path / name, **options))
-        return made[-1]
-    yield start
-    for rec in made:
-        rec.writer.close()

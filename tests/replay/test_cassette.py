@@ -120,3 +120,29 @@ def test_missing_and_unreadable_cassettes(tmp_path):
     (tmp_path / "latin1.json").write_bytes(b'{"version": 1, "x": "\xe9"}')
     with pytest.raises(CassetteError, match="not UTF-8"):
         load_cassette(tmp_path / "latin1.json")
+
+
+def test_vcrpy_yaml_cassettes_replay(tmp_path):
+    pytest.importorskip("yaml")
+    vcr_serialize = pytest.importorskip("vcr.serialize")
+    from vcr.request import Request
+    from vcr.serializers import yamlserializer
+
+    from mockaep import create_app
+    from mockaep.replay import install_replay
+    from tests.conftest import gateway_headers
+
+    uri = "https://platform.adobe.io/data/foundation/catalog/dataSets/5f0c1a2b3c4d5e6f7a8b9c0d"
+    response = {"status": {"code": 200, "message": "OK"}, "headers": {"Content-Type": ["application/json"]},
+                "body": {"string": b'{"5f0c1a2b3c4d5e6f7a8b9c0d": {"name": "from vcrpy"}}'}}
+    path = tmp_path / "vcr.yaml"
+    path.write_text(vcr_serialize.serialize({"requests": [Request("GET", uri, None, {})], "responses": [response]},
+                                            yamlserializer))
+    app = create_app()
+    install_replay(app, str(path))
+    answer = app.test_client().get("/data/foundation/catalog/dataSets/5f0c1a2b3c4d5e6f7a8b9c0d",
+                                   headers=gateway_headers())
+    assert answer.status_code == 200 and answer.get_json() == {"5f0c1a2b3c4d5e6f7a8b9c0d": {"name": "from vcrpy"}}
+    path.write_text("interactions: [\n  - request: {")
+    with pytest.raises(CassetteError, match=r"vcr\.yaml: cassette is not valid YAML"):
+        load_cassette(path)

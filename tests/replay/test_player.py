@@ -106,3 +106,22 @@ def test_install_refuses_bad_cassettes_modes_and_parts_leaving_the_app_alone(tmp
     with pytest.raises(ValueError, match="unknown match part"):
         install_replay(app, write([]), match_on=["verb"])
     assert app.wsgi_app is original and app.extensions["mockaep"].mode == "stateful"
+
+
+def test_hybrid_replay_over_a_seeded_world(write):
+    from mockaep.config import Config
+    from tests.replay.servers import ROOT
+
+    seed = ROOT / "fixtures" / "servicenow.state.json"
+    [flow_id] = json.loads(seed.read_text())["tenants"][0]["collections"]["flows"]
+    recorded = exchange("GET", f"{FLOWS}/{flow_id}", response=b'{"items": [{"id": "recorded"}]}')
+    app = create_app(Config(seed_file=str(seed)))
+    install_replay(app, write([recorded]), mode="hybrid")
+    http = app.test_client()
+    org = {"org": "MOCKAEP00000000000000001@AdobeOrg"}
+    first = http.get(f"/data/foundation/flowservice/flows/{flow_id}", headers=gateway_headers(**org))
+    assert first.get_json() == {"items": [{"id": "recorded"}]}
+    # a request the cassette does not hold (another query) is answered by the seeded emulator
+    seeded = http.get(f"/data/foundation/flowservice/flows/{flow_id}?property=state", headers=gateway_headers(**org))
+    assert seeded.status_code == 200 and "x-mockaep-replay" not in seeded.headers
+    assert seeded.get_json()["items"][0]["id"] == flow_id

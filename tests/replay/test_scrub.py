@@ -98,7 +98,10 @@ def test_no_learned_secret_survives_anywhere(token, org, key, filler):
         "POST", "https://platform.adobe.io/x", body={"echo": f"{key}/{org}"},
         request_headers={"Authorization": [f"Bearer {token}"], "x-gw-ims-org-id": [org], "x-api-key": [key]},
         response=response))
-    everything = json.dumps(scrubbed.to_dict(), ensure_ascii=False)
+    # everything written except header names (which are not values a secret could have come from)
+    everything = json.dumps([scrubbed.uri, list(scrubbed.request_headers.values()),
+                             list(scrubbed.response_headers.values()), scrubbed.to_dict()["request"]["body"],
+                             scrubbed.to_dict()["response"]["body"]], ensure_ascii=False)
     decoded = json.loads(scrubbed.response_body.decode()), json.loads(scrubbed.request_body.decode())
     for secret in (token, org, key):
         if any(secret in other and secret != other for other in (token, org, key)):

@@ -36,6 +36,9 @@ def _world():
 def world():
     app = _world()
     http = app.test_client()
+    # Reading runs makes the runs a flow's schedule has made due (Flow Service creates them lazily,
+    # with fresh ids): read once so that the export holds them, then export.
+    read_everything(http, http.get("/_mockaep/state").get_json())
     document = http.get("/_mockaep/state").get_json()
     return app, document, read_everything(http, document)
 

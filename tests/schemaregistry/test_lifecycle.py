@@ -201,3 +201,25 @@ def test_sandboxes_and_orgs_do_not_see_each_other(registry, http):
     assert other.get("/tenant/schemas", LIST_IDS).json["results"] == []
     assert other.tenant_id() != registry.tenant_id()
     assert dev.create("schemas", seed_schema_body())["$id"] != schema["$id"]  # same title is fine elsewhere
+
+
+def test_deprecated_fields_show_only_in_the_deprecatefield_form(registry):
+    tenant = registry.tenant_id()
+    group = registry.create("fieldgroups", field_group_body(tenant, "Old and new", {
+        "current": {"type": "string"}, "legacy": {"type": "string", "meta:status": "deprecated"}}))
+    schema = registry.create("schemas", {"title": "Evolving", "description": "d", "type": "object",
+                                         "allOf": [{"$ref": PROFILE}, {"$ref": group["$id"]}]})
+    full = registry.lookup("schemas", schema["$id"], FULL).json["properties"][f"_{tenant}"]["properties"]
+    flagged = registry.lookup("schemas", schema["$id"], "application/vnd.adobe.xed-deprecatefield+json; version=1")
+    shown = flagged.json["properties"][f"_{tenant}"]["properties"]
+    assert set(full) == {"current"}
+    assert set(shown) == {"current", "legacy"} and shown["legacy"]["meta:status"] == "deprecated"
+
+
+def test_data_type_patch_takes_object_values(registry):
+    datatype = registry.create("datatypes", {"title": "Coupon", "type": "object",
+                                             "properties": {"code": {"type": "string"}}})
+    patched = registry.patch(f"/tenant/datatypes/{quoted(datatype['$id'])}",
+                             [{"op": "add", "path": "/properties/value", "value": {"type": "number"}}])
+    assert patched.status_code == 200, patched.json
+    assert patched.json["properties"]["value"]["meta:xdmType"] == "number" and patched.json["version"] == "1.1"

@@ -20,6 +20,7 @@ BATCHES = "batches"
 DATASET_FILES = "dataSetFiles"
 FINAL = {"success", "active", "failed", "failure", "aborted", "abandoned", "inactive", "deleted"}
 SUCCEEDED = {"success", "active"}
+RELATED_IDS = "relatedObjects[].id"  # indexed (routes.INDEXES): batches of a dataset
 FAILED = {"failed", "failure"}
 SYSTEM_FIELDS = ("id", "imsOrg", "version", "created", "updated", "createdClient", "createdUser", "updatedUser",
                  "externalId")
@@ -150,6 +151,14 @@ class _RelatedCondition:
 
     def __init__(self, kind: str, inner: Condition) -> None:
         self.kind, self.inner = kind, inner
+
+    def indexed_ids(self, collection: Any) -> set[str] | None:
+        if self.inner.op != "in" or not collection.indexed(RELATED_IDS):
+            return None
+        found: set[str] = set()
+        for value in self.inner.values:
+            found |= collection.lookup(RELATED_IDS, value)
+        return found
 
     def matches(self, record: Any) -> bool:
         related = [r for r in record.get("relatedObjects") or [] if isinstance(r, dict) and r.get("type") == self.kind]

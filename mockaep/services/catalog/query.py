@@ -87,6 +87,16 @@ class Condition:
     values: tuple[str, ...] = ()
     regex: re.Pattern | None = None
 
+    def indexed_ids(self, collection: Collection) -> set[str] | None:
+        """Ids that may match, from the store's index (positive equality only), else ``None``."""
+        if self.op not in ("in", "==") or not collection.indexed(self.prop) \
+                or (self.prop == "name" and any("*" in v for v in self.values)):
+            return None
+        found: set[str] = set()
+        for value in self.values:
+            found |= collection.lookup(self.prop, value)
+        return found
+
     def matches(self, record: Mapping[str, Any]) -> bool:
         present = self.prop in record
         value = record.get(self.prop)
@@ -221,14 +231,11 @@ class Query:
 
     # -- running ---------------------------------------------------------------------------
     def candidates(self, collection: Collection) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        """Records worth evaluating: narrowed by indexed positive equality filters."""
+        """Records worth evaluating: narrowed by the conditions that can use an index."""
         narrowed: set[str] | None = None
         for cond in self.conditions:
-            if isinstance(cond, Condition) and cond.op in ("in", "==") and collection.indexed(cond.prop) \
-                    and not (cond.prop == "name" and any("*" in v for v in cond.values)):
-                ids: set[str] = set()
-                for value in cond.values:
-                    ids |= collection.lookup(cond.prop, value)
+            ids = cond.indexed_ids(collection) if hasattr(cond, "indexed_ids") else None
+            if ids is not None:
                 narrowed = ids if narrowed is None else narrowed & ids
         if narrowed is None:
             return collection.scan()

@@ -1,6 +1,8 @@
 """Catalog routes (catalog.yaml): parse the request, call the model, serialise."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, request
 
 from mockaep import gateway
@@ -28,7 +30,8 @@ def _params() -> list[tuple[str, str]]:
 
 
 def _refs(*refs: str, status: int = 200, location: str | None = None):
-    headers = {"Location": f"{PREFIX}{location[1:]}"} if location else None
+    # Client-chosen batch ids may hold any character: the header carries them percent-encoded.
+    headers = {"Location": quote(f"{PREFIX}{location[1:]}", safe="/@:")} if location else None
     return gateway.json_response(list(refs), status, headers)
 
 

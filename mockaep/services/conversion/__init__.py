@@ -1,4 +1,14 @@
-"""conversion service (routes.py: URL rules; models.py: rules and state)."""
+"""Data Prep (Conversion Service), mounted at ``/data/foundation/conversion``.
+
+routes.py          URL rules → parse the request, call the model, serialise
+models.py          mapping sets: create, versions (PUT), reads, listing; ``get_mapping_set`` for api.py
+mapping_rules.py   reading both request vocabularies and checking each mapping (schema paths, syntax)
+preview.py         /mappingSets/validate and /mappingSets/preview (apply mappings, XDM type conversion)
+expressions.py     tokenizer and parser of the expression language
+evaluate.py        evaluator (operators, methods); values.py: text form, truth, dates as ISO text
+paths.py           attribute paths of sources and destinations (escapes, [n], [*])
+functions/         the mapping functions; their catalogue is mockaep/specs/dataprep/functions.json
+"""
 from mockaep.services.conversion.routes import INDEXES, blueprint
 
 __all__ = ["INDEXES", "blueprint"]

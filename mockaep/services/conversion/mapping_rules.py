@@ -46,8 +46,11 @@ class Mapping:
     destination_path: list[paths.Segment] = field(default_factory=list)
     tree: expressions.Node | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: the request field each error is about ("source" or "destination"), parallel to ``errors``
+    fields: list[str] = field(default_factory=list)
 
-    def error(self, message: str) -> None:
+    def error(self, message: str, about: str = "destination") -> None:
+        self.fields.append(about)
         self.errors.append({"destination": self.destination, "exception": message, "source": self.source,
                             "columnName": self.name or (self.source if self.source_type == "ATTRIBUTE"
                                                         else self.destination),
@@ -156,17 +159,17 @@ def check_mappings(ctx: RequestContext, request: MappingSetRequest) -> set[str]:
 def check_mapping(mapping: Mapping, fields: set[str], schema_ref: str) -> None:
     source_segments: list[paths.Segment] = []
     if not mapping.source:
-        mapping.error("The mapping has no source.")
+        mapping.error("The mapping has no source.", "source")
     elif mapping.source_type == "ATTRIBUTE":
         try:
             source_segments = paths.parse_path(mapping.source)
         except paths.PathError as exc:
-            mapping.error(f"Invalid source attribute: {exc}.")
+            mapping.error(f"Invalid source attribute: {exc}.", "source")
     elif mapping.source_type == "EXPRESSION":
         try:
             mapping.tree = expressions.parse(mapping.source, arity)
         except expressions.ExpressionSyntaxError as exc:
-            mapping.error(f"Invalid expression: {exc}.")
+            mapping.error(f"Invalid expression: {exc}.", "source")
     if not mapping.destination:
         mapping.error("The mapping has no destination.")
         return
@@ -189,8 +192,8 @@ def refuse_failed(request: MappingSetRequest) -> None:
         return
     subs = []
     for mapping in failed:
-        for problem in mapping.errors:
-            subs.append({"path": f"/mappings/{mapping.position}", "message": problem["exception"],
+        for about, problem in zip(mapping.fields, mapping.errors):
+            subs.append({"path": f"/mappings/{mapping.position}/{about}", "message": problem["exception"],
                          "destination": mapping.destination, "source": mapping.source})
     first = subs[0]["message"]
     more = f" {len(subs) - 1} more problem(s) listed in the report." if len(subs) > 1 else ""

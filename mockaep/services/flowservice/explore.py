@@ -28,8 +28,9 @@ OBJECT_TYPES = ("root", "table", "folder", "file", "rest")
 #: ``fileType`` values a preview accepts, and the fixture format each one reads.
 FILE_TYPES = {"delimited": "delimited", "csv": "delimited", "json": "json", "parquet": "parquet"}
 DEFAULT_PREVIEW_ROWS = 100
-#: A credential value that makes the third-party system refuse the connection (documented in
-#: README/ARCHITECTURE): tests and demos use it to reproduce "bad credentials" offline.
+#: The documented sentinel for "bad credentials": a base connection whose auth params hold this
+#: value (as password, token, key…) is refused by its source: ``/test`` answers
+#: ``{"result": false}``, explore answers 400, and runs of its flows fail.
 INVALID_CREDENTIAL = "mockaep-invalid-password"
 
 

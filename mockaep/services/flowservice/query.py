@@ -30,8 +30,9 @@ sort field, 1440 operator known but not implemented, 1443 range operator with se
 1449 invalid field, 1450 unknown operator, 1451 unknown query parameter, 1452 invalid value
 for the field, 1453 empty or malformed filter expression.
 
-Equality filters on indexed paths (``INDEXES`` of the collection) take their candidates from
-the store's secondary index instead of reading every record.
+Filters live in ``filters.py``: equality filters on indexed paths (``INDEXES`` of the
+collection) take their candidates from the store's secondary index instead of reading every
+record.
 """
 from __future__ import annotations
 
@@ -207,7 +208,7 @@ def list_response(
     else:
         ordered = matched
         if cursor is not None:
-            ordered = _after_insertion_cursor(ordered, cursor)
+            ordered = _after_insertion_cursor(records, ordered, cursor)
     if cursor is None and start:
         ordered = ordered[start:]
     page = ordered if limit is None else ordered[:limit]
@@ -224,13 +225,18 @@ def list_response(
     return {"items": [render(r) for r in page], "_links": links}
 
 
-def _after_insertion_cursor(ordered: list[Mapping[str, Any]], cursor: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _after_insertion_cursor(records: Any, ordered: list[Mapping[str, Any]],
+                            cursor: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """Objects after the cursor in insertion order. New objects are appended by the store, so
-    the last object's position still separates seen from unseen; if it was deleted meanwhile,
-    its creation time does (objects created later than it have not been seen)."""
+    the last object's position still separates seen from unseen (even if it no longer matches
+    the filter); if it was deleted meanwhile, its creation time does."""
     for position, record in enumerate(ordered):
         if record.get("id") == cursor["id"]:
             return ordered[position + 1:]
+    if isinstance(records, Collection) and cursor["id"] in records:
+        order = records.ids()  # ids only: no record is read
+        later = set(order[order.index(cursor["id"]) + 1:])
+        return [r for r in ordered if r.get("id") in later]
     created = cursor.get("createdAt")
     if isinstance(created, (int, float)):
         return [r for r in ordered if isinstance(r.get("createdAt"), (int, float)) and r["createdAt"] > created]

@@ -12,6 +12,7 @@ A run is created ``scheduled`` (create-flow-runs.md). mockaep then moves it alon
   when the column exists, else all rows) — or ``failed`` when the source refuses the base
   connection's credentials (see ``explore.INVALID_CREDENTIAL``).
 
+Flows with a schedule get their runs the same way, when runs are read (``schedules``).
 Runs are brought up to date whenever they are read (:func:`advance`), so stored records, filters
 (``property=state==inProgress``) and exports all agree with the clock. The timeline is stored in
 each record under ``_mockaep`` and never shown (:func:`render`). No Flask here.
@@ -29,9 +30,8 @@ from mockaep import validation
 from mockaep.errors import BadRequest, NotFound
 from mockaep.gateway import RequestContext
 from mockaep.ids import new_flow_etag, new_ulid, new_uuid
-from mockaep.services.flowservice import explore, specs
+from mockaep.services.flowservice import explore, models, schedules, specs
 from mockaep.services.flowservice.flows import coerce
-from mockaep.services.flowservice import models
 from mockaep.services.flowservice.records import check_if_match
 
 RUNS = "runs"
@@ -141,8 +141,50 @@ def create_run(ctx: RequestContext, body: Any) -> dict[str, Any]:
 
 
 # -- progress ----------------------------------------------------------------------------------------
+#: ``tenant.meta`` key: flow id → window end (epoch s) of its latest scheduled run.
+SCHEDULE_META = "flowservice.lastScheduledRun"
+
+
+def _schedule(ctx: RequestContext, flow_ids: list[str]) -> None:
+    """Create the runs the flows' schedules made due by now (see ``schedules``)."""
+    latest = ctx.tenant.meta.setdefault(SCHEDULE_META, {})
+    collection = ctx.tenant.collection(RUNS)
+    for flow_id in flow_ids:
+        flow = models.get_flow(ctx, flow_id)
+        if flow is None:
+            continue
+        for window_start, slot in schedules.due_slots(flow, ctx.now_ms, latest.get(flow_id)):
+            at = slot * 1000
+            record = {
+                "id": new_uuid(),
+                **specs.system_fields(ctx),
+                "createdAt": at, "updatedAt": at,
+                "createdBy": flow.get("createdBy", ctx.user_id), "updatedBy": flow.get("createdBy", ctx.user_id),
+                "createdClient": flow.get("createdClient", ctx.client_id),
+                "updatedClient": flow.get("createdClient", ctx.client_id),
+                "flowId": flow_id,
+                "flowSpec": dict(flow.get("flowSpec") or {}),
+                "params": {"windowStartTime": window_start, "windowEndTime": slot},
+                "etag": new_flow_etag(),
+                "state": "scheduled",
+                "metrics": {"statusSummary": {"status": "scheduled"}},
+                "activities": [],
+                INTERNAL: {"startsAt": at, "copyFrom": at, "completesAt": at + COPY_MS + PROMOTION_MS},
+            }
+            collection.put(record["id"], record)
+            latest[flow_id] = slot
+
+
 def advance(ctx: RequestContext, flow_id: str | None = None) -> None:
-    """Bring every unfinished run (of one flow, or all) up to ``ctx.now_ms``."""
+    """Create the runs schedules made due, then bring every unfinished run (of one flow, or all)
+    up to ``ctx.now_ms``."""
+    flows = ctx.tenant.collection("flows")
+    if flow_id is not None:
+        _schedule(ctx, [flow_id])
+    elif flows.indexed("state"):
+        _schedule(ctx, sorted(flows.lookup("state", "enabled")))
+    else:
+        _schedule(ctx, flows.ids())
     collection = ctx.tenant.collection(RUNS)
     pending: set[str] = set()
     for state in ACTIVE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from typing import Any, Mapping
+from urllib.parse import unquote
 
 import jsonschema
 
@@ -33,10 +34,29 @@ def _check_schema(schema: Any, where: str) -> None:
         raise BadRequest(f"{where} is not a valid JSON Schema: {error.message} (at {pointer}).", code="1100",
                          sub_errors=[{"path": pointer, "message": error.message}]) from None
     for pointer, ref in _refs(schema, where):
-        if not ref.startswith("#"):
-            # Remote references would need the network at validation time.
-            raise BadRequest(f"{where} refers to {ref!r}; only references inside the schema (#/...) are "
-                             "supported.", code="1100", sub_errors=[{"path": pointer, "message": "remote $ref"}])
+        # Remote references would need the network at validation time, and a dangling local one
+        # would only fail when a connection is validated: both are refused now.
+        if not _resolves(schema, ref):
+            raise BadRequest(f"{where} refers to {ref!r}, which is not a location inside the schema; only "
+                             "references such as #/definitions/name that exist are supported.", code="1100",
+                             sub_errors=[{"path": pointer, "message": "unresolvable $ref"}])
+
+
+def _resolves(schema: Mapping[str, Any], ref: str) -> bool:
+    if ref == "#":
+        return True
+    if not ref.startswith("#/"):
+        return False
+    node: Any = schema
+    for token in ref[2:].split("/"):
+        token = unquote(token).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return isinstance(node, (Mapping, bool))
 
 
 def _refs(node: Any, pointer: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import urllib.parse
 from typing import Any, Callable, Iterable, Mapping
 
 from mockaep.errors import BadRequest
@@ -131,7 +132,8 @@ def page(resources: list[Mapping[str, Any]], args: Mapping[str, str], base_url: 
         page_info = {"orderby": orderby, **page_info}
     links: dict[str, Any] = {"next": None}
     if next_start is not None:
-        links["next"] = {"href": f"{base_url}?orderby={orderby}&start={next_start}&limit={limit}"}
+        query = urllib.parse.urlencode({"orderby": orderby, "start": next_start, "limit": limit})
+        links["next"] = {"href": f"{base_url}?{query}"}
     return {"results": shown, "_page": page_info, "_links": links}
 
 

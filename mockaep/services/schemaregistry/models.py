@@ -5,7 +5,6 @@ per resource type, keyed by ``$id``; the standard library is package data (libra
 """
 from __future__ import annotations
 
-import copy
 import time
 from typing import Any, Mapping
 
@@ -13,7 +12,7 @@ import jsonpatch
 import jsonpointer
 
 from mockaep import validation
-from mockaep.errors import BadRequest, NotFound
+from mockaep.errors import BadRequest, MethodNotAllowed, NotFound
 from mockaep.gateway import RequestContext
 from mockaep.services.schemaregistry import accept, fields, kinds, rules, unions
 from mockaep.services.schemaregistry.kinds import Kind
@@ -96,11 +95,10 @@ def lookup(ctx: RequestContext, container: str, kind: Kind, ref: str, accept_hea
 
 
 # -- writes ----------------------------------------------------------------------------------------
-def _tenant_only(container: str, kind: Kind) -> None:
+def require_tenant_container(container: str, kind: Kind) -> None:
+    """Writes go to the ``tenant`` container only; ``global`` is Adobe's read-only library."""
     check_container(container)
     if container != "tenant" or kind.collection is None:
-        from mockaep.errors import MethodNotAllowed
-
         raise MethodNotAllowed(f"The {container} container is read-only: {kind.label} resources can only be "
                                "created, changed or deleted in the 'tenant' container.")
 
@@ -152,7 +150,7 @@ def check_patch(operations: Any, spec_path: str) -> None:
     requests send objects and arrays (``{"$ref": …}``, ``["union"]``): values are checked by the
     resource rules after the patch, not against the spec's ``value`` type."""
     if isinstance(operations, list):
-        shaped = [({**op, "value": ""} if "value" in op else op) if isinstance(op, dict) else op
+        shaped = [{k: v for k, v in op.items() if k != "value"} if isinstance(op, dict) else op
                   for op in operations]
     else:
         shaped = operations
@@ -264,10 +262,6 @@ def container_resources(reg: Registry, container: str, kind: Kind):
     if kind.collection is None:
         return []
     return list(reg.collection(kind).scan())
-
-
-def deep_copy(value: Any) -> Any:
-    return copy.deepcopy(value)
 
 
 def list_resources(ctx: RequestContext, container: str, kind: Kind, accept_header: str | None,

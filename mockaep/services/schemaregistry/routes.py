@@ -6,7 +6,7 @@ from flask import Blueprint, request
 
 from mockaep import gateway
 from mockaep.services.schemaregistry import accept, descriptors, listing, models, rpc
-from mockaep.services.schemaregistry.kinds import BY_SEGMENT
+from mockaep.services.schemaregistry.kinds import BY_SEGMENT, DESCRIPTORS
 
 blueprint = Blueprint("schemaregistry", __name__)
 #: collection kind -> indexed paths
@@ -46,7 +46,7 @@ def lookup(container, segment, ref):
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>", methods=["POST"])
 def create(container, segment):
     kind = BY_SEGMENT[segment]
-    models._tenant_only(container, kind)
+    models.require_tenant_container(container, kind)
     body = gateway.json_body()
     return gateway.json_response(models.create(gateway.current(), kind, body, f"/tenant/{segment}"), 201)
 
@@ -54,7 +54,7 @@ def create(container, segment):
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>/<path:ref>", methods=["PUT"])
 def replace(container, segment, ref):
     kind = BY_SEGMENT[segment]
-    models._tenant_only(container, kind)
+    models.require_tenant_container(container, kind)
     body = gateway.json_body()
     return gateway.json_response(models.replace(gateway.current(), kind, ref, body, _item_path(segment)))
 
@@ -62,7 +62,7 @@ def replace(container, segment, ref):
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>/<path:ref>", methods=["PATCH"])
 def patch(container, segment, ref):
     kind = BY_SEGMENT[segment]
-    models._tenant_only(container, kind)
+    models.require_tenant_container(container, kind)
     body = gateway.json_body()
     return gateway.json_response(models.patch(gateway.current(), kind, ref, body, _item_path(segment)))
 
@@ -70,7 +70,7 @@ def patch(container, segment, ref):
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>/<path:ref>", methods=["DELETE"])
 def delete(container, segment, ref):
     kind = BY_SEGMENT[segment]
-    models._tenant_only(container, kind)
+    models.require_tenant_container(container, kind)
     models.delete(gateway.current(), kind, ref)
     return "", 204
 
@@ -123,9 +123,7 @@ def delete_descriptor(container, descriptor_id):
 
 
 def _descriptor_container(container: str) -> None:
-    from mockaep.services.schemaregistry.kinds import Kind
-
-    models._tenant_only(container, Kind("descriptors", "xdmDescriptors", "descriptor", "1014"))
+    models.require_tenant_container(container, DESCRIPTORS)
 
 
 # -- rpc -------------------------------------------------------------------------------------------

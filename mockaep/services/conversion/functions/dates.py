@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as date_parser
 
 from mockaep.services.conversion.functions import function
-from mockaep.services.conversion.values import TransformError, is_number, iso, to_text
+from mockaep.services.conversion.values import TransformError, is_number, to_text
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 _MONTHS = list(calendar.month_name)[1:]
@@ -306,5 +306,3 @@ def zone_date_to_zone(value: Any, time_zone: Any) -> datetime | None:
     found = as_date(value)
     return None if found is None else found.astimezone(zone(time_zone))
 
-
-__all__ = ["as_date", "format_date", "iso", "parse_with_pattern", "zone"]

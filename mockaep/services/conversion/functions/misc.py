@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from mockaep.services.conversion.functions import function
-from mockaep.services.conversion.values import TransformError, is_number, to_text
+from mockaep.services.conversion.values import TransformError, to_text
 
 # -- hashing -------------------------------------------------------------------------------------
 _CHARSETS = {"UTF-8": "utf-8", "UTF-16": "utf-16-be", "UTF-16BE": "utf-16-be", "UTF-16LE": "utf-16-le",
@@ -191,5 +191,3 @@ def to_float(value: Any) -> float | None:
 def new_uuid() -> str:
     return str(uuid.uuid4())
 
-
-__all__ = ["is_number"]

@@ -1,0 +1,64 @@
+"""When a flow's schedule makes the platform start a run, on the emulator clock.
+
+A flow's ``scheduleParams`` (``startTime`` epoch seconds, ``frequency`` once|minute|hour|day|
+week, ``interval``, ``backfill``) define run times: ``startTime`` and every ``interval``
+frequencies after it (``once``: one run). The platform starts no run before the flow exists: a
+``startTime`` in the past starts the first run when the flow is created, then every period after
+that. Each run reads the window since the previous run; the first reads all history when
+``backfill`` is true (the default), else one period. ``runs.advance`` asks for the slots due up to
+now and creates the runs; at most :data:`MAX_CATCH_UP` are created per flow and read, so a clock
+moved years ahead creates only the latest runs (older slots are skipped, as a platform outage
+would). Only enabled flows get runs. Pure functions, no Flask, no state.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from mockaep.services.flowservice.flows import coerce
+
+PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+MAX_CATCH_UP = 24
+
+
+def _number(value: Any) -> int | None:
+    coerced = coerce(value, {"type": "integer"})
+    return coerced if isinstance(coerced, int) and not isinstance(coerced, bool) else None
+
+
+def _backfill(schedule: Mapping[str, Any]) -> bool:
+    value = coerce(schedule.get("backfill", True), {"type": "boolean"})
+    return value is not False
+
+
+def due_slots(flow: Mapping[str, Any], now_ms: int, last_slot: int | None) -> list[tuple[int, int]]:
+    """``(windowStartTime, windowEndTime)`` in epoch seconds of each run due after ``last_slot``
+    (the window end of the flow's previous scheduled run) up to ``now_ms``, oldest first."""
+    schedule = flow.get("scheduleParams")
+    if flow.get("state") != "enabled" or not isinstance(schedule, Mapping):
+        return []
+    start, frequency = _number(schedule.get("startTime")), schedule.get("frequency")
+    created = int(flow.get("createdAt") or 0) // 1000
+    if start is None or (frequency != "once" and frequency not in PERIOD_SECONDS):
+        return []
+    now = now_ms // 1000
+    if frequency == "once":
+        slot = max(start, created)
+        return [(0 if _backfill(schedule) else slot, slot)] if last_slot is None and slot <= now else []
+    interval = _number(schedule.get("interval"))
+    if interval is None or interval < 1:
+        return []
+    period = PERIOD_SECONDS[frequency] * interval
+    first = max(start, created)
+    if now < first:
+        return []
+    latest = first + (now - first) // period * period
+    begin = first if last_slot is None else last_slot + period
+    begin = max(begin, latest - (MAX_CATCH_UP - 1) * period)
+    slots = []
+    for slot in range(begin, latest + 1, period):
+        if slot == first and last_slot is None:
+            window_start = 0 if _backfill(schedule) else slot - period
+        else:
+            window_start = slot - period
+        slots.append((window_start, slot))
+    return slots
