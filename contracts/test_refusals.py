@@ -284,8 +284,9 @@ def test_deleted_flow_is_gone_and_its_connections_can_then_go(aep, world, unique
         unique_name("Contract doomed source"), salesforce, world.base_connection_id, world.source_schema_id))
     target = flows.create_target_connection(steps.target_connection_body(
         unique_name("Contract doomed target"), world.target_schema_id, world.dataset_id))
-    flow = flows.create_flow(steps.flow_body(unique_name("Contract doomed flow"), flows.get_flow_spec(world.flow_spec_id),
-                                             source.id, target.id, world.mapping_set_id, world.mapping_set_version,
+    flow_spec = flows.get_flow_spec(world.flow_spec_id)
+    flow = flows.create_flow(steps.flow_body(unique_name("Contract doomed flow"), flow_spec, source.id, target.id,
+                                             world.mapping_set_id, world.mapping_set_version,
                                              {"startTime": 1767225600, "frequency": "week", "interval": 1}))
     flows.delete_flow(flow.id)
     assert_status(aep.session.last_response, 204)

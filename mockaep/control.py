@@ -7,7 +7,7 @@ from flask import Blueprint, request
 
 from mockaep import __version__
 from mockaep.errors import BadRequest
-from mockaep.gateway import emulator, json_response
+from mockaep.gateway import emulator, json_response, parse_json
 from mockaep.replay.cassette import looks_truncated
 from mockaep.store import SnapshotError
 
@@ -51,6 +51,8 @@ def import_state():
         raise BadRequest("state document is empty: send the JSON of GET /_mockaep/state")
     try:
         document = json.loads(raw)
+    except RecursionError:
+        raise BadRequest("state document nests too deeply to be a mockaep state document") from None
     except ValueError as exc:
         hint = " (it looks truncated)" if looks_truncated(raw.decode("utf-8", "replace")) else ""
         raise BadRequest(f"state document is not valid JSON{hint}: {exc}") from None

@@ -213,10 +213,39 @@ def json_body(*, required: bool = True, empty_code: str | None = None) -> Any:
             raise BadRequest("The request body cannot be null or empty. Please provide a request body and try again.",
                              code=empty_code)
         return None
+    return parse_json(raw, what="request body")
+
+
+#: Deeper documents are refused: no platform payload nests this far, and recursive processing
+#: (copies, schema validation) of a deeper one would exhaust the interpreter's stack.
+MAX_JSON_DEPTH = 128
+
+
+def parse_json(raw: bytes | str, *, what: str) -> Any:
+    """Parse JSON text, refusing malformed or absurdly deep documents with a 400."""
     try:
-        return json.loads(raw)
+        document = json.loads(raw)
+    except RecursionError:
+        raise BadRequest(f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"The request body is not valid JSON: {exc}.") from None
+        raise BadRequest(f"The {what} is not valid JSON: {exc}.") from None
+    if json_depth(document) > MAX_JSON_DEPTH:
+        raise BadRequest(f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.")
+    return document
+
+
+def json_depth(document: Any) -> int:
+    """Nesting depth of a parsed JSON value (iterative, so any depth is measured safely)."""
+    deepest = 0
+    stack = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            node = list(node.values())
+        if isinstance(node, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in node)
+    return deepest
 
 
 # -- rendering -----------------------------------------------------------------------------------

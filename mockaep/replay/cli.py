@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import pathlib
 import sys
 
 from mockaep.cli import command, run_wsgi
@@ -38,7 +39,7 @@ def _check_url(url: str, option: str) -> str:
 def record(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
-    from mockaep.replay.cassette import CassetteError, CassetteWriter, cassette_meta
+    from mockaep.replay.cassette import CassetteError, CassetteWriter, cassette_meta, utc_now_iso
     from mockaep.replay.proxy import RecordingProxy
     from mockaep.replay.scrub import Scrubber
 
@@ -66,8 +67,13 @@ def record(args: argparse.Namespace) -> int:
     proxy = RecordingProxy(upstream, writer, scrubber, ims_upstream=ims_upstream)
     try:
         run_wsgi(proxy, args.host, args.port, args.threads, f"mockaep recording {upstream} into {args.out} on")
-    finally:
+    except OSError as exc:  # the port is taken, or the host is not ours
         writer.close()
+        if writer.count == 0:
+            pathlib.Path(args.out).unlink(missing_ok=True)
+        raise SystemExit(f"mockaep: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    finally:
+        writer.close(closedAt=utc_now_iso(), interactions=writer.count)  # marks a clean stop
     print(f"mockaep wrote {writer.count} exchange(s) to {args.out}", flush=True)
     return 0
 

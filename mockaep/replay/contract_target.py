@@ -26,7 +26,7 @@ import requests
 from client import AEPClient
 from client.transport import WSGIAdapter
 from contracts.targets import Target, register_target
-from mockaep.replay.cassette import CassetteWriter, cassette_meta
+from mockaep.replay.cassette import CassetteWriter, cassette_meta, utc_now_iso
 from mockaep.replay.proxy import RecordingProxy
 from mockaep.replay.scrub import Scrubber
 
@@ -61,7 +61,7 @@ def record_target(spec: str) -> Target:
         return AEPClient.in_process(proxy, **overrides)
 
     def close() -> None:
-        writer.close()
+        writer.close(closedAt=utc_now_iso(), interactions=writer.count)
         session.close()
 
     return Target(spec, make_client, close=close, deterministic=True, details=details)

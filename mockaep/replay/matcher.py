@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mockaep.replay.cassette import Interaction
-from mockaep.replay.scrub import GENERIC_PLACEHOLDER, Scrubber, generalize
+from mockaep.replay.scrub import GENERIC_PLACEHOLDER, Scrubber, generalize, is_json, load_json
 
 MATCH_PARTS = ("method", "scheme", "host", "port", "path", "query", "body", "headers")
 DEFAULT_MATCH_ON = ("method", "path", "query", "body")
@@ -67,6 +67,8 @@ class RequestView:
     body: tuple[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
     wildcards: bool = False
+    #: Path segments split before decoding, so an id holding ``%2F`` (Schema Registry) stays one.
+    segments: tuple[str, ...] = ()
 
     def describe(self) -> str:
         query = "&".join(f"{k}={v}" for k, v in self.query)
@@ -87,19 +89,20 @@ def _body_view(body: bytes, headers: dict[str, list[str]]) -> tuple[str, Any]:
     if media == "application/x-www-form-urlencoded":
         return ("form", sorted((k, generalize(v)) for k, v in parse_qsl(text, keep_blank_values=True)))
     if text.lstrip()[:1] in ("{", "[") or "json" in media:
-        try:
-            return ("json", json.loads(generalize(text)))
-        except ValueError:
-            pass
+        parsed = load_json(generalize(text))
+        if is_json(parsed):
+            return ("json", parsed)
     return ("text", generalize(text))
 
 
 def view_of(interaction: Interaction, base_path: str = "") -> RequestView:
     """The comparable form of a recorded (already scrubbed) request."""
     split = urlsplit(interaction.uri)
-    path = unquote(split.path)
-    if base_path and path.startswith(base_path):
-        path = path[len(base_path):] or "/"
+    raw_path = split.path
+    if base_path and raw_path.startswith(base_path):
+        raw_path = raw_path[len(base_path):] or "/"
+    path = unquote(raw_path)
+    segments = tuple(unquote(segment) for segment in normalize_path(raw_path).split("/"))
     default_port = {"http": "80", "https": "443"}.get(split.scheme, "")
     return RequestView(
         method=interaction.method.upper(),
@@ -112,6 +115,7 @@ def view_of(interaction: Interaction, base_path: str = "") -> RequestView:
         headers={k.lower(): generalize(vs[0]) for k, vs in interaction.request_headers.items()
                  if vs and k.lower() not in VOLATILE_HEADERS},
         wildcards=bool(interaction.meta.get("wildcards")),
+        segments=segments,
     )
 
 
@@ -167,7 +171,7 @@ def json_difference(recorded: Any, received: Any, pointer: str = "") -> str | No
 
 def _path_difference(recorded: RequestView, received: RequestView) -> str | None:
     if recorded.wildcards:
-        mine, theirs = recorded.path.split("/"), received.path.split("/")
+        mine, theirs = recorded.segments, received.segments
         if len(mine) == len(theirs) and all(
                 TEMPLATE_SEGMENT_RE.match(a) or text_matches(a, b) for a, b in zip(mine, theirs)):
             return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import threading
 import uuid
@@ -29,7 +30,7 @@ from mockaep import errors
 from mockaep.replay.cassette import Cassette, Interaction
 from mockaep.replay.matcher import (RequestView, differences, parse_match_on, parse_pointer, view_of,
                                     view_of_received)
-from mockaep.replay.scrub import PLACEHOLDER_RE, SECRET_FIELDS, SECRET_HEADERS
+from mockaep.replay.scrub import PLACEHOLDER_RE, SECRET_FIELDS, SECRET_HEADERS, is_json, load_json
 
 MODES = ("strict", "hybrid")
 CONTROL_PREFIX = "/_mockaep"
@@ -90,10 +91,9 @@ def _bind(recorded: Interaction, received: Interaction, bindings: dict[str, str]
         if key.lower() in SECRET_FIELDS and key in live_fields:
             bindings.update(bind_placeholders(value, live_fields[key]))
     if b"<" in recorded.request_body and recorded.request_body.lstrip()[:1] in (b"{", b"["):
-        try:
-            _bind_json(json.loads(recorded.request_body), json.loads(received.request_body), bindings)
-        except ValueError:
-            pass
+        mine, theirs = load_json(recorded.request_body), load_json(received.request_body)
+        if is_json(mine) and is_json(theirs):
+            _bind_json(mine, theirs, bindings)
 
 
 def _bind_json(recorded: Any, live: Any, bindings: dict[str, str]) -> None:
@@ -171,7 +171,7 @@ class Player:
     def status(self) -> dict[str, Any]:
         with self._lock:
             return {
-                "cassette": self.cassette.path, "mode": self.mode, "matchOn": list(self.match_on),
+                "cassette": os.path.abspath(self.cassette.path), "mode": self.mode, "matchOn": list(self.match_on),
                 "interactions": len(self.entries),
                 "played": sum(1 for e in self.entries if e.plays),
                 "misses": self.misses,
@@ -195,6 +195,21 @@ def read_body(environ: dict[str, Any]) -> bytes:
     return b""
 
 
+def raw_path(environ: dict[str, Any]) -> str:
+    """The path as the client sent it, still percent-encoded (``%2F`` inside an id stays)."""
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if raw:
+        if "://" in raw:  # absolute-form request target
+            raw = urlsplit(raw).path
+        return raw.split("?", 1)[0] or "/"
+    path = environ.get("PATH_INFO", "") or "/"
+    try:  # WSGI carries the decoded path as latin-1 text; undo that to get UTF-8 back
+        path = path.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
+    return quote(path, safe="/:@!$&()*+,;=-._~")
+
+
 def received_interaction(environ: dict[str, Any], body: bytes) -> Interaction:
     """The live request as an (answerless) exchange, comparable with the recorded ones."""
     headers: dict[str, list[str]] = {}
@@ -204,14 +219,9 @@ def received_interaction(environ: dict[str, Any], body: bytes) -> Interaction:
     for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
         if environ.get(key):
             headers[name] = [environ[key]]
-    path = environ.get("PATH_INFO", "") or "/"
-    try:  # WSGI carries the decoded path as latin-1 text; undo that to get UTF-8 back
-        path = path.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
     host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
     query = environ.get("QUERY_STRING", "")
-    uri = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{quote(path, safe='/:@!$&()*+,;=-._~')}"
+    uri = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{raw_path(environ)}"
     if query:
         uri += "?" + query
     return Interaction(method=environ.get("REQUEST_METHOD", "GET").upper(), uri=uri,

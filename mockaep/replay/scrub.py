@@ -74,6 +74,33 @@ SECRET_JSON_KEYS = {
 JWT_RE = re.compile(rb"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 
 
+MAX_JSON_DEPTH = 100
+_NOT_JSON = object()
+
+
+def load_json(data: bytes | str) -> Any:
+    """Parsed JSON, or :data:`_NOT_JSON` when it is not JSON or nests deeper than the recursive
+    walkers here go (such a body is then handled as opaque text, never a crash)."""
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return _NOT_JSON
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return value
+
+
+def is_json(value: Any) -> bool:
+    return value is not _NOT_JSON
+
+
 def generalize(text: str) -> str:
     """Placeholders of any kind and number → one generic token (what replay compares)."""
     return PLACEHOLDER_RE.sub(GENERIC_PLACEHOLDER, text)
@@ -163,12 +190,10 @@ class Scrubber:
             except UnicodeDecodeError:
                 pass
             return
-        stripped = body.lstrip()[:1]
-        if stripped in (b"{", b"["):
-            try:
-                self._learn_json(json.loads(body))
-            except ValueError:
-                pass
+        if body.lstrip()[:1] in (b"{", b"["):
+            parsed = load_json(body)
+            if is_json(parsed):
+                self._learn_json(parsed)
 
     def learn_from(self, interaction: Interaction) -> None:
         for headers in (interaction.request_headers, interaction.response_headers):
@@ -223,16 +248,13 @@ class Scrubber:
     def _check_json(self, original: bytes, replaced: bytes) -> bytes:
         """Text replacement keeps a JSON body's layout, but can cut into an escape sequence or
         miss a secret spelled with escapes; then replace inside the parsed values instead."""
-        try:
-            json.loads(original)
-        except ValueError:
+        parsed = load_json(original)
+        if not is_json(parsed):
             return replaced  # not JSON to begin with: the text replacement is all there is
-        try:
-            if not self._leaks(json.loads(replaced)):
-                return replaced
-        except ValueError:
-            pass
-        return json.dumps(self._replace_values(json.loads(original)), ensure_ascii=False).encode("utf-8")
+        after = load_json(replaced)
+        if is_json(after) and not self._leaks(after):
+            return replaced
+        return json.dumps(self._replace_values(parsed), ensure_ascii=False).encode("utf-8")
 
     def _leaks(self, node: Any) -> bool:
         if isinstance(node, str):

@@ -131,3 +131,20 @@ def test_client_chosen_batch_id_is_percent_encoded_in_location(http, headers, da
     response = http.post(f"{BATCHES}/line%0Abreak", headers=headers, json=body)
     assert response.status_code == 201 and response.headers["Location"].endswith("/batches/line%0Abreak")
     assert http.get(f"{BATCHES}/line%0Abreak", headers=headers).status_code == 200
+
+
+def test_batch_filters_uniques_and_last_batches(http, headers, dataset_id):
+    other = make_dataset(http, helpers.make_schema(http), "Second harbour")
+    first, second, third = open_batch(http, dataset_id), open_batch(http, dataset_id), open_batch(http, other)
+    upload(http, second, dataset_id, "m.json", ndjson([member("u1", 1)]))
+    http.post(f"{IMPORT}/batches/{second}?action=COMPLETE", headers=headers)
+    assert list(http.get(f"{BATCHES}?batch={first},{third}", headers=headers).json) == [first, third]
+    assert list(http.get(f"{BATCHES}?dataSet=!{dataset_id}", headers=headers).json) == [third]
+    assert list(http.get(f"{BATCHES}?dataSet={dataset_id}&status=success", headers=headers).json) == [second]
+    assert http.get(f"{BATCHES}/uniques/status?dataSet={dataset_id}", headers=headers).json == ["loading", "success"]
+    assert http.get(f"{BATCHES}/uniques/status?limit=1", headers=headers).json == ["loading"]
+    last = http.get(f"{CATALOG}/lastBatches", headers=headers).json
+    assert last[dataset_id]["lastBatchId"] == second and last[dataset_id]["lastSuccessfulBatchId"] == second
+    assert last[other]["lastBatchStatus"] == "loading" and "lastSuccessfulBatchId" not in last[other]
+    only = http.get(f"{CATALOG}/lastBatches?lastBatchStatus=success&properties=lastBatchId", headers=headers).json
+    assert only == {dataset_id: {"lastBatchId": second}}

@@ -194,3 +194,16 @@ def test_tags_aggregate_values_and_holders(http, headers, schema_id):
     assert response.json["harbour"] == ["north", "east"]
     assert len(response.json["objectType"]["dataSets"]) == 2 and f"@/dataSets/{first}" in response.json["objectType"]["dataSets"]
     assert_error(http.get(f"{CATALOG}/tags/nobody", headers=headers), 404)
+
+
+def test_pragma_validate_only_checks_without_persisting(http, headers, schema_id):
+    before = state(http)
+    body = {"name": "Dry run", "schemaRef": {"id": schema_id, "contentType": XED}}
+    checked = http.post(DATASETS, headers={**headers, "Pragma": "validate-only"}, json=body)
+    assert checked.status_code == 201
+    assert state(http) == before
+    assert http.get(DATASETS, headers=headers).json == {}
+    refused = http.post(DATASETS, headers={**headers, "Pragma": "validate-only"}, json={"name": "no schema"})
+    assert_error(refused, 400)
+    assert http.post(DATASETS, headers=headers, json=body).status_code == 201  # the journal is off again
+    assert len(http.get(DATASETS, headers=headers).json) == 1

@@ -26,7 +26,7 @@ schema.config.phases.coverage.enabled = False  # the coverage phase alone takes 
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 def test_official_data_prep_spec(case):
     check_case(case)
 

@@ -108,7 +108,7 @@ def target():
     return prep, prep.target_schema("Preview property members")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(rows=st.lists(row, min_size=1, max_size=4), steps=plan)
 def test_preview_equals_the_reference(target, rows, steps):
     prep, schema_id = target

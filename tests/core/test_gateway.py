@@ -112,3 +112,25 @@ def test_strict_auth_accepts_only_issued_tokens():
     assert accepted.status_code == 200
     passed_gateway = http.get(FLOWS, headers=gateway_headers(Authorization=f"Bearer {token}"))
     assert passed_gateway.status_code not in (401, 403)
+
+
+@pytest.mark.parametrize("depth", [129, 5000, 200_000])
+@pytest.mark.parametrize("path", ["/data/foundation/flowservice/flows", "/data/foundation/catalog/dataSets",
+                                  "/data/foundation/conversion/mappingSets"])
+def test_absurdly_deep_json_is_a_400_not_a_crash(http, path, depth):
+    body = "[" * depth + "]" * depth
+    response = http.post(path, headers=gateway_headers(), data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nests deeper" in response.get_data(as_text=True)
+
+
+def test_deep_but_plausible_json_still_reaches_the_service(http):
+    nested: dict = {}
+    node = nested
+    for _ in range(60):
+        node["child"] = {}
+        node = node["child"]
+    response = http.post("/data/foundation/flowservice/flows", headers=gateway_headers(),
+                         data=json.dumps({"extra": nested}), content_type="application/json")
+    assert response.status_code == 400
+    assert "nests deeper" not in response.get_data(as_text=True)

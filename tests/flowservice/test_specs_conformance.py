@@ -52,7 +52,8 @@ def _seed() -> dict[str, str]:
     seeded["flow"] = FS.flow({"source": seeded["source"], "target": seeded["target"]}, transformations=[
         {"name": "Copy", "params": {"deltaColumn": {"name": "LastModifiedDate"}}}])
     seeded["run"] = FS.created("/runs", {"flowId": seeded["flow"], "params": {
-        "windowStartTime": "1767225600", "windowEndTime": "1769904000", "deltaColumn": {"name": "LastModifiedDate"}}})["id"]
+        "windowStartTime": "1767225600", "windowEndTime": "1769904000",
+        "deltaColumn": {"name": "LastModifiedDate"}}})["id"]
     seeded["connection_spec"] = FS.created("/connectionSpecs", custom_spec())["id"]
     seeded["flow_spec"] = FS.created("/flowSpecs", flow_spec_body())["id"]
     return seeded

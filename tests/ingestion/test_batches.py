@@ -136,6 +136,8 @@ def test_large_file_in_parts(http, headers, dataset_id):
     assert_error(mismatch, 400, INGEST_TYPE)
     assert_error(http.patch(path, data=data[:cut], headers=octet), 400, INGEST_TYPE)  # no Content-Range
     http.patch(path, data=data[:cut], headers={**octet, "Content-Range": f"bytes 0-{cut - 1}"})
+    retried = http.patch(path, data=data[:cut], headers={**octet, "Content-Range": f"bytes 0-{cut - 1}"})
+    assert retried.status_code == 200 and retried.json["sizeInBytes"] == len(data)  # a retry replaces its part
     head = http.head(path, headers=headers)
     assert head.status_code == 200 and head.headers["Range"] == f"bytes=0-{cut - 1},{cut}-{len(data) - 1}"
     done = http.post(f"{path}?action=COMPLETE", headers=headers)

@@ -45,7 +45,9 @@ def test_record_through_the_proxy_then_serve_the_replay(tmp_path):
     text = cassette.read_text()
     for secret in (*REAL.values(), recorded[0].json()["access_token"], "pw-cli-9911", "st-cli-4455"):
         assert secret not in text, secret
-    assert load_cassette(cassette).meta["upstream"] == upstream.url
+    meta = load_cassette(cassette).meta
+    assert meta["upstream"] == upstream.url
+    assert meta["interactions"] == 3 and meta["closedAt"] >= meta["recordedAt"]  # closed cleanly
 
     with Server("serve", "--replay", str(cassette)) as replay:
         replayed = _session(replay.url, OTHER)

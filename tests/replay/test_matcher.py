@@ -86,3 +86,12 @@ def test_match_on_is_checked():
         parse_match_on("method,colour")
     with pytest.raises(ValueError, match="at least one"):
         parse_match_on(" , ")
+
+
+def test_postman_id_segments_may_hold_encoded_slashes():
+    recorded = exchange("GET", "https://platform.adobe.io/data/foundation/schemaregistry/tenant/schemas/{SCHEMA_ID}",
+                        meta={"wildcards": True})
+    schema_id = "https%3A%2F%2Fns.adobe.com%2Facme%2Fschemas%2F0a1b2c"
+    assert _diff(recorded, exchange("GET", f"http://x/data/foundation/schemaregistry/tenant/schemas/{schema_id}")) == []
+    assert _diff(recorded, exchange("GET", "http://x/data/foundation/schemaregistry/tenant/schemas/a/b"))[0] \
+        .startswith("path:")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockaep import create_app
 from mockaep.replay import install_replay
@@ -125,3 +127,64 @@ def test_hybrid_replay_over_a_seeded_world(write):
     seeded = http.get(f"/data/foundation/flowservice/flows/{flow_id}?property=state", headers=gateway_headers(**org))
     assert seeded.status_code == 200 and "x-mockaep-replay" not in seeded.headers
     assert seeded.get_json()["items"][0]["id"] == flow_id
+
+
+def test_a_postman_cassette_answers_any_id_even_an_encoded_schema_id(tmp_path):
+    from mockaep.replay.cassette import write_cassette
+    from mockaep.replay.postman import import_collection
+    from tests.replay.servers import ROOT
+
+    interactions, meta = import_collection(str(ROOT.parent / "shared" / "reference" / "postman" / "schema-registry.json"))
+    write_cassette(tmp_path / "registry.json", interactions, meta)
+    _app, http = _replaying(str(tmp_path / "registry.json"))
+    answer = http.get("/data/foundation/schemaregistry/tenant/schemas/"
+                      "https%3A%2F%2Fns.adobe.com%2Facme%2Fschemas%2F0a1b2c3d",
+                      headers=gateway_headers(Accept="application/vnd.adobe.xed+json; version=1"))
+    assert answer.status_code == 200 and "allOf" in answer.get_json()
+    assert answer.headers["x-mockaep-replay"].startswith("interaction=")
+
+
+def test_deeply_nested_bodies_are_handled_as_text(write):
+    deep = b"[" * 5000 + b"]" * 5000
+    path = write([exchange("POST", FLOWS, body=b'{"a": 1}', request_headers={"Content-Type": ["application/json"]})])
+    _app, http = _replaying(path)
+    answer = http.post("/data/foundation/flowservice/flows", data=deep, content_type="application/json",
+                       headers=gateway_headers())
+    assert answer.status_code == 404
+    assert answer.get_json()["replay"]["closest"][0]["differences"] == ["body: recorded json body, received text body"]
+
+
+_methods = st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])
+_segments = st.text(st.characters(min_codepoint=33, max_codepoint=0x2FF, blacklist_characters="/?#%"), max_size=12)
+
+
+@given(method=_methods, segments=st.lists(_segments, max_size=4), query=st.text(max_size=30),
+       body=st.one_of(st.binary(max_size=200), st.recursive(st.none() | st.booleans() | st.text(max_size=10),
+                                                               lambda inner: st.lists(inner, max_size=3) |
+                                                               st.dictionaries(st.text(max_size=5), inner,
+                                                                               max_size=3)).map(
+           lambda value: json.dumps(value).encode())),
+       token=st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=30))
+def test_any_request_gets_an_answer_never_a_server_error(replaying_app, method, segments, query, body, token):
+    from urllib.parse import quote
+
+    path = "/data/foundation/flowservice/" + "/".join(quote(s, safe="") for s in segments)
+    answer = replaying_app.test_client().open(f"{path}?{quote(query, safe='=&')}", method=method, data=body,
+                                              headers=gateway_headers(Authorization=f"Bearer {token}"),
+                                              content_type="application/json")
+    assert answer.status_code < 500
+    if answer.headers.get("x-mockaep-replay") == "miss" and method != "HEAD":
+        assert answer.get_json()["replay"]["closest"]
+
+
+@pytest.fixture(scope="module")
+def replaying_app(tmp_path_factory):
+    from mockaep.replay.cassette import cassette_meta, write_cassette
+
+    path = tmp_path_factory.mktemp("fuzz") / "tape.json"
+    write_cassette(path, [exchange("GET", f"{FLOWS}/f-1", request_headers={"Authorization": ["Bearer <ACCESS_TOKEN-1>"]}),
+                          exchange("POST", FLOWS, body={"name": "<SECRET-1>", "n": [1, {"x": None}]}, status=201)],
+                   cassette_meta())
+    app = create_app()
+    install_replay(app, str(path))
+    return app

@@ -219,3 +219,32 @@ def test_identity_descriptor_must_point_at_an_existing_field(registry, seeded):
     refused(registry, registry.post("/tenant/descriptors", body), 400, "XDM-1000-400", seeded["before"])
     refused(registry, registry.get("/tenant/descriptors/feedbeef", FULL), 400, "XDM-1008-400", seeded["before"])
     refused(registry, registry.get("/tenant/descriptors/feedbeef"), 404, "XDM-1014-404", seeded["before"])
+
+
+def test_import_is_all_or_nothing(registry, seeded, http):
+    payload = registry.get(f"/rpc/export/{quoted(seeded['schema']['$id'])}").json
+    assert [item["meta:resourceType"] for item in payload] == ["mixins", "schemas"]
+    from tests.schemaregistry.conftest import Registry
+
+    dev = Registry(http, sandbox="dev")
+    dev_before = state(http)
+    broken = [payload[0], {**payload[1], "allOf": [{"$ref": PROFILE}, {"$ref": "https://ns.adobe.com/x/mixins/1"}]}]
+    response = dev.post("/rpc/import", broken)
+    assert response.status_code == 400 and error_code(response) == "XDM-1000-400"
+    assert "Item 1" in response.json["detail"]
+    assert state(http) == dev_before
+    for bad in ([], [{"$id": "https://elsewhere.example/schemas/1", "title": "t", "type": "object"}], {"not": "a list"}):
+        response = dev.post("/rpc/import", bad)
+        assert response.status_code == 400 and state(http) == dev_before
+    assert registry.get("/rpc/export/_xdm.context.profile").status_code == 404  # only tenant resources export
+
+
+def test_unknown_descriptors_and_unions(registry, seeded):
+    refused(registry, registry.put("/tenant/descriptors/0000", {"@type": "xdm:descriptorIdentity"}), 404,
+            "XDM-1014-404", seeded["before"])
+    refused(registry, registry.delete("/tenant/descriptors/0000"), 404, "XDM-1014-404", seeded["before"])
+    refused(registry, registry.get(f"/tenant/unions/{quoted(PROFILE + '__union')}", RAW), 404, "XDM-1015-404",
+            seeded["before"])
+    refused(registry, registry.get("/tenant/unions", RAW), 400, "XDM-1006-400", seeded["before"])
+    refused(registry, registry.get(f"/rpc/sampledata/{quoted('https://ns.adobe.com/x/schemas/1')}"), 404,
+            "XDM-1012-404", seeded["before"])

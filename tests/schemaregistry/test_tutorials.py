@@ -116,6 +116,15 @@ def test_adhoc_tutorial_class_and_schema(registry):
     assert schema["meta:extends"] == [cls["$id"], ADHOC]
     full = registry.lookup("schemas", schema["meta:altId"], "application/vnd.adobe.xed-full+json; version=1").json
     assert set(full["properties"][f"_{hex_id}"]["properties"]) == {"sku", "stock"}
+    for variant in ("", "-notext", "-full", "-full-notext", "-full-desc", "-deprecatefield"):
+        response = registry.lookup("schemas", schema["$id"], f"application/vnd.adobe.xed{variant}+json; version=1")
+        assert response.status_code == 200
+        assert ("properties" in response.json) is ("full" in variant or "deprecate" in variant)
+        assert ("title" in response.json) is ("notext" not in variant)
+        if "properties" in response.json:
+            assert "sku" in response.json["properties"][f"_{hex_id}"]["properties"]
+    raw_class = registry.lookup("classes", cls["$id"], "application/vnd.adobe.xed-notext+json; version=1").json
+    assert "title" not in raw_class and "description" not in raw_class
 
 
 def test_standard_library_is_served_from_the_global_container(registry):

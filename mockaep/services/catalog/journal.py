@@ -31,12 +31,27 @@ def remove(ctx: RequestContext, kind: str, record_id: str) -> None:
 @contextlib.contextmanager
 def recording() -> Iterator[list]:
     """Collect the previous version of every record written inside the block."""
+    outer = _active.get()
     entries: list = []
     token = _active.set(entries)
     try:
         yield entries
     finally:
         _active.reset(token)
+        if outer is not None:  # an enclosing recording (validate-only) must be able to undo these too
+            outer.extend(entries)
+
+
+def start() -> list:
+    """Begin recording for the rest of this request (``Pragma: validate-only``); pass the list
+    to :func:`undo` when the request ends."""
+    entries: list = []
+    _active.set(entries)
+    return entries
+
+
+def stop() -> None:
+    _active.set(None)
 
 
 def undo(ctx: RequestContext, entries: list) -> None:

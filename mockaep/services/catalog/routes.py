@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 
 from mockaep import gateway
-from mockaep.services.catalog import batched, batches, models
+from mockaep.services.catalog import batched, batches, journal, models
 
 blueprint = Blueprint("catalog", __name__)
 PREFIX = "/data/foundation/catalog"
@@ -18,6 +18,23 @@ INDEXES: dict[str, tuple[str, ...]] = {
 }
 #: getting-started.md: filters may come as headers too; query parameters win.
 HEADER_PARAMS = ("limit", "start", "orderBy", "properties")
+
+
+@blueprint.after_request
+def _validate_only(response):
+    """Appendix: ``Pragma: validate-only`` on a POST or PUT validates without persisting: the
+    request ran as usual, and every write it made is undone before the answer leaves."""
+    entries = g.pop("catalog_validate_only", None)
+    if entries is not None:
+        journal.stop()
+        journal.undo(gateway.current(), entries)
+    return response
+
+
+@blueprint.before_request
+def _start_validate_only():
+    if request.method in ("POST", "PUT") and "validate-only" in request.headers.get("Pragma", "").lower():
+        g.catalog_validate_only = journal.start()
 
 
 def _params() -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable, Mapping
 
+from mockaep import validation
 from mockaep.errors import BadRequest
 from mockaep.gateway import RequestContext
 from mockaep.ids import new_uuid
@@ -110,7 +111,7 @@ def _with_run_details(ctx: RequestContext, flow: Mapping[str, Any]) -> dict[str,
     read time so that runs progressing never change the flow's etag."""
     item = copy.deepcopy(dict(flow))
     try:
-        from mockaep.services.flowservice import runs
+        from mockaep.services.flowservice import runs  # here: runs imports this module
     except ImportError:  # runs not built: flows have no run details
         return item
     details = runs.last_run_details(ctx, item["id"])
@@ -136,9 +137,6 @@ def search(ctx: RequestContext, kind: Kind, body: Any, args: Any) -> dict[str, A
     ``property=<expr>`` (the form of the GET parameter); ``projectionFields`` (comma-separated)
     keeps only those top-level fields (and ``id``) of each item.
     """
-    from mockaep import validation
-    from werkzeug.datastructures import MultiDict
-
     if body is None:
         body = {}
     if not isinstance(body, dict):
@@ -165,7 +163,7 @@ def search(ctx: RequestContext, kind: Kind, body: Any, args: Any) -> dict[str, A
             item = {k: v for k, v in item.items() if k in keep}
         return item
 
-    answer = query.list_response(ctx.tenant.collection(kind.collection), MultiDict(pairs), resource=kind.collection,
+    answer = query.list_response(ctx.tenant.collection(kind.collection), query.QueryArgs(pairs), resource=kind.collection,
                                  base_path=f"{kind.base_path}/search", render=render)
     # The search body is re-sent with the token: the link carries only the token.
     nxt = answer.get("_links", {}).get("next")

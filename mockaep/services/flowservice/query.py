@@ -52,6 +52,19 @@ from mockaep.store import Collection, values_at
 DEFAULT_ALLOWED = ("property", "limit", "orderby", "continuationToken", "count", "start")
 
 
+class QueryArgs:
+    """Query parameters built by hand (a ``/search`` body), read like werkzeug's ``MultiDict``."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self._pairs = list(pairs)
+
+    def keys(self) -> list[str]:
+        return list(dict.fromkeys(name for name, _value in self._pairs))
+
+    def getlist(self, name: str) -> list[str]:
+        return [value for key, value in self._pairs if key == name]
+
+
 # -- ordering ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Ordering:

@@ -1,10 +1,11 @@
-"""Batch Ingestion (batch-ingestion.yaml): batches, file uploads, batch actions, preview.
+"""Batch Ingestion (batch-ingestion.yaml): batches, file uploads, batch actions, promotion.
 
 Batches are Catalog's records, changed only through ``catalog/api.py``; what this service owns
 is the staged files (collection ``stagedFiles``, one record per batch × dataset × file path),
 kept as text (UTF-8) or base64 so that the state export stays JSON. Promotion is synchronous:
 ``?action=COMPLETE`` moves the batch through ``processing`` to ``success`` or ``failed`` within
-the call, so the next Catalog read shows the outcome (metrics, errors, dataSetFiles).
+the call, so the next Catalog read shows the outcome (metrics, errors, dataSetFiles). Reading
+files into rows lives in :mod:`.rows`, the preview in :mod:`.preview`.
 """
 from __future__ import annotations
 
@@ -186,8 +187,11 @@ def put_chunk(ctx: RequestContext, batch_id: str, dataset_id: str, path: str, co
         raise BadRequest(f"Content-Range bytes {first}-{last} announces {last - first + 1} bytes but the part "
                          f"carries {len(data)} (parts hold 1 to {MAX_CHUNK} bytes).")
     encoding, content = _encode(data)
+    # Re-sending the very same range is a retry and replaces that part; any other overlap is
+    # only detected when the file is completed (troubleshooting.md).
+    staged["chunks"] = [c for c in staged["chunks"] if (c["first"], c["last"]) != (first, last)]
     staged["chunks"].append({"first": first, "last": last, "encoding": encoding, "content": content})
-    staged["sizeInBytes"] += len(data)
+    staged["sizeInBytes"] = sum(c["last"] - c["first"] + 1 for c in staged["chunks"])
     staged["updated"] = ctx.now_ms
     ctx.tenant.collection(STAGED).put(_file_key(batch_id, dataset_id, path), staged)
     return {"name": path, "sizeInBytes": staged["sizeInBytes"]}, received_range(staged)

@@ -14,7 +14,7 @@ import jsonpointer
 from mockaep import validation
 from mockaep.errors import BadRequest, MethodNotAllowed, NotFound
 from mockaep.gateway import RequestContext
-from mockaep.services.schemaregistry import accept, fields, kinds, rules, unions
+from mockaep.services.schemaregistry import accept, descriptors, fields, kinds, listing, rules, unions
 from mockaep.services.schemaregistry.kinds import Kind
 from mockaep.services.schemaregistry.registry import Registry, check_container, copy_of, normalize_ref
 
@@ -63,8 +63,6 @@ def field_paths(ctx: RequestContext, ref: str) -> set[str] | None:
 # -- reads -----------------------------------------------------------------------------------------
 def render(reg: Registry, resource: Mapping[str, Any], form: accept.LookupForm) -> dict[str, Any]:
     """A resource in the lookup form the Accept header chose."""
-    from mockaep.services.schemaregistry import descriptors
-
     if form.resolved:
         out = reg.resolver(strict=False).full(resource)
         if not form.deprecated:
@@ -166,8 +164,6 @@ def check_patch(operations: Any, spec_path: str) -> None:
 
 
 def delete(ctx: RequestContext, kind: Kind, ref: str) -> None:
-    from mockaep.services.schemaregistry import descriptors
-
     reg = Registry(ctx)
     existing = reg.require("tenant", kind, ref)
     users = reg.users_of(existing["$id"])
@@ -268,8 +264,6 @@ def list_resources(ctx: RequestContext, container: str, kind: Kind, accept_heade
                    args: Mapping[str, Any], filters: list[str], base_url: str) -> dict[str, Any]:
     """A list call: Accept form, ``property`` filters (through an index where one fits),
     ``orderby``/``start``/``limit`` paging, the list envelope."""
-    from mockaep.services.schemaregistry import listing
-
     form = accept.for_listing(accept_header)
     check_container(container)
     reg = Registry(ctx)
@@ -293,8 +287,6 @@ def list_resources(ctx: RequestContext, container: str, kind: Kind, accept_heade
 
 def list_unions(ctx: RequestContext, accept_header: str | None, args: Mapping[str, Any],
                 filters: list[str], base_url: str) -> dict[str, Any]:
-    from mockaep.services.schemaregistry import listing
-
     form = accept.for_listing(accept_header)
     reg = Registry(ctx)
     matches = listing.matcher(listing.parse_filters(filters))

@@ -98,6 +98,11 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
         "meta:tenantNamespace": reg.namespace,
         **reg.sandbox_meta(),
     })
+    for member in record.get("allOf", []):
+        # The registry types every allOf member as an object (seed and ad-hoc tutorial responses).
+        if "$ref" in member or "properties" in member:
+            member.setdefault("type", "object")
+            member.setdefault("meta:xdmType", "object")
     fields.add_xdm_types(record)
     record["refs"] = fields.direct_refs(record)
     record["meta:registryMetadata"] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from mockaep.errors import BadRequest
-from mockaep.services.schemaregistry import fields, kinds
+from mockaep.services.schemaregistry import descriptors, fields, kinds
 from mockaep.services.schemaregistry.library import GLOBAL_LIB_VERSION
 from mockaep.services.schemaregistry.registry import (UNION_SUFFIX, Registry, normalize_ref, union_alt_id,
                                                       union_id)
@@ -93,8 +93,6 @@ def _types_by_path(resolved: Mapping[str, Any]) -> dict[str, str]:
 def check_enablement(reg: Registry, schema: Mapping[str, Any], existing: Mapping[str, Any] | None) -> None:
     """Refuse a Profile enablement the registry refuses (XDM-1528, XDM-1413), and breaking
     changes to a schema already enabled."""
-    from mockaep.services.schemaregistry import descriptors
-
     if schema.get("meta:resourceType") != "schemas" or UNION_TAG not in (schema.get("meta:immutableTags") or []):
         return
     resolved = reg.resolver(strict=False).full(schema)
