@@ -14,6 +14,7 @@ from there); the module is skipped with a clear reason where they are absent.
 from __future__ import annotations
 
 import copy
+import functools
 import pathlib
 from typing import Any
 
@@ -85,7 +86,15 @@ def raw_spec(service: str) -> dict[str, Any]:
     if not path.exists():
         pytest.skip(f"official spec {path} not found (tests read specs from ../shared/reference/specs)",
                     allow_module_level=True)
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return copy.deepcopy(_parsed(str(path)))
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed(path: str) -> dict[str, Any]:
+    """Each spec file is parsed once per test process (the C loader when PyYAML has it)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)
 
 
 def official_schema(service: str, app):
