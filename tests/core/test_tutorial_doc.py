@@ -30,5 +30,5 @@ def test_tutorial_blocks_run_against_a_served_emulator():
     assert flow_id, out[-2000:]
     # The dataset reads back keyed by its id, the flow as a one-item list.
     assert '"schemaRef"' in out and '"items"' in out
-    assert out.rstrip().splitlines()[-2].startswith('{"error_code": "403010"')
+    assert out.rstrip().splitlines()[-3].startswith('{"error_code": "403010"')
     assert "HTTP 403" in out
