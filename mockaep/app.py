@@ -1,14 +1,13 @@
 """App factory: ``create_app(config)`` → a Flask app holding one emulator, no module-level state."""
 from __future__ import annotations
 
-import json
-import pathlib
 from typing import Any
 
 from flask import Flask
 
 from mockaep import control, gateway, ims
 from mockaep.config import Config
+from mockaep.jsonfile import read_json
 from mockaep.services import SERVICES
 from mockaep.store import Store
 
@@ -69,26 +68,7 @@ def load_seed(emu: Emulator, path: str) -> None:
     """Load a state document at start-up; refuses (ValueError naming the file) a bad one whole."""
     from mockaep.store import SnapshotError
 
-    from mockaep.replay.cassette import looks_truncated
-
-    file = pathlib.Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValueError(f"{path}: seed file not found") from None
-    except IsADirectoryError:
-        raise ValueError(f"{path}: is a directory, not a seed file") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: seed file is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read seed file: {exc.strerror or exc}") from None
-    if not text.strip():
-        raise ValueError(f"{path}: seed file is empty")
-    try:
-        document: Any = json.loads(text)
-    except ValueError as exc:
-        hint = " (the file looks truncated)" if looks_truncated(text) else ""
-        raise ValueError(f"{path}: seed file is not valid JSON{hint}: {exc}") from None
+    document: Any = read_json(path, "seed file")
     try:
         emu.store.restore(document)
     except SnapshotError as exc:

@@ -8,7 +8,7 @@ from flask import Blueprint, request
 from mockaep import __version__
 from mockaep.errors import BadRequest
 from mockaep.gateway import emulator, json_response, parse_json
-from mockaep.replay.cassette import looks_truncated
+from mockaep.jsonfile import looks_truncated
 from mockaep.store import SnapshotError
 
 blueprint = Blueprint("control", __name__, url_prefix="/_mockaep")

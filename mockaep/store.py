@@ -69,6 +69,10 @@ class Collection:
     def __init__(self, kind: str, indexed_paths: Iterable[str] = ()) -> None:
         self.kind = kind
         self._records: dict[str, dict[str, Any]] = {}
+        # Insertion sequence of each id, so a set of ids (index hits) can be put in insertion
+        # order at the cost of the set, not of the collection.
+        self._position: dict[str, int] = {}
+        self._next_position = 0
         self._indexed_paths = tuple(indexed_paths)
         self._indexes: dict[str, dict[str, set[str]]] = {p: defaultdict(set) for p in self._indexed_paths}
 
@@ -90,6 +94,13 @@ class Collection:
 
     def ids(self) -> list[str]:
         return list(self._records)
+
+    def in_order(self, record_ids: Iterable[str], after: str | None = None) -> list[str]:
+        """Those of ``record_ids`` that exist, in insertion order; with ``after`` (an existing id),
+        only those inserted after it. Costs the given ids, not the collection."""
+        position = self._position
+        floor = position.get(after, -1) if after is not None else -1
+        return sorted((i for i in record_ids if position.get(i, -1) > floor), key=position.__getitem__)
 
     def scan(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
         """(id, record) pairs in insertion order, read-only, no copies."""
@@ -122,6 +133,9 @@ class Collection:
         old = self._records.get(record_id)
         if old is not None:
             self._unindex(record_id, old)
+        else:
+            self._position[record_id] = self._next_position
+            self._next_position += 1
         self._records[record_id] = stored
         self._index(record_id, stored)
         return copy.deepcopy(stored)
@@ -130,11 +144,13 @@ class Collection:
         old = self._records.pop(record_id, None)
         if old is None:
             return False
+        del self._position[record_id]
         self._unindex(record_id, old)
         return True
 
     def clear(self) -> None:
         self._records.clear()
+        self._position.clear()
         for index in self._indexes.values():
             index.clear()
 

@@ -21,23 +21,14 @@ from typing import Any
 import pytest
 import yaml
 
+from mockaep.coverage import SPEC_FILES as SPEC_FILE_OF
+from mockaep.services import SERVICES
 from tests.spec_overlay import OVERLAY, REMOVE
 
 SPECS_DIR = pathlib.Path(__file__).resolve().parents[2] / "shared" / "reference" / "specs"
-SPEC_FILES = {
-    "flowservice": "flow-service.yaml",
-    "schemaregistry": "schema-registry.yaml",
-    "catalog": "catalog.yaml",
-    "conversion": "data-prep.yaml",
-    "ingestion": "batch-ingestion.yaml",
-}
-MOUNTS = {
-    "flowservice": "/data/foundation/flowservice",
-    "schemaregistry": "/data/foundation/schemaregistry",
-    "catalog": "/data/foundation/catalog",
-    "conversion": "/data/foundation/conversion",
-    "ingestion": "/data/foundation/import",
-}
+#: service name → official spec file name, and service name → mount path (the package's own tables)
+SPEC_FILES = dict(SPEC_FILE_OF)
+MOUNTS = {service.name: service.prefix for service in SERVICES}
 #: Headers every generated request carries, so cases reach the service behind the gateway.
 GATEWAY_HEADERS = {
     "Authorization": "Bearer conformance-token",

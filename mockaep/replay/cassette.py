@@ -37,6 +37,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
+from mockaep.jsonfile import parse_text, read_text
 
 #: vcrpy's cassette format version (vcr.serialize.CASSETTE_FORMAT_VERSION).
 VCR_VERSION = 1
@@ -113,26 +114,11 @@ class Cassette:
 def load_cassette(path: str | os.PathLike[str]) -> Cassette:
     """Read and check a whole cassette; :class:`CassetteError` names the file and the problem."""
     name = str(path)
-    try:
-        text = pathlib.Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CassetteError(f"{name}: cassette file not found") from None
-    except IsADirectoryError:
-        raise CassetteError(f"{name}: is a directory, not a cassette file") from None
-    except UnicodeDecodeError as exc:
-        raise CassetteError(f"{name}: cassette is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise CassetteError(f"{name}: cannot read cassette: {exc.strerror or exc}") from None
-    if not text.strip():
-        raise CassetteError(f"{name}: cassette file is empty")
+    text = read_text(path, "cassette", CassetteError)
     if name.lower().endswith((".yaml", ".yml")):
         document = _load_yaml(text, name)
     else:
-        try:
-            document = json.loads(text)
-        except ValueError as exc:
-            hint = " (the file looks truncated)" if looks_truncated(text) else ""
-            raise CassetteError(f"{name}: cassette is not valid JSON{hint}: {exc}") from None
+        document = parse_text(text, name, "cassette", CassetteError)
     try:
         return parse_cassette(document, name)
     except CassetteError as exc:
@@ -149,26 +135,6 @@ def _load_yaml(text: str, name: str) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise CassetteError(f"{name}: cassette is not valid YAML: {exc}") from None
-
-
-def looks_truncated(text: str) -> bool:
-    """Whether JSON text ends inside a string or with brackets left open (a cut-off file)."""
-    depth, in_string, escaped = 0, False, False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
-            depth += 1
-        elif char in "}]":
-            depth -= 1
-    return in_string or depth > 0
 
 
 def parse_cassette(document: Any, name: str = "<cassette>") -> Cassette:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from mockaep.errors import BadRequest
 from mockaep.ids import strip_quotes
@@ -203,8 +203,8 @@ def _candidates(records: Iterable[Mapping[str, Any]] | Collection, index_source:
     if isinstance(records, Collection):
         if narrowed is None:
             return [record for _id, record in records.scan()]
-        # The ids list gives insertion order without touching the records themselves.
-        return [records.peek(i) for i in records.ids() if i in narrowed]  # type: ignore[misc]
+        # The store orders the hits by insertion position: no other record is touched.
+        return [records.peek(i) for i in records.in_order(narrowed)]  # type: ignore[misc]
     items = list(records)
     if narrowed is not None:
         items = [item for item in items if item.get("id") in narrowed]
@@ -215,3 +215,23 @@ def filter_records(records: Iterable[Mapping[str, Any]] | Collection, conditions
                    index_source: Collection | None = None) -> list[Mapping[str, Any]]:
     """The objects satisfying every condition, in insertion order (read-only, not copies)."""
     return [r for r in _candidates(records, index_source, conditions) if all(c.matches(r) for c in conditions)]
+
+
+def iter_matches(collection: Collection, conditions: Sequence[Condition], index_source: Collection | None = None,
+                 after: str | None = None) -> Iterator[Mapping[str, Any]]:
+    """Lazily, the records of ``collection`` satisfying every condition, in insertion order;
+    with ``after`` (an id the collection holds) only those inserted after it. A pager that stops
+    early reads only the index hits and the records it consumed, not the whole collection."""
+    source = index_source if index_source is not None else collection
+    narrowed = _index_candidates(source, conditions)
+    pairs: Iterable[tuple[str, Mapping[str, Any] | None]]
+    if narrowed is not None:
+        pairs = ((i, collection.peek(i)) for i in collection.in_order(narrowed, after))
+    elif after is not None:
+        order = collection.ids()  # ids only (a C-level copy): the cursor's place in insertion order
+        pairs = ((i, collection.peek(i)) for i in order[order.index(after) + 1:])
+    else:
+        pairs = collection.scan()
+    for _id, record in pairs:
+        if record is not None and all(c.matches(record) for c in conditions):
+            yield record

@@ -9,7 +9,9 @@ query parameters (a ``MultiDict``) and headers they need. Validation lives in
 Deleting a referenced object (FSE): a base connection used by a flow's source or target
 connection → 1418; a source or target connection a flow uses → 1447 ("Found active flows
 containing id …"): the flow would be left pointing at nothing. Base connections used only by
-connections outside any flow, and flows themselves, can be deleted.
+connections outside any flow, and flows themselves, can be deleted. A deleted flow takes its runs
+with it (``runs.forget_flow``): the platform answers a run of a deleted flow as unknown (404
+1101) rather than keep orphans no flow can show; Catalog batches the runs wrote stay.
 """
 from __future__ import annotations
 
@@ -109,7 +111,8 @@ def retrieve(ctx: RequestContext, kind: Kind, object_id: str) -> dict[str, Any]:
 def _with_run_details(ctx: RequestContext, flow: Mapping[str, Any]) -> dict[str, Any]:
     """A flow as read: ``lastRunDetails`` comes from its latest run (the runs module), computed at
     read time so that runs progressing never change the flow's etag."""
-    item = copy.deepcopy(dict(flow))
+    # A shallow copy: the item is serialised at once and only its top level gains a field.
+    item = dict(flow)
     try:
         from mockaep.services.flowservice import runs  # here: runs imports this module
     except ImportError:  # runs not built: flows have no run details
@@ -272,6 +275,9 @@ def delete(ctx: RequestContext, kind: Kind, object_id: str) -> None:
         if users:
             raise BadRequest(f"Found active flows containing id {object_id}.", code="1447",
                              report={"flowIds": sorted(users)})
+    if kind is FLOWS:
+        from mockaep.services.flowservice import runs  # here: runs imports this module
+        runs.forget_flow(ctx, object_id)
     ctx.tenant.collection(kind.collection).delete(object_id)
 
 

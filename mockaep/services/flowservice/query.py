@@ -40,13 +40,14 @@ import base64
 import binascii
 import copy
 import functools
+import itertools
 import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
-from mockaep.services.flowservice.filters import (KNOWN_FIELDS, PATH_RE, filter_records, parse_condition,
-                                                  query_error)
+from mockaep.services.flowservice.filters import (KNOWN_FIELDS, PATH_RE, filter_records, iter_matches,
+                                                  parse_condition, query_error)
 from mockaep.store import Collection, values_at
 
 DEFAULT_ALLOWED = ("property", "limit", "orderby", "continuationToken", "count", "start")
@@ -208,25 +209,22 @@ def list_response(
     token_raw = _single(args, "continuationToken")
     cursor = _decode_token(token_raw) if token_raw is not None else None
 
-    matched = filter_records(records, conditions, index_source)
     if count:
-        return {"count": len(matched)}
-    if ordering.path is not None:
-        keyed = [((_rank(_sort_value(r, ordering.path)), str(r.get("id", ""))), r) for r in matched]
-        keyed.sort(key=functools.cmp_to_key(lambda a, b: _compare(a[0], b[0], ordering.descending)))
-        if cursor is not None:
-            last = (_cursor_rank(cursor, token_raw or ""), cursor["id"])
-            keyed = [(k, r) for k, r in keyed if _compare(k, last, ordering.descending) > 0]
-        ordered = [r for _k, r in keyed]
+        if isinstance(records, Collection):
+            return {"count": sum(1 for _ in iter_matches(records, conditions, index_source))}
+        return {"count": len(filter_records(records, conditions, index_source))}
+    if ordering.path is None and isinstance(records, Collection):
+        # Insertion order: read lazily and stop once the page (and one more, for the link) is
+        # known, so a page costs its size plus index hits, not the collection.
+        page, more = _insertion_page(records, conditions, index_source, cursor, start, limit)
     else:
-        ordered = matched
-        if cursor is not None:
-            ordered = _after_insertion_cursor(records, ordered, cursor)
-    if cursor is None and start:
-        ordered = ordered[start:]
-    page = ordered if limit is None else ordered[:limit]
+        ordered = _ordered(records, conditions, index_source, ordering, cursor, token_raw)
+        if cursor is None and start:
+            ordered = ordered[start:]
+        page = ordered if limit is None else ordered[:limit]
+        more = limit is not None and len(ordered) > limit
     links: dict[str, Any] = {}
-    if limit is not None and len(ordered) > limit:
+    if more:
         last_item = page[-1]
         payload: dict[str, Any] = {"id": str(last_item.get("id", ""))}
         if ordering.path is not None:
@@ -236,6 +234,45 @@ def list_response(
         links["next"] = {"href": _next_href(base_path, args, _encode_token(payload))}
     render = render or (lambda record: copy.deepcopy(dict(record)))
     return {"items": [render(r) for r in page], "_links": links}
+
+
+def _ordered(records: Any, conditions: list, index_source: Collection | None, ordering: Ordering,
+             cursor: Mapping[str, Any] | None, token_raw: str | None) -> list[Mapping[str, Any]]:
+    """Every match, sorted by ``ordering`` (or in insertion order), after the cursor."""
+    matched = filter_records(records, conditions, index_source)
+    if ordering.path is None:
+        return _after_insertion_cursor(records, matched, cursor) if cursor is not None else matched
+    keyed = [((_rank(_sort_value(r, ordering.path)), str(r.get("id", ""))), r) for r in matched]
+    keyed.sort(key=functools.cmp_to_key(lambda a, b: _compare(a[0], b[0], ordering.descending)))
+    if cursor is not None:
+        last = (_cursor_rank(cursor, token_raw or ""), cursor["id"])
+        keyed = [(k, r) for k, r in keyed if _compare(k, last, ordering.descending) > 0]
+    return [r for _k, r in keyed]
+
+
+def _insertion_page(records: Collection, conditions: list, index_source: Collection | None,
+                    cursor: Mapping[str, Any] | None, start: int,
+                    limit: int | None) -> tuple[list[Mapping[str, Any]], bool]:
+    """(page, whether more follow) in insertion order, reading no further than needed. Same
+    cursor rules as :func:`_after_insertion_cursor`: after the cursor object while it exists,
+    else after its creation time."""
+    after, created = None, None
+    if cursor is not None:
+        if cursor["id"] in records:
+            after = cursor["id"]
+        else:
+            created = cursor.get("createdAt")
+            if not isinstance(created, (int, float)):
+                return [], False
+    matches: Iterable[Mapping[str, Any]] = iter_matches(records, conditions, index_source, after)
+    if created is not None:
+        matches = (r for r in matches if isinstance(r.get("createdAt"), (int, float)) and r["createdAt"] > created)
+    if cursor is None and start:
+        matches = itertools.islice(matches, start, None)
+    if limit is None:
+        return list(matches), False
+    taken = list(itertools.islice(matches, limit + 1))
+    return taken[:limit], len(taken) > limit
 
 
 def _after_insertion_cursor(records: Any, ordered: list[Mapping[str, Any]],

@@ -12,7 +12,9 @@ A run is created ``scheduled`` (create-flow-runs.md). mockaep then moves it alon
   when the column exists, else all rows) — or ``failed`` when the source refuses the base
   connection's credentials (see ``explore.INVALID_CREDENTIAL``).
 
-Flows with a schedule get their runs the same way, when runs are read (``schedules``).
+Flows with a schedule get their runs the same way, when runs are read (``schedules``). A run that
+succeeds lands its rows as a Catalog batch in each target dataset (``landing``); deleting a flow
+deletes its runs (:func:`forget_flow`).
 Runs are brought up to date whenever they are read (:func:`advance`), so stored records, filters
 (``property=state==inProgress``) and exports all agree with the clock. The timeline is stored in
 each record under ``_mockaep`` and never shown (:func:`render`). No Flask here.
@@ -29,8 +31,8 @@ from dateutil import parser as dateparser
 from mockaep import validation
 from mockaep.errors import BadRequest, NotFound
 from mockaep.gateway import RequestContext
-from mockaep.ids import new_flow_etag, new_ulid, new_uuid
-from mockaep.services.flowservice import explore, models, schedules, specs
+from mockaep.ids import new_flow_etag, new_uuid
+from mockaep.services.flowservice import explore, landing, models, schedules, specs
 from mockaep.services.flowservice.flows import coerce
 from mockaep.services.flowservice.records import check_if_match
 
@@ -149,14 +151,19 @@ def _schedule(ctx: RequestContext, flow_ids: list[str]) -> None:
     """Create the runs the flows' schedules made due by now (see ``schedules``)."""
     latest = ctx.tenant.meta.setdefault(SCHEDULE_META, {})
     collection = ctx.tenant.collection(RUNS)
+    flows = ctx.tenant.collection("flows")
     for flow_id in flow_ids:
-        flow = models.get_flow(ctx, flow_id)
+        flow = flows.peek(flow_id)  # read-only: due_slots and the new record only read it
         if flow is None:
             continue
         for window_start, slot in schedules.due_slots(flow, ctx.now_ms, latest.get(flow_id)):
+            latest[flow_id] = slot
+            run_id = schedules.run_id(flow_id, slot)
+            if run_id in collection:
+                continue  # already started (ids are derived from the slot)
             at = slot * 1000
             record = {
-                "id": new_uuid(),
+                "id": run_id,
                 **specs.system_fields(ctx),
                 "createdAt": at, "updatedAt": at,
                 "createdBy": flow.get("createdBy", ctx.user_id), "updatedBy": flow.get("createdBy", ctx.user_id),
@@ -171,8 +178,7 @@ def _schedule(ctx: RequestContext, flow_ids: list[str]) -> None:
                 "activities": [],
                 INTERNAL: {"startsAt": at, "copyFrom": at, "completesAt": at + COPY_MS + PROMOTION_MS},
             }
-            collection.put(record["id"], record)
-            latest[flow_id] = slot
+            collection.put(run_id, record)
 
 
 def advance(ctx: RequestContext, flow_id: str | None = None) -> None:
@@ -186,13 +192,26 @@ def advance(ctx: RequestContext, flow_id: str | None = None) -> None:
     else:
         _schedule(ctx, flows.ids())
     collection = ctx.tenant.collection(RUNS)
-    pending: set[str] = set()
-    for state in ACTIVE:
-        pending |= collection.lookup("state", state)
     if flow_id is not None:
-        pending &= collection.lookup("flowId", flow_id)
-    for run_id in pending:
+        # The flow's own runs, not every unfinished run of the tenant (a flow read costs its runs).
+        pending = {i for i in collection.lookup("flowId", flow_id)
+                   if (collection.peek(i) or {}).get("state") in ACTIVE}
+    else:
+        pending = set()
+        for state in ACTIVE:
+            pending |= collection.lookup("state", state)
+    for run_id in sorted(pending):
         _advance_one(ctx, run_id)
+
+
+def forget_flow(ctx: RequestContext, flow_id: str) -> None:
+    """A flow is being deleted: its runs go with it (``GET /runs/{id}`` then answers 404 1101 and
+    lists no longer show them), as does its schedule bookkeeping. Batches its runs landed stay
+    in Catalog: ingested data outlives the flow that brought it."""
+    collection = ctx.tenant.collection(RUNS)
+    for run_id in collection.lookup("flowId", flow_id):
+        collection.delete(run_id)
+    ctx.tenant.meta.get(SCHEDULE_META, {}).pop(flow_id, None)
 
 
 def _advance_one(ctx: RequestContext, run_id: str) -> None:
@@ -289,9 +308,8 @@ def _finished(ctx: RequestContext, record: Mapping[str, Any], timeline: Mapping[
     input_bytes = len(json.dumps(rows, sort_keys=True).encode())
     output_bytes = input_bytes * 2 // 3  # parquet in the lake is smaller than the rows read
     copied = copy_from + COPY_MS
-    batch_id = new_ulid(done)
-    targets = [{"id": t, "type": "TargetConnection", "reference": {"type": "Batch", "ids": [batch_id]}}
-               for t in (flow or {}).get("targetConnectionIds") or []]
+    targets = landing.land(ctx, flow, record["id"], records=count, input_bytes=input_bytes, output_bytes=output_bytes,
+                           input_files=files, started=copied, completed=done)
     return {
         "state": "success",
         "metrics": {

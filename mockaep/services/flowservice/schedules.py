@@ -9,15 +9,27 @@ that. Each run reads the window since the previous run; the first reads all hist
 now and creates the runs; at most :data:`MAX_CATCH_UP` are created per flow and read, so a clock
 moved years ahead creates only the latest runs (older slots are skipped, as a platform outage
 would). Only enabled flows get runs. Pure functions, no Flask, no state.
+
+A scheduled run's id is derived from its flow and slot (:func:`run_id`), not drawn at random:
+reading runs twice, or reading a state exported before the runs existed in another emulator,
+yields the same ids, so exports and seeds round-trip faithfully.
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any, Mapping
 
 from mockaep.services.flowservice.flows import coerce
 
 PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 MAX_CATCH_UP = 24
+#: Namespace of scheduled-run ids (uuid5): fixed, so every emulator derives the same ids.
+RUN_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://mockaep/flowservice/scheduled-run")
+
+
+def run_id(flow_id: str, slot: int) -> str:
+    """The id of the run ``flow_id``'s schedule starts at ``slot`` (epoch seconds)."""
+    return str(uuid.uuid5(RUN_NAMESPACE, f"{flow_id}/{slot}"))
 
 
 def _number(value: Any) -> int | None:

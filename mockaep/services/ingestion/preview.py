@@ -35,7 +35,8 @@ def preview(ctx: RequestContext, batch_id: str, dataset_id: str, params: dict[st
             parsed = rowlib.read_rows(file_bytes(staged), fmt, **flags)
         except rowlib.FileError as exc:
             raise BadRequest(f"{staged['name']} cannot be previewed as {fmt}: {exc.description}") from None
-        flat_rows.extend(_flatten(row.value) for row in parsed if isinstance(row.value, dict))
+        values = (rowlib.json_value(row.value, fmt) for row in parsed)
+        flat_rows.extend(_flatten(value) for value in values if isinstance(value, dict))
     if nrow:
         flat_rows = flat_rows[:nrow]
     names: dict[str, None] = {}

@@ -4,7 +4,8 @@ JSON comes as newline-delimited objects (the default) or, with ``isMultiLineJson
 array (an array is also recognised without the flag: the file cannot mean anything else).
 CSV is for flat schemas (troubleshooting.md); a dotted header (``person.name.lastName``) is
 placed as a nested field, and cells are converted to the schema's leaf type before validation.
-Parquet needs pyarrow, which mockaep does not depend on: without it Parquet is refused (415).
+Parquet is read with pyarrow (:mod:`.parquet`, optional extra ``parquet``): its rows are turned
+into JSON values and then checked exactly like JSON rows; without pyarrow it is refused (415).
 """
 from __future__ import annotations
 
@@ -15,11 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from mockaep import validation
-
-try:  # optional: read Parquet only where pyarrow happens to be installed
-    import pyarrow.parquet as _parquet  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - depends on the environment
-    _parquet = None
+from mockaep.services.ingestion import parquet
 
 FORMATS = ("json", "csv", "parquet")
 #: Codes documented in the batch troubleshooting guide, and the partial-ingestion code that
@@ -31,7 +28,7 @@ UNREADABLE_FILE = "INGEST-1201-400"
 
 
 def parquet_available() -> bool:
-    return _parquet is not None
+    return parquet.available()
 
 
 class FileError(ValueError):
@@ -132,14 +129,19 @@ def _csv_rows(text: str, delimiter: str, quote: str, header: bool) -> Iterator[R
 
 
 def _parquet_rows(data: bytes) -> Iterator[Row]:
-    import pyarrow as pa  # type: ignore[import-not-found]
-
     try:
-        table = _parquet.read_table(pa.BufferReader(data))  # type: ignore[union-attr]
-    except Exception as exc:  # pyarrow raises many types for a bad file
-        raise FileError(UNREADABLE_FILE, f"The file is not a readable Parquet file: {exc}.") from None
-    for position, item in enumerate(table.to_pylist(), 1):
+        records = parquet.read_records(data)
+    except ValueError as exc:
+        raise FileError(UNREADABLE_FILE, f"The file cannot be read as Parquet: {exc}.") from None
+    if not records:  # same outcome as an empty JSON file
+        raise FileError(EMPTY_FILE, "The Parquet file holds no rows: upload a file that contains data.")
+    for position, item in enumerate(records, 1):
         yield Row(position, item)
+
+
+def json_value(value: Any, fmt: str) -> Any:
+    """A parsed row as plain JSON (Parquet rows carry timestamps, decimals, bytes…)."""
+    return parquet.to_xdm(value) if fmt == "parquet" else value
 
 
 def coerce_csv(value: Any, schema: dict[str, Any]) -> Any:
@@ -176,6 +178,8 @@ def check_rows(rows: list[Row], schema: dict[str, Any], fmt: str, result: FileRe
             continue
         if fmt == "csv":
             value = coerce_csv(value, schema)
+        elif fmt == "parquet":
+            value = parquet.to_xdm(value, schema)
         if not isinstance(value, dict):
             result.problems.append((row.number, "a record must be a JSON object"))
             continue
