@@ -28,7 +28,7 @@ LEG = pa.struct([("port", pa.string()), ("nights", pa.int64())])
 CABIN = pa.struct([("deck", pa.string()), ("category", pa.string())])
 VOYAGE = pa.struct([("voyageId", pa.string()), ("departedAt", pa.timestamp("ns")), ("bookedOn", pa.date32()),
                     ("berth", pa.int64()), ("fare", pa.decimal128(8, 2)), ("ports", pa.list_(pa.string())),
-                    ("legs", pa.list_(LEG)), ("cabin", CABIN)])
+                    ("legs", pa.list_(LEG)), ("cabin", CABIN), ("labels", pa.map_(pa.string(), pa.string()))])
 ROW_TYPE = pa.schema([(TENANT, pa.struct([("voyage", VOYAGE)])),
                       ("_repo", pa.struct([("createDate", pa.timestamp("ms", tz="Europe/Lisbon"))]))])
 
@@ -49,7 +49,8 @@ def make_voyage_schema(http) -> str:
             "nights": {"type": "integer", "minimum": 1, "title": "Nights"}}}},
         "cabin": {"type": "object", "title": "Cabin", "properties": {
             "deck": {"type": "string", "title": "Deck"},
-            "category": {"type": "string", "enum": ["inside", "ocean", "suite"], "title": "Category"}}}}}
+            "category": {"type": "string", "enum": ["inside", "ocean", "suite"], "title": "Category"}}},
+        "labels": {"type": "object", "additionalProperties": {"type": "string"}, "title": "Labels"}}}
     group = {"title": "Ferry voyages", "description": "Voyages booked with the ferry line.", "type": "object",
              "meta:intendedToExtend": ["https://ns.adobe.com/xdm/context/profile"],
              "definitions": {"voyages": {"properties": {TENANT: {"type": "object", "properties": {"voyage": voyage}}}}},
@@ -64,10 +65,10 @@ def make_voyage_schema(http) -> str:
 
 
 def voyage(voyage_id, *, departed=None, booked=None, berth=None, fare=None, ports=None, legs=None, cabin=None,
-           created=None) -> dict:
+           labels=None, created=None) -> dict:
     """One row in Arrow's Python form (None = a null cell)."""
     return {TENANT: {"voyage": {"voyageId": voyage_id, "departedAt": departed, "bookedOn": booked, "berth": berth,
-                                "fare": fare, "ports": ports, "legs": legs, "cabin": cabin}},
+                                "fare": fare, "ports": ports, "legs": legs, "cabin": cabin, "labels": labels}},
             "_repo": {"createDate": created}}
 
 
@@ -80,13 +81,23 @@ def parquet_bytes(rows: list[dict], schema=ROW_TYPE) -> bytes:
 GOOD = [
     voyage("v1", departed=dt.datetime(2026, 3, 1, 8, 30), booked=dt.date(2026, 2, 14), berth=12,
            fare=Decimal("89.50"), ports=["Leith", "Bergen"], legs=[{"port": "Bergen", "nights": 2}],
-           cabin={"deck": "7", "category": "ocean"}, created=dt.datetime(2026, 2, 14, 10, 0, tzinfo=UTC)),
+           cabin={"deck": "7", "category": "ocean"}, labels={"meal": "vegan", "pet": "dog"},
+           created=dt.datetime(2026, 2, 14, 10, 0, tzinfo=UTC)),
     voyage("v2", departed=dt.datetime(2026, 3, 2, 9, 15, 0, 250000)),  # every optional field null
     voyage("v3", ports=[], legs=[{"port": "Tórshavn", "nights": None}, {"port": "Seyðisfjörður", "nights": 3}]),
 ]
 # Row 2 lacks the required voyageId, row 4 breaks bounds nested in an array, row 5 the cabin enum.
 MIXED = [GOOD[0], voyage(None, berth=4), GOOD[1], voyage("v4", legs=[{"port": "Hirtshals", "nights": 0}]),
          voyage("v5", cabin={"deck": "2", "category": "balcony"}), GOOD[2]]
+
+
+def nanosecond_voyages() -> bytes:
+    """Pandas and Spark write nanosecond timestamps, finer than Python's datetime."""
+    departed = pa.array([1_772_353_800_123_456_789], pa.timestamp("ns"))
+    voyage_column = pa.StructArray.from_arrays([pa.array(["n1"]), departed], names=["voyageId", "departedAt"])
+    sink = io.BytesIO()
+    pq.write_table(pa.table({TENANT: pa.StructArray.from_arrays([voyage_column], names=["voyage"])}), sink)
+    return sink.getvalue()
 
 
 @pytest.fixture
@@ -111,13 +122,16 @@ def preview(http, headers, batch_id: str, dataset_id: str, query: str = "format=
 
 
 def test_valid_parquet_rows_are_ingested(http, headers, dataset_id):
-    settled = ingest(http, headers, dataset_id, parquet_bytes(GOOD))
+    batch_id = open_batch(http, dataset_id, "parquet")
+    assert upload(http, batch_id, dataset_id, "voyages.parquet", parquet_bytes(GOOD)).status_code == 200
+    assert upload(http, batch_id, dataset_id, "nanos.parquet", nanosecond_voyages()).status_code == 200
+    settled = complete(http, headers, batch_id)
     assert settled["status"] == "success" and settled["errors"] == []
     metrics = settled["metrics"]
-    assert metrics["recordsRead"] == metrics["recordsWritten"] == 3
-    assert settled["recordCount"] == 3 and settled["failedRecordCount"] == 0
+    assert metrics["recordsRead"] == metrics["recordsWritten"] == 4 and metrics["inputFileCount"] == 2
+    assert settled["recordCount"] == 4 and settled["failedRecordCount"] == 0
     files = http.get(f"{CATALOG}/dataSetFiles?dataSetId={dataset_id}", headers=headers).json
-    assert [(f["records"], f["isValid"]) for f in files.values()] == [(3, True)]
+    assert sorted((f["records"], f["isValid"]) for f in files.values()) == [(1, True), (3, True)]
 
 
 def test_invalid_parquet_rows_are_reported_like_json_rows(http, headers, dataset_id):
@@ -211,9 +225,15 @@ def test_preview_of_parquet_rows(http, headers, dataset_id):
     assert json.loads(first[columns[f"{field}.legs"]]) == [{"port": "Bergen", "nights": 2}]
     assert json.loads(third[columns[f"{field}.legs"]]) == [{"port": "Tórshavn"}, {"port": "Seyðisfjörður", "nights": 3}]
     assert first[columns["_repo.createDate"]] == "2026-02-14T10:00:00Z"  # Lisbon in winter is UTC+0
+    assert first[columns[f"{field}.labels.meal"]] == "vegan" and first[columns[f"{field}.labels.pet"]] == "dog"
     assert columns[f"{field}.fare"] not in second  # a null cell is an absent field
     assert all(RFC3339_UTC.match(row[columns[f"{field}.departedAt"]]) for row in (first, second))
     assert len(preview(http, headers, batch_id, dataset_id, "format=parquet&nrow=2").json["preview"]["rows"]) == 2
+    upload(http, batch_id, dataset_id, "nanos.parquet", nanosecond_voyages())
+    body = preview(http, headers, batch_id, dataset_id).json["preview"]
+    columns = {c["name"]: c["cid"] for c in body["columns"]}
+    assert [row[columns[f"{field}.departedAt"]] for row in body["rows"] if row[columns[f"{field}.voyageId"]] == "n1"] \
+        == ["2026-03-01T08:30:00.123456Z"]  # nanoseconds cut to Python's microseconds
 
 
 @pytest.mark.parametrize("data", [b"PAR1 this was never a parquet file PAR1", b'{"voyageId": "j1"}\n', "truncated"])

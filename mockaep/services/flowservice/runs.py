@@ -225,6 +225,8 @@ def _advance_one(ctx: RequestContext, run_id: str) -> None:
     now = ctx.now_ms
     if now < timeline["startsAt"]:
         return
+    if now < timeline["completesAt"] and stored.get("state") == "inProgress":
+        return  # nothing changes until it completes: no copy
     record = collection.get(run_id)
     assert record is not None
     if now < timeline["completesAt"]:
