@@ -21,16 +21,11 @@ from werkzeug.exceptions import HTTPException
 
 from mockaep import errors
 from mockaep.errors import BadRequest, GatewayError, PlatformError
+from mockaep.mounts import MOUNTS
 from mockaep.store import Tenant
 
-#: URL prefix → (service name, error shape). Longest prefix first is not needed: they are disjoint.
-SERVICE_PREFIXES: dict[str, tuple[str, errors.ErrorShape]] = {
-    "/data/foundation/flowservice": ("flowservice", errors.FLOW),
-    "/data/foundation/schemaregistry": ("schemaregistry", errors.XDM),
-    "/data/foundation/catalog": ("catalog", errors.CATALOG),
-    "/data/foundation/conversion": ("conversion", errors.MAPPER),
-    "/data/foundation/import": ("ingestion", errors.INGEST),
-}
+#: URL prefix → (service name, error shape).
+SERVICE_PREFIXES: dict[str, tuple[str, errors.ErrorShape]] = {prefix: (name, shape) for name, prefix, shape in MOUNTS}
 SANDBOX_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 JSON_MEDIA_RE = re.compile(r"^application/([a-z0-9.+-]+\+)?json(-patch\+json)?$")
 CONTENT_TYPE_ERROR = {

@@ -5,6 +5,8 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
+from mockaep.mounts import MOUNTS
+
 
 @dataclass(frozen=True)
 class Service:
@@ -13,13 +15,5 @@ class Service:
     module: ModuleType
 
 
-_MOUNTS = (
-    ("flowservice", "/data/foundation/flowservice"),
-    ("schemaregistry", "/data/foundation/schemaregistry"),
-    ("catalog", "/data/foundation/catalog"),
-    ("conversion", "/data/foundation/conversion"),
-    ("ingestion", "/data/foundation/import"),
-)
-
 SERVICES = tuple(Service(name, prefix, importlib.import_module(f"mockaep.services.{name}"))
-                 for name, prefix in _MOUNTS)
+                 for name, prefix, _shape in MOUNTS)

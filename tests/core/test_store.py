@@ -56,6 +56,23 @@ def test_index_agrees_with_a_scan(operations):
         assert things.lookup("colour", colour) == scanned
 
 
+@given(st.lists(st.tuples(st.sampled_from("abcdef"), st.booleans()), max_size=30),
+       st.sets(st.sampled_from("abcdefz")), st.sampled_from("abcdef"))
+def test_in_order_follows_insertion_order(operations, wanted, after):
+    things = Store().tenant("A", "prod").collection("things")
+    for record_id, delete in operations:
+        if delete:
+            things.delete(record_id)
+        else:
+            things.put(record_id, {"n": record_id})  # a replace keeps the first position
+    order = things.ids()
+    assert things.in_order(wanted) == [i for i in order if i in wanted]
+    if after in things:
+        assert things.in_order(wanted, after) == [i for i in order[order.index(after) + 1:] if i in wanted]
+    things.clear()
+    assert things.in_order(wanted) == []
+
+
 def test_values_at_fans_out_over_arrays():
     record = {"params": {"columns": [{"name": "a"}, {"name": "b"}]}, "ids": ["1", "2"]}
     assert values_at(record, "params.columns[].name") == ["a", "b"]

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 
-import tests.catalog.helpers as helpers
 from mockaep.gateway import tenant_id_for
 from mockaep.services.ingestion import parquet as parquet_reader
 from tests.catalog.helpers import (CATALOG, IMPORT, INGEST_TYPE, REGISTRY, assert_error, batch, make_dataset, ndjson,
@@ -141,7 +140,8 @@ def test_invalid_parquet_rows_are_reported_like_json_rows(http, headers, dataset
     assert settled["failedRecordCount"] == 3
     [error] = settled["errors"]
     assert error["code"] == "INGEST-1212-400" and error["rows"] == ["2", "4-5"]
-    assert "voyages.parquet: 3 row(s)" in error["description"] and "'voyageId' is a required property" in error["description"]
+    assert "voyages.parquet: 3 row(s)" in error["description"]
+    assert "'voyageId' is a required property" in error["description"]
 
 
 def test_parquet_and_json_rows_get_the_same_verdicts(http, headers, dataset_id):
@@ -223,7 +223,8 @@ def test_preview_of_parquet_rows(http, headers, dataset_id):
     assert first[columns[f"{field}.cabin.category"]] == "ocean"
     assert json.loads(first[columns[f"{field}.fare"]]) == 89.5
     assert json.loads(first[columns[f"{field}.legs"]]) == [{"port": "Bergen", "nights": 2}]
-    assert json.loads(third[columns[f"{field}.legs"]]) == [{"port": "Tórshavn"}, {"port": "Seyðisfjörður", "nights": 3}]
+    assert json.loads(third[columns[f"{field}.legs"]]) == [{"port": "Tórshavn"},
+                                                           {"port": "Seyðisfjörður", "nights": 3}]
     assert first[columns["_repo.createDate"]] == "2026-02-14T10:00:00Z"  # Lisbon in winter is UTC+0
     assert first[columns[f"{field}.labels.meal"]] == "vegan" and first[columns[f"{field}.labels.pet"]] == "dog"
     assert columns[f"{field}.fare"] not in second  # a null cell is an absent field
@@ -268,4 +269,5 @@ def test_missing_pyarrow_is_415_and_changes_nothing(http, headers, dataset_id, m
     assert_error(preview(http, headers, batch_id, dataset_id), 415, INGEST_TYPE)
     assert state(http) == before
     json_batch = open_batch(http, dataset_id)  # other formats are unaffected
-    assert upload(http, json_batch, dataset_id, "v.json", ndjson([{TENANT: {"voyage": {"voyageId": "j"}}}])).status_code == 200
+    json_rows = ndjson([{TENANT: {"voyage": {"voyageId": "j"}}}])
+    assert upload(http, json_batch, dataset_id, "v.json", json_rows).status_code == 200
