@@ -1,6 +1,7 @@
 """Identifier and etag formats, one generator per format the platform uses."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
@@ -38,7 +39,18 @@ def new_xdm_hex() -> str:
 def new_ulid(now_ms: int | None = None) -> str:
     """Batch ids: 26-character ULID (time-ordered), as newer docs show."""
     ms = int(time.time() * 1000) if now_ms is None else int(now_ms)
-    value = (ms << 80) | int.from_bytes(os.urandom(10), "big")
+    return _ulid(ms, int.from_bytes(os.urandom(10), "big"))
+
+
+def derived_ulid(now_ms: int, name: str) -> str:
+    """A ULID whose random part is derived from ``name``: the same name and time always give the
+    same id (for objects the emulator makes on its own clock, e.g. the batch a run writes, so a
+    seeded state replays to the same ids)."""
+    return _ulid(int(now_ms), int.from_bytes(hashlib.sha256(name.encode()).digest()[:10], "big"))
+
+
+def _ulid(ms: int, random80: int) -> str:
+    value = ((ms & (2**48 - 1)) << 80) | random80
     chars = []
     for _ in range(26):
         chars.append(_CROCKFORD[value & 31])

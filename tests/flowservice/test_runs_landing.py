@@ -126,6 +126,21 @@ def test_successful_run_lands_a_catalog_batch(fs, clock):
     assert list(catalog_get(fs, "/batches", dataSet=dataset_id).get_json()) == [batch_id]
 
 
+def test_a_seeded_state_lands_the_same_batch(module_app, fs, clock):
+    flow = make_flow(fs)
+    run_id = fs.created("/runs", run_body(flow["flow"]))["id"]
+    org = fs.headers["x-gw-ims-org-id"]
+    exported = module_app.test_client().get("/_mockaep/state", query_string={"org": org}).get_json()
+    elsewhere = create_app(Config(clock=CLOCK))
+    assert elsewhere.test_client().post("/_mockaep/state", json=exported).status_code == 200
+    seeded = FlowService(elsewhere.test_client(), org=org)
+    clock.advance(RUN_MS)
+    here = promoted_batches(fs.get(f"/runs/{run_id}").get_json()["items"][0])
+    there = promoted_batches(seeded.get(f"/runs/{run_id}").get_json()["items"][0])
+    assert len(here) == 1 and here == there
+    assert catalog_get(seeded, f"/batches/{there[0]}").status_code == 200
+
+
 def test_re_triggered_run_lands_a_new_batch(fs, clock):
     flow = make_flow(fs)
     dataset_id = dataset_of(fs, flow["target"])

@@ -13,6 +13,15 @@ def get_dataset(ctx: RequestContext, dataset_id: str) -> dict[str, Any] | None:
     return models.get_dataset(ctx, dataset_id)
 
 
+def datasets_using_schema(ctx: RequestContext, schema_id: str) -> list[str]:
+    """Ids of the datasets whose ``schemaRef.id`` is exactly ``schema_id``, oldest first (the
+    Schema Registry asks before it lets a schema break or disappear; it asks once per form of
+    the id, ``$id`` and ``meta:altId``, since a dataset keeps the form its creator sent)."""
+    from mockaep.services.catalog import models
+
+    return models.datasets_using_schema(ctx, schema_id)
+
+
 # -- batches: Batch Ingestion changes them only through these (one owner of the shape) --------
 def get_batch(ctx: RequestContext, batch_id: str) -> dict[str, Any] | None:
     """The batch as ``GET /batches/{id}`` shows it (the inner object, with ``id``), or ``None``."""
@@ -21,12 +30,14 @@ def get_batch(ctx: RequestContext, batch_id: str) -> dict[str, Any] | None:
     return batches.get_batch(ctx, batch_id)
 
 
-def open_ingest_batch(ctx: RequestContext, dataset_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+def open_ingest_batch(ctx: RequestContext, dataset_id: str, fields: dict[str, Any],
+                      batch_id: str | None = None) -> dict[str, Any]:
     """Create a ``loading`` batch related to one dataset; ``fields`` are the request's optional
-    batch attributes (inputFormat, replay, tags, externalId). 400 when the dataset is unknown."""
+    batch attributes (inputFormat, replay, tags, externalId). 400 when the dataset is unknown.
+    ``batch_id``: a caller-derived id (a Flow Service run's batch), used unless already taken."""
     from mockaep.services.catalog import batches
 
-    return batches.open_ingest_batch(ctx, dataset_id, fields)
+    return batches.open_ingest_batch(ctx, dataset_id, fields, batch_id)
 
 
 def set_batch_status(ctx: RequestContext, batch_id: str, status: str, **fields: Any) -> dict[str, Any]:

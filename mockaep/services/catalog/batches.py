@@ -213,12 +213,15 @@ def last_batches(ctx: RequestContext, params: list[tuple[str, str]]) -> dict[str
 
 
 # -- what Batch Ingestion asks (through catalog/api.py) -------------------------------------
-def open_ingest_batch(ctx: RequestContext, dataset_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """A new ``loading`` batch for one dataset (``POST /import/batches``); returns the record."""
+def open_ingest_batch(ctx: RequestContext, dataset_id: str, fields: dict[str, Any],
+                      batch_id: str | None = None) -> dict[str, Any]:
+    """A new ``loading`` batch for one dataset (``POST /import/batches``); returns the record.
+    ``batch_id``: an id the caller derived (Flow Service runs), used unless already taken."""
     if get_dataset(ctx, dataset_id) is None:
         raise BadRequest(f"datasetId '{dataset_id}' does not name a dataset in org {ctx.org}, "
                          f"sandbox {ctx.sandbox}.")
-    batch_id = ids.new_ulid(ctx.now_ms)
+    if batch_id is None or batch_id in ctx.tenant.collection(BATCHES):
+        batch_id = ids.new_ulid(ctx.now_ms)
     record = _new_record(ctx, batch_id, fields)
     record["relatedObjects"] = [{"type": "dataSet", "id": dataset_id}]
     record["status"] = "loading"

@@ -43,6 +43,12 @@ def get_dataset(ctx: RequestContext, dataset_id: str) -> dict[str, Any] | None:
     return ctx.tenant.collection(DATASETS).get(dataset_id)
 
 
+def datasets_using_schema(ctx: RequestContext, schema_id: str) -> list[str]:
+    """Datasets based on ``schema_id`` (the ``schemaRef.id`` index), in creation order."""
+    datasets = ctx.tenant.collection(DATASETS)
+    return datasets.in_order(datasets.lookup("schemaRef.id", schema_id))
+
+
 def require_dataset(ctx: RequestContext, dataset_id: str) -> dict[str, Any]:
     found = get_dataset(ctx, dataset_id)
     if found is None:

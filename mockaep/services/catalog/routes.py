@@ -12,7 +12,7 @@ blueprint = Blueprint("catalog", __name__)
 PREFIX = "/data/foundation/catalog"
 #: collection kind -> indexed paths
 INDEXES: dict[str, tuple[str, ...]] = {
-    "dataSets": ("name", "state", "createdClient", "createdUser"),
+    "dataSets": ("name", "state", "createdClient", "createdUser", "schemaRef.id"),
     "batches": ("status", "externalId", "createdClient", "relatedObjects[].id"),
     "dataSetFiles": ("batchId", "dataSetId"),
 }

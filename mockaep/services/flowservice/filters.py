@@ -57,7 +57,7 @@ class Condition:
     values: tuple[str, ...] = ()
 
     def matches(self, record: Mapping[str, Any]) -> bool:
-        found = [v for v in values_at(record, self.path) if v is not None]
+        found = self._found(record)
         if self.op == "exists":
             return bool(found)
         if self.op == "missing":
@@ -70,6 +70,16 @@ class Condition:
             return any(isinstance(v, str) and self.values[0] in v for v in found)
         wanted = self.values[0]
         return any(_ordered(v, self.op, wanted) for v in found)
+
+    def _found(self, record: Mapping[str, Any]) -> list[Any]:
+        """The non-null values at the path (as ``values_at``); a top-level field, the common case
+        of a full pass, is read directly."""
+        if "." not in self.path and isinstance(record, dict):
+            value = record.get(self.path.removesuffix("[]"))
+            if isinstance(value, list):
+                return [v for v in value if v is not None]
+            return [] if value is None else [value]
+        return [v for v in values_at(record, self.path) if v is not None]
 
 
 def as_number(text: Any) -> float | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from mockaep.gateway import RequestContext
+from mockaep.ids import derived_ulid
 from mockaep.services.catalog import api as catalog
 from mockaep.services.flowservice import models
 
@@ -34,16 +35,20 @@ def land(ctx: RequestContext, flow: Mapping[str, Any] | None, run_id: str, *, re
         target = models.get_target_connection(ctx, target_id)
         dataset_id = ((target or {}).get("params") or {}).get("dataSetId")
         if records and isinstance(dataset_id, str) and catalog.get_dataset(ctx, dataset_id) is not None:
-            entry["reference"] = {"type": "Batch", "ids": [_batch(ctx, dataset_id, run_id, records, input_bytes,
-                                                                  output_bytes, input_files, started, completed)]}
+            batch_id = _batch(ctx, dataset_id, f"{run_id}/{target_id}", run_id, records, input_bytes, output_bytes,
+                              input_files, started, completed)
+            entry["reference"] = {"type": "Batch", "ids": [batch_id]}
         targets.append(entry)
     return targets
 
 
-def _batch(ctx: RequestContext, dataset_id: str, run_id: str, records: int, input_bytes: int, output_bytes: int,
-           input_files: int, started: int, completed: int) -> str:
-    # Sources write parquet into the lake (the flow's target format is parquet_xdm).
-    batch_id = catalog.open_ingest_batch(ctx, dataset_id, {"inputFormat": {"format": "parquet"}})["id"]
+def _batch(ctx: RequestContext, dataset_id: str, seed: str, run_id: str, records: int, input_bytes: int,
+           output_bytes: int, input_files: int, started: int, completed: int) -> str:
+    # Sources write parquet into the lake (the flow's target format is parquet_xdm). The id is
+    # derived from the run, the target and the completion time, so a state exported before the
+    # run finished and seeded elsewhere lands the same batch id.
+    derived = derived_ulid(completed, seed)
+    batch_id = catalog.open_ingest_batch(ctx, dataset_id, {"inputFormat": {"format": "parquet"}}, derived)["id"]
     catalog.add_dataset_file(ctx, batch_id, dataset_id, f"part-00000-{run_id}.parquet", records, output_bytes)
     # The same metric names Batch Ingestion reports for a promoted batch.
     metrics = {"recordsRead": records, "recordsWritten": records, "failedRecordCount": 0,

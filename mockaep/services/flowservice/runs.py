@@ -12,9 +12,9 @@ A run is created ``scheduled`` (create-flow-runs.md). mockaep then moves it alon
   when the column exists, else all rows) — or ``failed`` when the source refuses the base
   connection's credentials (see ``explore.INVALID_CREDENTIAL``).
 
-Flows with a schedule get their runs the same way, when runs are read (``schedules``). A run that
-succeeds lands its rows as a Catalog batch in each target dataset (``landing``); deleting a flow
-deletes its runs (:func:`forget_flow`).
+Flows with a schedule get their runs the same way, when runs are read (``schedules``). How a run
+ends (metrics, activities, the Catalog batch it lands in each target dataset) is ``outcome``'s
+and ``landing``'s; deleting a flow deletes its runs (:func:`forget_flow`).
 Runs are brought up to date whenever they are read (:func:`advance`), so stored records, filters
 (``property=state==inProgress``) and exports all agree with the clock. The timeline is stored in
 each record under ``_mockaep`` and never shown (:func:`render`). No Flask here.
@@ -23,18 +23,16 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 from typing import Any, Mapping
-
-from dateutil import parser as dateparser
 
 from mockaep import validation
 from mockaep.errors import BadRequest, NotFound
 from mockaep.gateway import RequestContext
 from mockaep.ids import new_flow_etag, new_uuid
-from mockaep.services.flowservice import explore, landing, models, schedules, specs
+from mockaep.services.flowservice import models, outcome, schedules, specs
 from mockaep.services.flowservice.flows import coerce
 from mockaep.services.flowservice.records import check_if_match
+from mockaep.services.flowservice.schedules import seconds
 
 RUNS = "runs"
 #: A new run waits this long in the platform's queue before it starts (so it reads
@@ -50,12 +48,6 @@ ACTIONS = ("RE_TRIGGER",)
 #: What a client may send in ``PUT /runs/{id}`` (UpdateFlowRunRequest), besides ``flowId``.
 UPDATABLE = ("flowSpec", "providerRefId", "parentFlowRunId", "childFlowRunIds", "params", "predecessors", "metrics",
              "activities", "recordTypes")
-# No documented code exists for a source refusing credentials during a run; mockaep reuses the
-# CONNECTOR family monitor.md shows for run errors.
-CREDENTIALS_ERROR = {"code": "CONNECTOR-1001-400",
-                     "message": "The source refused the credentials of the base connection."}
-
-
 def render(record: Mapping[str, Any]) -> dict[str, Any]:
     """A run as the API shows it (without mockaep's timeline)."""
     return {k: copy.deepcopy(v) for k, v in record.items() if k != INTERNAL}
@@ -70,11 +62,6 @@ def _not_found(run_id: str) -> NotFound:
 def _official_params_schema() -> dict[str, Any]:
     schemas = validation.openapi("flowservice").document["components"]["schemas"]
     return dict(schemas["CreateFlowRunRequest"]["properties"]["params"])
-
-
-def _seconds(value: Any) -> int | None:
-    coerced = coerce(value, {"type": "integer"})
-    return coerced if isinstance(coerced, int) and not isinstance(coerced, bool) else None
 
 
 # -- creating --------------------------------------------------------------------------------------
@@ -93,7 +80,7 @@ def _check_params(ctx: RequestContext, flow: Mapping[str, Any], params: Any) -> 
         # platform accepted the run: the start defaults to now.
         view.setdefault("startTime", ctx.now_ms // 1000)
         validation.check_embedded(run_spec, view, what="run params", prefix="/params")
-    start, end = _seconds(params.get("windowStartTime")), _seconds(params.get("windowEndTime"))
+    start, end = seconds(params.get("windowStartTime")), seconds(params.get("windowEndTime"))
     if start is not None and end is not None and end < start:
         raise BadRequest(f"The run window ends ({end}) before it starts ({start}); windowEndTime must not be "
                          "earlier than windowStartTime.", sub_errors=[{"path": "/params/windowEndTime",
@@ -101,9 +88,9 @@ def _check_params(ctx: RequestContext, flow: Mapping[str, Any], params: Any) -> 
 
 
 def _timeline(ctx: RequestContext, params: Mapping[str, Any]) -> dict[str, int]:
-    start_time = _seconds(params.get("startTime"))
+    start_time = seconds(params.get("startTime"))
     begins = max(ctx.now_ms + QUEUE_MS, (start_time or 0) * 1000)
-    window_end = (_seconds(params.get("windowEndTime")) or 0) * 1000
+    window_end = (seconds(params.get("windowEndTime")) or 0) * 1000
     copy_from = max(begins, window_end)
     return {"startsAt": begins, "copyFrom": copy_from, "completesAt": copy_from + COPY_MS + PROMOTION_MS}
 
@@ -235,7 +222,7 @@ def _advance_one(ctx: RequestContext, run_id: str) -> None:
         record.update(state="inProgress", metrics=_in_progress_metrics(timeline), activities=[])
         record["updatedAt"] = max(timeline["startsAt"], record.get("updatedAt", 0))
     else:
-        record.update(_finished(ctx, record, timeline))
+        record.update(outcome.finished(ctx, record, timeline, COPY_MS))
         record["updatedAt"] = max(record["metrics"]["durationSummary"]["completedAtUTC"], record.get("updatedAt", 0))
     record["etag"] = new_flow_etag()
     collection.put(run_id, record)
@@ -243,99 +230,6 @@ def _advance_one(ctx: RequestContext, run_id: str) -> None:
 
 def _in_progress_metrics(timeline: Mapping[str, int]) -> dict[str, Any]:
     return {"durationSummary": {"startedAtUTC": timeline["startsAt"]}, "statusSummary": {"status": "inProgress"}}
-
-
-def _source(ctx: RequestContext, flow: Mapping[str, Any] | None) -> tuple[Mapping[str, Any] | None, Mapping | None]:
-    """(source connection, base connection) of a flow, when they still exist."""
-    for source_id in (flow or {}).get("sourceConnectionIds") or []:
-        source = models.get_source_connection(ctx, source_id)
-        if source is not None:
-            base = models.get_connection(ctx, source.get("baseConnectionId") or "")
-            return source, base
-    return None, None
-
-
-def _delta_column(record: Mapping[str, Any], flow: Mapping[str, Any] | None) -> str | None:
-    params = record.get("params") or {}
-    if isinstance(params.get("deltaColumn"), Mapping):
-        return params["deltaColumn"].get("name")
-    for transformation in (flow or {}).get("transformations") or []:
-        delta = (transformation.get("params") or {}).get("deltaColumn") if isinstance(transformation, Mapping) else None
-        if isinstance(delta, Mapping):
-            return delta.get("name")
-    return None
-
-
-def _in_window(rows: list[Mapping[str, Any]], column: str | None, params: Mapping[str, Any]) -> list:
-    """Rows whose delta column lies in [windowStartTime, windowEndTime) when it can be read."""
-    start, end = _seconds(params.get("windowStartTime")), _seconds(params.get("windowEndTime"))
-    if not column or start is None or end is None or not rows or column not in rows[0]:
-        return rows
-    kept = []
-    for row in rows:
-        try:
-            moment = dateparser.isoparse(str(row[column])).timestamp()
-        except (ValueError, OverflowError):
-            return rows  # not a date column: the window cannot apply
-        if start <= moment < end:
-            kept.append(row)
-    return kept
-
-
-def _finished(ctx: RequestContext, record: Mapping[str, Any], timeline: Mapping[str, int]) -> dict[str, Any]:
-    flow = models.get_flow(ctx, record["flowId"])
-    source, base = _source(ctx, flow)
-    copy_from, done = timeline["copyFrom"], timeline["completesAt"]
-    started = timeline["startsAt"]
-    source_info = [{"id": source["id"], "type": "SourceConnection"}] if source else []
-    if base is not None and explore.credentials_rejected(base):
-        failed_at = copy_from + COPY_MS
-        status = {"status": "failed", "errors": [dict(CREDENTIALS_ERROR)], "activityRefs": ["copyActivity"]}
-        return {"state": "failed",
-                "metrics": {"durationSummary": {"startedAtUTC": started, "completedAtUTC": failed_at},
-                            "sizeSummary": {"inputBytes": 0, "outputBytes": 0},
-                            "recordSummary": {"inputRecordCount": 0, "outputRecordCount": 0, "failedRecordCount": 0},
-                            "fileSummary": {"inputFileCount": 0, "outputFileCount": 0,
-                                            "activityRefs": ["copyActivity"]},
-                            "statusSummary": status},
-                "activities": [{"id": "copyActivity", "updatedAtUTC": failed_at,
-                                "durationSummary": {"startedAtUTC": copy_from, "completedAtUTC": failed_at},
-                                "statusSummary": dict(status), "sourceInfo": source_info}]}
-    rows, files = [], 0
-    if source is not None and base is not None:
-        spec_id = (base.get("connectionSpec") or {}).get("id", "")
-        rows, files = explore.rows_for(spec_id, source.get("params") or {})
-        rows = _in_window(rows, _delta_column(record, flow), record.get("params") or {})
-    count = len(rows)
-    input_bytes = len(json.dumps(rows, sort_keys=True).encode())
-    output_bytes = input_bytes * 2 // 3  # parquet in the lake is smaller than the rows read
-    copied = copy_from + COPY_MS
-    targets = landing.land(ctx, flow, record["id"], records=count, input_bytes=input_bytes, output_bytes=output_bytes,
-                           input_files=files, started=copied, completed=done)
-    return {
-        "state": "success",
-        "metrics": {
-            "durationSummary": {"startedAtUTC": started, "completedAtUTC": done},
-            "sizeSummary": {"inputBytes": input_bytes, "outputBytes": output_bytes},
-            "recordSummary": {"inputRecordCount": count, "outputRecordCount": count, "failedRecordCount": 0},
-            "fileSummary": {"inputFileCount": files, "outputFileCount": 1 if count else 0,
-                            "activityRefs": ["promotionActivity"]},
-            "statusSummary": {"status": "success", "activityRefs": ["promotionActivity"]},
-        },
-        "activities": [
-            {"id": "copyActivity", "updatedAtUTC": copied,
-             "durationSummary": {"startedAtUTC": copy_from, "completedAtUTC": copied},
-             "sizeSummary": {"inputBytes": input_bytes, "outputBytes": input_bytes},
-             "recordSummary": {}, "fileSummary": {"inputFileCount": files, "outputFileCount": files},
-             "statusSummary": {"status": "success"}, "sourceInfo": source_info},
-            {"id": "promotionActivity", "updatedAtUTC": done,
-             "durationSummary": {"startedAtUTC": copied, "completedAtUTC": done},
-             "sizeSummary": {"inputBytes": input_bytes, "outputBytes": output_bytes},
-             "recordSummary": {"inputRecordCount": count, "outputRecordCount": count, "failedRecordCount": 0},
-             "fileSummary": {"inputFileCount": files, "outputFileCount": 1 if count else 0},
-             "statusSummary": {"status": "success"}, "targetInfo": targets},
-        ],
-    }
 
 
 # -- reading ---------------------------------------------------------------------------------------

@@ -32,9 +32,11 @@ def run_id(flow_id: str, slot: int) -> str:
     return str(uuid.uuid5(RUN_NAMESPACE, f"{flow_id}/{slot}"))
 
 
-def _number(value: Any) -> int | None:
+def seconds(value: Any) -> int | None:
+    """An integer (epoch seconds, counts) sent as a number or a numeric string, else None."""
     coerced = coerce(value, {"type": "integer"})
     return coerced if isinstance(coerced, int) and not isinstance(coerced, bool) else None
+
 
 
 def _backfill(schedule: Mapping[str, Any]) -> bool:
@@ -48,7 +50,7 @@ def due_slots(flow: Mapping[str, Any], now_ms: int, last_slot: int | None) -> li
     schedule = flow.get("scheduleParams")
     if flow.get("state") != "enabled" or not isinstance(schedule, Mapping):
         return []
-    start, frequency = _number(schedule.get("startTime")), schedule.get("frequency")
+    start, frequency = seconds(schedule.get("startTime")), schedule.get("frequency")
     created = int(flow.get("createdAt") or 0) // 1000
     if start is None or (frequency != "once" and frequency not in PERIOD_SECONDS):
         return []
@@ -56,7 +58,7 @@ def due_slots(flow: Mapping[str, Any], now_ms: int, last_slot: int | None) -> li
     if frequency == "once":
         slot = max(start, created)
         return [(0 if _backfill(schedule) else slot, slot)] if last_slot is None and slot <= now else []
-    interval = _number(schedule.get("interval"))
+    interval = seconds(schedule.get("interval"))
     if interval is None or interval < 1:
         return []
     period = PERIOD_SECONDS[frequency] * interval

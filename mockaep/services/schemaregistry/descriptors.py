@@ -48,7 +48,7 @@ def _compose(reg: Registry, body: Any, existing: Mapping[str, Any] | None, spec_
     source = record.get("xdm:sourceSchema")
     if not isinstance(source, str) or not source:
         raise BadRequest("A descriptor needs 'xdm:sourceSchema', the $id of the schema it describes.")
-    found = reg.peek_tenant(source)
+    found = reg.peek_own(source)
     if found is None:
         raise BadRequest(f"'xdm:sourceSchema' {source} is not a resource of this sandbox.")
     record["xdm:sourceSchema"] = found[1]["$id"]
@@ -61,7 +61,7 @@ def _compose(reg: Registry, body: Any, existing: Mapping[str, Any] | None, spec_
         if not isinstance(prop, str) or not prop.startswith("/") or prop.endswith("/") or prop == "/":
             raise BadRequest("'xdm:sourceProperty' must be a path such as /personalEmail/address (starting with "
                              "'/', not ending with one).")
-        paths = fields.field_paths(reg.resolver(strict=False).full(found[1]))
+        paths = fields.field_paths(reg.resolver(strict=False).body(found[1]))
         if _pointer_to_path(prop) not in paths:
             raise BadRequest(f"'xdm:sourceProperty' {prop} is not a field of {found[1]['$id']}.")
     if kind == IDENTITY:
@@ -94,9 +94,43 @@ def _compose(reg: Registry, body: Any, existing: Mapping[str, Any] | None, spec_
 
 
 def _scan_schema(reg: Registry, schema_id: str):
+    """(id, descriptor) of a resource: stored ones, as a running import is about to leave them."""
     coll = _collection(reg)
-    for descriptor_id in sorted(coll.lookup("xdm:sourceSchema", schema_id)):
-        yield descriptor_id, coll.peek(descriptor_id)
+    staged = {i: d for i, d in reg.pending_descriptors.items() if d["xdm:sourceSchema"] == schema_id}
+    stored = coll.in_order(coll.lookup("xdm:sourceSchema", schema_id))  # creation order, as listed
+    for descriptor_id in stored + [i for i in staged if i not in coll]:
+        yield descriptor_id, staged.get(descriptor_id) or coll.peek(descriptor_id)
+
+
+#: What makes two descriptors "the same" for an import (its @id belongs to the exporting sandbox).
+SAME = ("@type", "xdm:sourceSchema", "xdm:sourceProperty", "xdm:destinationSchema", "xdm:destinationProperty")
+
+
+def portable(descriptor: Mapping[str, Any]) -> dict[str, Any]:
+    """A descriptor as an export carries it: what it says, not who made it where."""
+    return copy_of({k: v for k, v in descriptor.items() if k not in SYSTEM_KEYS})
+
+
+def stage_import(reg: Registry, body: Any) -> dict[str, Any]:
+    """Check an imported descriptor exactly as a creation and stage it in ``reg``; one saying the
+    same as a stored descriptor (:data:`SAME`) replaces it, keeping its ``@id``."""
+    if not isinstance(body, dict):
+        raise BadRequest("A descriptor must be a JSON object.")
+    source = reg.peek_own(str(body.get("xdm:sourceSchema", "")))
+    existing = None
+    if source is not None:
+        wanted = {**{k: body.get(k) for k in SAME}, "xdm:sourceSchema": source[1]["$id"]}
+        for _i, other in _scan_schema(reg, source[1]["$id"]):
+            if all(other.get(k) == wanted[k] for k in SAME):
+                existing = other
+    record = _compose(reg, body, existing, "POST", "/tenant/descriptors")
+    reg.pending_descriptors[record["@id"]] = record
+    return record
+
+
+def store_staged(reg: Registry) -> None:
+    for descriptor_id, record in reg.pending_descriptors.items():
+        _collection(reg).put(descriptor_id, record)
 
 
 def create(ctx: RequestContext, body: Any) -> dict[str, Any]:

@@ -14,9 +14,9 @@ import jsonpointer
 from mockaep import validation
 from mockaep.errors import BadRequest, MethodNotAllowed, NotFound
 from mockaep.gateway import RequestContext
-from mockaep.services.schemaregistry import accept, descriptors, fields, kinds, listing, rules, unions
+from mockaep.services.schemaregistry import accept, descriptors, evolution, fields, kinds, listing, rules, unions
 from mockaep.services.schemaregistry.kinds import Kind
-from mockaep.services.schemaregistry.registry import Registry, check_container, copy_of, normalize_ref
+from mockaep.services.schemaregistry.registry import UNION_SUFFIX, Registry, check_container, copy_of, normalize_ref
 
 #: Index declarations (collection → dotted paths); routes.py exports them as INDEXES.
 INDEXES: dict[str, tuple[str, ...]] = {
@@ -45,7 +45,7 @@ def resolve_schema(ctx: RequestContext, ref: str) -> dict[str, Any] | None:
     found = reg.peek(ref) or unions.peek_union(reg, ref)
     if found is None:
         return None
-    resolved = reg.resolver(strict=False).full(found[1])
+    resolved = full_form(reg, found[1])
     resolved["$schema"] = "http://json-schema.org/draft-06/schema#"
     # jsonschema checks "date-time" only when an optional package is installed; a pattern makes
     # the dates the platform refuses fail validation wherever the schema is used.
@@ -56,15 +56,27 @@ def resolve_schema(ctx: RequestContext, ref: str) -> dict[str, Any] | None:
 
 
 def field_paths(ctx: RequestContext, ref: str) -> set[str] | None:
-    resolved = resolve_schema(ctx, ref)
-    return None if resolved is None else fields.field_paths(resolved)
+    reg = Registry(ctx)
+    found = reg.peek(ref)
+    if found is not None:  # read-only body of a stored resource: no copy needed for its paths
+        return fields.field_paths(reg.resolver(strict=False).body(found[1]))
+    union = unions.peek_union(reg, ref)
+    return None if union is None else fields.field_paths(full_form(reg, union[1]))
+
+
+def full_form(reg: Registry, resource: Mapping[str, Any]) -> dict[str, Any]:
+    """The resolved form (a private copy), with the fields the platform adds to a union."""
+    out = reg.resolver(strict=False).full(resource)
+    if resource.get("meta:resourceType") == unions.UNION_KIND.resource_type:
+        unions.add_system_fields(reg, resource, out)
+    return out
 
 
 # -- reads -----------------------------------------------------------------------------------------
 def render(reg: Registry, resource: Mapping[str, Any], form: accept.LookupForm) -> dict[str, Any]:
     """A resource in the lookup form the Accept header chose."""
     if form.resolved:
-        out = reg.resolver(strict=False).full(resource)
+        out = full_form(reg, resource)
         if not form.deprecated:
             _drop_deprecated(out)
         if form.descriptors:
@@ -89,6 +101,8 @@ def _drop_deprecated(node: dict[str, Any]) -> None:
 def lookup(ctx: RequestContext, container: str, kind: Kind, ref: str, accept_header: str | None) -> dict[str, Any]:
     form = accept.for_lookup(accept_header)
     reg = Registry(ctx)
+    if kind is kinds.SCHEMAS and container == "tenant" and normalize_ref(ref).endswith(UNION_SUFFIX):
+        return lookup_union(ctx, ref, accept_header)  # unions.md: unions are looked up under /schemas too
     return render(reg, reg.require(container, kind, ref), form)
 
 
@@ -116,6 +130,7 @@ def replace(ctx: RequestContext, kind: Kind, ref: str, body: Any, spec_path: str
     existing = reg.require("tenant", kind, ref)
     validation.check_body("schemaregistry", "PUT", spec_path, body)
     record = rules.compose(reg, kind, body, existing)
+    evolution.check_change(reg, kind, existing, record)
     unions.check_enablement(reg, record, existing)
     reg.collection(kind).put(record["$id"], record)
     audit(reg, record["$id"], kind, existing, record)
@@ -137,6 +152,7 @@ def patch(ctx: RequestContext, kind: Kind, ref: str, operations: Any, spec_path:
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, TypeError, ValueError) as exc:
         raise BadRequest(f"The JSON Patch cannot be applied: {exc}.") from None
     record = rules.compose(reg, kind, candidate, existing, bump=True)
+    evolution.check_change(reg, kind, existing, record)
     unions.check_enablement(reg, record, existing)
     reg.collection(kind).put(record["$id"], record)
     audit(reg, record["$id"], kind, existing, record)
@@ -166,6 +182,7 @@ def check_patch(operations: Any, spec_path: str) -> None:
 def delete(ctx: RequestContext, kind: Kind, ref: str) -> None:
     reg = Registry(ctx)
     existing = reg.require("tenant", kind, ref)
+    evolution.check_delete(reg, kind, existing)
     users = reg.users_of(existing["$id"])
     if users:
         raise BadRequest(f"The {kind.label} {existing['$id']} is used by {', '.join(users[:5])} and cannot be "
@@ -187,11 +204,15 @@ def audit(reg: Registry, resource_id: str, kind: Kind, before: Mapping[str, Any]
         updates = [{"id": resource_id, "xdmType": kind.resource_type, "action": "remove", "path": "/",
                     "value": before.get("title", "") if before else ""}]
     else:
+        # A creation is one "add" per top-level key (what make_patch gives against {}, without its diffing).
+        operations = ([{"op": "add", "path": "/" + k.replace("~", "~0").replace("/", "~1"), "value": v}
+                       for k, v in visible(after).items()] if before is None
+                      else jsonpatch.make_patch(visible(before), visible(after)).patch)
         updates = [{"id": resource_id, "xdmType": kind.resource_type, "action": op["op"], "path": op["path"],
                     **({"value": op["value"]} if "value" in op else {})}
-                   for op in jsonpatch.make_patch(visible(before), visible(after)).patch]
+                   for op in operations]
     log = reg.ctx.tenant.collection(kinds.AUDIT_COLLECTION)
-    entry_list = (log.get(resource_id) or {"entries": []})["entries"]
+    entry_list = list((log.peek(resource_id) or {"entries": []})["entries"])  # put() copies it
     entry_list.insert(0, {
         "id": resource_id, "updatedUser": reg.ctx.user_id, "imsOrg": reg.ctx.org,
         "updatedTime": time.strftime("%m-%d-%Y %H:%M:%S", time.gmtime(reg.ctx.now_ms / 1000)),

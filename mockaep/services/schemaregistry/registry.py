@@ -18,7 +18,7 @@ from mockaep.gateway import RequestContext
 from mockaep.services.schemaregistry import kinds
 from mockaep.services.schemaregistry.kinds import Kind
 from mockaep.services.schemaregistry.library import alt_id, library
-from mockaep.services.schemaregistry.resolve import Resolver
+from mockaep.services.schemaregistry.resolve import Resolver, cache_for
 
 UNION_SUFFIX = "__union"
 _COLLAPSED_SCHEME = re.compile(r"^(https?):/(?!/)")
@@ -36,6 +36,8 @@ class Registry:
         self.ctx = ctx
         self.library = library()
         self.pending: dict[str, dict[str, Any]] = {}
+        #: Descriptors an import is about to write, by ``@id`` (seen by descriptor checks).
+        self.pending_descriptors: dict[str, dict[str, Any]] = {}
 
     # -- naming ----------------------------------------------------------------------------------
     @property
@@ -100,7 +102,15 @@ class Registry:
         return found[1] if found else None
 
     def resolver(self, strict: bool = True) -> Resolver:
-        return Resolver(self.find, strict=strict)
+        return Resolver(self.find, strict=strict, cache=cache_for(self.ctx.tenant))
+
+    def peek_own(self, ref: str) -> tuple[Kind, Mapping[str, Any]] | None:
+        """A resource of this sandbox: staged by the running import, else stored."""
+        ref = normalize_ref(ref)
+        if ref in self.pending:
+            resource = self.pending[ref]
+            return kinds.BY_TYPE[resource["meta:resourceType"]], resource
+        return self.peek_tenant(ref)
 
     def require(self, container: str, kind: Kind, ref: str) -> Mapping[str, Any]:
         """The resource a lookup names in ``container``; 404 in the registry's words otherwise."""

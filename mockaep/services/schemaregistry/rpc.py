@@ -4,6 +4,14 @@ An export lists a tenant resource after everything it depends on, with the tenan
 by ``<XDM_TENANTID_PLACEHOLDER>``; an import puts the importing tenant's id back in and stores
 the resources under the same ids, checked exactly as creations are — all of them before any is
 written, so a refused import leaves the sandbox unchanged.
+
+Descriptors travel too: each exported resource is followed by its descriptors (identity,
+display names, relationships — the destination schema of a relationship is exported before it),
+without their ``@id`` and bookkeeping, the tenant id replaced like everywhere else. An import
+recognises them by ``@type`` and recreates them against the importing sandbox's ids, after every
+resource of the payload is staged (an identity descriptor may be what lets an imported schema
+join its union). Re-importing the same payload replaces, rather than duplicates, a descriptor
+saying the same thing about the same field.
 """
 from __future__ import annotations
 
@@ -14,8 +22,8 @@ from typing import Any, Mapping
 from mockaep import validation
 from mockaep.errors import BadRequest, NotFound
 from mockaep.gateway import RequestContext
-from mockaep.services.schemaregistry import kinds, rules, sample, unions
-from mockaep.services.schemaregistry.models import audit
+from mockaep.services.schemaregistry import descriptors, evolution, kinds, rules, sample, unions
+from mockaep.services.schemaregistry.models import audit, full_form
 from mockaep.services.schemaregistry.registry import Registry, copy_of, normalize_ref
 
 PLACEHOLDER = "<XDM_TENANTID_PLACEHOLDER>"
@@ -36,7 +44,7 @@ def export(ctx: RequestContext, ref: str) -> list[dict[str, Any]]:
     if found is None:
         raise NotFound(f"No tenant resource {normalize_ref(ref)} exists in this sandbox to export.",
                        code=kinds.OTHER_NOT_FOUND)
-    ordered: list[Mapping[str, Any]] = []
+    ordered: list[dict[str, Any]] = []
     seen: set[str] = set()
 
     def visit(resource: Mapping[str, Any]) -> None:
@@ -47,14 +55,21 @@ def export(ctx: RequestContext, ref: str) -> list[dict[str, Any]]:
             tenant_dep = reg.peek_tenant(dep)
             if tenant_dep is not None:
                 visit(tenant_dep[1])
-        ordered.append(resource)
+        ordered.append({k: v for k, v in copy_of(resource).items() if k not in NOT_EXPORTED})
+        for descriptor in descriptors.of_schema(reg, resource["$id"]):
+            destination = descriptor.get("xdm:destinationSchema")
+            tenant_dest = reg.peek_tenant(destination) if isinstance(destination, str) else None
+            if tenant_dest is not None:
+                visit(tenant_dest[1])
+            ordered.append(descriptors.portable(descriptor))
 
     visit(found[1])
-    out = []
-    for resource in ordered:
-        item = {k: v for k, v in copy_of(resource).items() if k not in NOT_EXPORTED}
-        out.append(_swap_tenant(item, reg.tenant_id, PLACEHOLDER))
-    return out
+    return [_swap_tenant(item, reg.tenant_id, PLACEHOLDER) for item in ordered]
+
+
+def _located(position: int, what: str, exc: BadRequest) -> BadRequest:
+    exc.detail = f"Item {position} ({what}): {exc.detail}"
+    return exc
 
 
 def import_resources(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
@@ -62,28 +77,46 @@ def import_resources(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
     if not body:
         raise BadRequest("Nothing to import: send the array an export returned.")
     reg = Registry(ctx)
-    staged: list[tuple[kinds.Kind, dict[str, Any], Mapping[str, Any] | None]] = []
+    staged: list[tuple[int, kinds.Kind, dict[str, Any], Mapping[str, Any] | None]] = []
+    staged_descriptors: list[tuple[int, dict[str, Any]]] = []
     for position, item in enumerate(body):
         resource = _swap_tenant(item, PLACEHOLDER, reg.tenant_id)
+        if "@type" in resource:
+            staged_descriptors.append((position, resource))
+            continue
         match = ID_RE.match(str(resource.get("$id", "")))
         if not match or match["tenant"] != reg.tenant_id:
             raise BadRequest(f"Item {position} has no importable $id (https://ns.adobe.com/"
-                             f"{PLACEHOLDER}/<schemas|classes|mixins|datatypes>/<id>): {resource.get('$id')!r}.")
+                             f"{PLACEHOLDER}/<schemas|classes|mixins|datatypes>/<id>) and is not a "
+                             f"descriptor (no '@type'): {resource.get('$id')!r}.")
         kind = kinds.BY_TYPE[match["type"]]
         existing = reg.peek_tenant(resource["$id"], kind)
         try:
             record = rules.compose(reg, kind, resource, existing[1] if existing else None,
                                    keep_id=resource["$id"])
-            unions.check_enablement(reg, record, existing[1] if existing else None)
         except BadRequest as exc:
-            exc.detail = f"Item {position} ({resource['$id']}): {exc.detail}"
-            raise
+            raise _located(position, resource["$id"], exc) from None
         reg.pending[record["$id"]] = record
-        staged.append((kind, record, existing[1] if existing else None))
-    for kind, record, existing in staged:
+        staged.append((position, kind, record, existing[1] if existing else None))
+    stored_descriptors: dict[int, dict[str, Any]] = {}
+    for position, item in staged_descriptors:
+        try:
+            stored_descriptors[position] = descriptors.stage_import(reg, item)
+        except BadRequest as exc:
+            raise _located(position, f"descriptor {item.get('@type')}", exc) from None
+    for position, kind, record, existing in staged:
+        try:
+            evolution.check_change(reg, kind, existing, record)
+            unions.check_enablement(reg, record, existing)
+        except BadRequest as exc:
+            raise _located(position, record["$id"], exc) from None
+    for _p, kind, record, existing in staged:
         reg.collection(kind).put(record["$id"], record)
         audit(reg, record["$id"], kind, existing, record)
-    return [copy_of(record) for _k, record, _e in staged]
+    descriptors.store_staged(reg)
+    shown = {position: record for position, _k, record, _e in staged}
+    shown.update(stored_descriptors)
+    return [copy_of(shown[position]) for position in sorted(shown)]
 
 
 def sample_data(ctx: RequestContext, ref: str) -> dict[str, Any]:
@@ -92,4 +125,4 @@ def sample_data(ctx: RequestContext, ref: str) -> dict[str, Any]:
     if found is None:
         raise NotFound(f"The requested schema resource {normalize_ref(ref)} with version 1 is not found.",
                        code=kinds.SCHEMAS.not_found)
-    return sample.sample_document(reg.resolver(strict=False).full(found[1]))
+    return sample.sample_document(full_form(reg, found[1]))

@@ -3,20 +3,46 @@
 A schema joins its class's union when ``meta:immutableTags`` holds ``union``. Enabling requires
 an identity (an ``identityMap`` field or a primary identity descriptor, XDM-1528), and the
 member schemas must merge: one path, one type (XDM-1413).
+
+The resolved form of a union also carries fields no member defines (unions.md): ``identityMap``
+(through the identity map field group in its ``allOf``) and, for record classes such as XDM
+Individual Profile, ``timeSeriesEvents`` and ``segmentMembership`` (package data
+``specs/xdm/unionfields.json``). Those two describe a profile as the platform sees it (its
+events, its audiences); a time-series union is itself made of events, so it gets neither — the
+docs describe both only in profile terms.
 """
 from __future__ import annotations
 
+import functools
+import json
+from importlib import resources
 from typing import Any, Mapping
 
 from mockaep.errors import BadRequest
 from mockaep.services.schemaregistry import descriptors, fields, kinds
-from mockaep.services.schemaregistry.library import GLOBAL_LIB_VERSION
+from mockaep.services.schemaregistry.library import BEHAVIOURS, GLOBAL_LIB_VERSION
 from mockaep.services.schemaregistry.registry import (UNION_SUFFIX, Registry, normalize_ref, union_alt_id,
                                                       union_id)
+from mockaep.services.schemaregistry.resolve import merge
 
 UNION_TAG = "union"
 IDENTITY_MAP_GROUP = "https://ns.adobe.com/xdm/context/identitymap"
 UNION_KIND = kinds.Kind("unions", None, "union", kinds.UNION_NOT_FOUND)
+RECORD = BEHAVIOURS[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _system_fields() -> dict[str, Any]:
+    return json.loads(resources.files("mockaep.specs").joinpath("xdm", "unionfields.json").read_text("utf-8"))
+
+
+def add_system_fields(reg: Registry, union: Mapping[str, Any], resolved: dict[str, Any]) -> dict[str, Any]:
+    """Add what the platform adds to a record-class union's resolved form (``resolved`` is the
+    caller's private copy; fields of the member schemas win over the system ones)."""
+    cls = reg.find(union.get("meta:class", "")) or {}
+    if RECORD in (cls.get("meta:extends") or []):
+        merge(resolved, {"properties": reg.resolver(strict=False).node(_system_fields())["properties"]})
+    return resolved
 
 
 def members(reg: Registry, class_id: str) -> list[Mapping[str, Any]]:
@@ -76,7 +102,8 @@ def peek_union(reg: Registry, ref: str) -> tuple[kinds.Kind, dict[str, Any]] | N
     return (UNION_KIND, union) if union else None
 
 
-def _types_by_path(resolved: Mapping[str, Any]) -> dict[str, str]:
+def types_by_path(resolved: Mapping[str, Any]) -> dict[str, str]:
+    """``/a/b`` → the field's XDM type, for every field of a resolved body."""
     out: dict[str, str] = {}
 
     def visit(node, prefix):
@@ -91,26 +118,20 @@ def _types_by_path(resolved: Mapping[str, Any]) -> dict[str, str]:
 
 
 def check_enablement(reg: Registry, schema: Mapping[str, Any], existing: Mapping[str, Any] | None) -> None:
-    """Refuse a Profile enablement the registry refuses (XDM-1528, XDM-1413), and breaking
-    changes to a schema already enabled."""
+    """Refuse a Profile enablement the registry refuses (XDM-1528, XDM-1413). Breaking changes
+    to a schema already enabled are refused by :mod:`.evolution`."""
     if schema.get("meta:resourceType") != "schemas" or UNION_TAG not in (schema.get("meta:immutableTags") or []):
         return
-    resolved = reg.resolver(strict=False).full(schema)
+    resolved = reg.resolver(strict=False).body(schema)
     paths = fields.field_paths(resolved)
     if "identityMap" not in paths and not descriptors.has_primary_identity(reg, schema["$id"]):
         raise BadRequest("To participate in a union, a schema must include an identityMap fieldgroup or a "
                          "primary identity descriptor.", code="1528", title="Union descriptor validation error")
-    if existing is not None and UNION_TAG in (existing.get("meta:immutableTags") or []):
-        before = fields.field_paths(reg.resolver(strict=False).full(existing))
-        lost = sorted(before - paths)
-        if lost:
-            raise BadRequest(f"The schema is enabled for Profile, so only non-breaking changes are allowed; this "
-                             f"change removes {', '.join(lost[:5])}.")
-    mine = _types_by_path(resolved)
+    mine = types_by_path(resolved)
     for other in members(reg, schema["meta:class"]):
         if other["$id"] == schema["$id"]:
             continue
-        theirs = _types_by_path(reg.resolver(strict=False).full(other))
+        theirs = types_by_path(reg.resolver(strict=False).body(other))
         for path, kind in mine.items():
             if path in theirs and theirs[path] != kind:
                 raise BadRequest(f"Cannot merge incompatible data types. The path {path} has already been defined "

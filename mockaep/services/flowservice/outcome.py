@@ -1,0 +1,116 @@
+"""How a run ends: what its source yields inside its window, the final metrics and activities
+monitor.md shows (copy then promotion), and, through ``landing``, the Catalog batches it writes.
+Split from ``runs`` (which drives the clock); no Flask here.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from dateutil import parser as dateparser
+
+from mockaep.gateway import RequestContext
+from mockaep.services.flowservice import explore, landing, models
+from mockaep.services.flowservice.schedules import seconds
+
+# No documented code exists for a source refusing credentials during a run; mockaep reuses the
+# CONNECTOR family monitor.md shows for run errors.
+CREDENTIALS_ERROR = {"code": "CONNECTOR-1001-400",
+                     "message": "The source refused the credentials of the base connection."}
+
+
+def _source(ctx: RequestContext, flow: Mapping[str, Any] | None) -> tuple[Mapping[str, Any] | None, Mapping | None]:
+    """(source connection, base connection) of a flow, when they still exist."""
+    for source_id in (flow or {}).get("sourceConnectionIds") or []:
+        source = models.get_source_connection(ctx, source_id)
+        if source is not None:
+            base = models.get_connection(ctx, source.get("baseConnectionId") or "")
+            return source, base
+    return None, None
+
+
+def _delta_column(record: Mapping[str, Any], flow: Mapping[str, Any] | None) -> str | None:
+    params = record.get("params") or {}
+    if isinstance(params.get("deltaColumn"), Mapping):
+        return params["deltaColumn"].get("name")
+    for transformation in (flow or {}).get("transformations") or []:
+        delta = (transformation.get("params") or {}).get("deltaColumn") if isinstance(transformation, Mapping) else None
+        if isinstance(delta, Mapping):
+            return delta.get("name")
+    return None
+
+
+def _in_window(rows: list[Mapping[str, Any]], column: str | None, params: Mapping[str, Any]) -> list:
+    """Rows whose delta column lies in [windowStartTime, windowEndTime) when it can be read."""
+    start, end = seconds(params.get("windowStartTime")), seconds(params.get("windowEndTime"))
+    if not column or start is None or end is None or not rows or column not in rows[0]:
+        return rows
+    kept = []
+    for row in rows:
+        try:
+            moment = dateparser.isoparse(str(row[column])).timestamp()
+        except (ValueError, OverflowError):
+            return rows  # not a date column: the window cannot apply
+        if start <= moment < end:
+            kept.append(row)
+    return kept
+
+
+def finished(ctx: RequestContext, record: Mapping[str, Any], timeline: Mapping[str, int],
+             copy_ms: int) -> dict[str, Any]:
+    """The fields of a run that has just ended (``state``, ``metrics``, ``activities``): ``failed``
+    when the source refuses the base connection's credentials, else ``success`` with its rows
+    landed (``landing``). ``copy_ms``: how long the copy activity takes."""
+    flow = models.get_flow(ctx, record["flowId"])
+    source, base = _source(ctx, flow)
+    copy_from, done = timeline["copyFrom"], timeline["completesAt"]
+    started = timeline["startsAt"]
+    source_info = [{"id": source["id"], "type": "SourceConnection"}] if source else []
+    if base is not None and explore.credentials_rejected(base):
+        failed_at = copy_from + copy_ms
+        status = {"status": "failed", "errors": [dict(CREDENTIALS_ERROR)], "activityRefs": ["copyActivity"]}
+        return {"state": "failed",
+                "metrics": {"durationSummary": {"startedAtUTC": started, "completedAtUTC": failed_at},
+                            "sizeSummary": {"inputBytes": 0, "outputBytes": 0},
+                            "recordSummary": {"inputRecordCount": 0, "outputRecordCount": 0, "failedRecordCount": 0},
+                            "fileSummary": {"inputFileCount": 0, "outputFileCount": 0,
+                                            "activityRefs": ["copyActivity"]},
+                            "statusSummary": status},
+                "activities": [{"id": "copyActivity", "updatedAtUTC": failed_at,
+                                "durationSummary": {"startedAtUTC": copy_from, "completedAtUTC": failed_at},
+                                "statusSummary": dict(status), "sourceInfo": source_info}]}
+    rows, files = [], 0
+    if source is not None and base is not None:
+        spec_id = (base.get("connectionSpec") or {}).get("id", "")
+        rows, files = explore.rows_for(spec_id, source.get("params") or {})
+        rows = _in_window(rows, _delta_column(record, flow), record.get("params") or {})
+    count = len(rows)
+    input_bytes = len(json.dumps(rows, sort_keys=True).encode())
+    output_bytes = input_bytes * 2 // 3  # parquet in the lake is smaller than the rows read
+    copied = copy_from + copy_ms
+    targets = landing.land(ctx, flow, record["id"], records=count, input_bytes=input_bytes, output_bytes=output_bytes,
+                           input_files=files, started=copied, completed=done)
+    return {
+        "state": "success",
+        "metrics": {
+            "durationSummary": {"startedAtUTC": started, "completedAtUTC": done},
+            "sizeSummary": {"inputBytes": input_bytes, "outputBytes": output_bytes},
+            "recordSummary": {"inputRecordCount": count, "outputRecordCount": count, "failedRecordCount": 0},
+            "fileSummary": {"inputFileCount": files, "outputFileCount": 1 if count else 0,
+                            "activityRefs": ["promotionActivity"]},
+            "statusSummary": {"status": "success", "activityRefs": ["promotionActivity"]},
+        },
+        "activities": [
+            {"id": "copyActivity", "updatedAtUTC": copied,
+             "durationSummary": {"startedAtUTC": copy_from, "completedAtUTC": copied},
+             "sizeSummary": {"inputBytes": input_bytes, "outputBytes": input_bytes},
+             "recordSummary": {}, "fileSummary": {"inputFileCount": files, "outputFileCount": files},
+             "statusSummary": {"status": "success"}, "sourceInfo": source_info},
+            {"id": "promotionActivity", "updatedAtUTC": done,
+             "durationSummary": {"startedAtUTC": copied, "completedAtUTC": done},
+             "sizeSummary": {"inputBytes": input_bytes, "outputBytes": output_bytes},
+             "recordSummary": {"inputRecordCount": count, "outputRecordCount": count, "failedRecordCount": 0},
+             "fileSummary": {"inputFileCount": files, "outputFileCount": 1 if count else 0},
+             "statusSummary": {"status": "success"}, "targetInfo": targets},
+        ],
+    }

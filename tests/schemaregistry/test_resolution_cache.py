@@ -1,0 +1,48 @@
+"""Resolved forms are memoised per tenant; every way a dependency can change must show at once."""
+from __future__ import annotations
+
+from tests.schemaregistry.conftest import FULL, PROFILE, Registry, field_group_body, quoted
+
+
+def _fields(registry, schema_id, tenant):
+    return set(registry.lookup("schemas", schema_id, FULL).json["properties"][f"_{tenant}"]["properties"])
+
+
+def test_changes_through_the_api_and_the_state_document_show_in_resolved_forms(registry, http):
+    tenant = registry.tenant_id()
+    datatype = registry.create("datatypes", {"title": "Money", "type": "object",
+                                             "properties": {"amount": {"type": "number"}}})
+    group = registry.create("fieldgroups", field_group_body(tenant, "Spend", {
+        "lastSpend": {"$ref": datatype["$id"]}, "visits": {"type": "integer"}}))
+    schema = registry.create("schemas", {"title": "Spenders", "description": "d", "type": "object",
+                                         "allOf": [{"$ref": PROFILE}, {"$ref": group["$id"]}]})
+    assert _fields(registry, schema["$id"], tenant) == {"lastSpend", "visits"}
+    registry.patch(f"/tenant/datatypes/{quoted(datatype['$id'])}",
+                   [{"op": "add", "path": "/properties/currency", "value": {"type": "string"}}])
+    full = registry.lookup("schemas", schema["$id"], FULL).json
+    assert set(full["properties"][f"_{tenant}"]["properties"]["lastSpend"]["properties"]) == {"amount", "currency"}
+    # A state document may rewrite a record without touching its eTag: identity, not eTag, decides.
+    document = http.get("/_mockaep/state").json
+    stored = document["tenants"][0]["collections"]["xdmFieldGroups"][group["$id"]]
+    stored["definitions"]["loyalty"]["properties"][f"_{tenant}"]["properties"]["tier"] = {"type": "string"}
+    assert http.post("/_mockaep/state", json=document).status_code == 200
+    assert _fields(registry, schema["$id"], tenant) == {"lastSpend", "visits", "tier"}
+    # Callers get private copies: a -notext read does not strip the cached titles.
+    registry.lookup("schemas", schema["$id"], "application/vnd.adobe.xed-full-notext+json; version=1")
+    assert registry.lookup("schemas", schema["$id"], FULL).json["properties"]["personID"]["title"]
+    assert http.post("/_mockaep/reset").status_code in (200, 204)
+    assert registry.lookup("schemas", schema["$id"], FULL).status_code == 404
+
+
+def test_same_ids_in_two_sandboxes_resolve_separately(registry, http):
+    tenant = registry.tenant_id()
+    group = registry.create("fieldgroups", field_group_body(tenant, "Spend", {"visits": {"type": "integer"}}))
+    schema = registry.create("schemas", {"title": "Spenders", "description": "d", "type": "object",
+                                         "allOf": [{"$ref": PROFILE}, {"$ref": group["$id"]}]})
+    payload = registry.get(f"/rpc/export/{quoted(schema['$id'])}").json
+    dev = Registry(http, sandbox="dev")
+    assert dev.post("/rpc/import", payload).status_code == 200
+    dev.patch(f"/tenant/fieldgroups/{quoted(group['$id'])}", [{
+        "op": "add", "path": f"/definitions/loyalty/properties/_{tenant}/properties/spend", "value": {"type": "number"}}])
+    assert _fields(dev, schema["$id"], tenant) == {"visits", "spend"}
+    assert _fields(registry, schema["$id"], tenant) == {"visits"}
