@@ -1,11 +1,15 @@
 """A list request costs its page (plus index hits), not the collection, when insertion order
-is kept: the pager stops reading once it knows the page and whether another follows."""
+is kept: the pager stops reading once it knows the page and whether another follows. A runs list
+filtered by flow brings only those flows' runs up to date."""
 from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from mockaep.services.flowservice import schedules
 from mockaep.services.flowservice.query import list_response
 from mockaep.store import Store
 
@@ -80,3 +84,38 @@ def test_a_deleted_cursor_still_resumes_after_its_creation_time():
     flows.delete("f00009")
     second = page(flows, next_args(first))
     assert [item["id"] for item in second["items"]] == [f"f{n:05d}" for n in range(10, 20)]
+
+
+# -- runs: a list reads only what can change or show --------------------------------------------------
+@settings(max_examples=300)
+@given(start=st.integers(0, 10**6), created_s=st.integers(0, 10**6), state=st.sampled_from(["enabled", "disabled"]),
+       frequency=st.sampled_from(["once", "minute", "hour", "day", "week", "fortnight"]),
+       interval=st.one_of(st.integers(-1, 5), st.just("3"), st.just("x")),
+       last=st.one_of(st.none(), st.integers(0, 2 * 10**6)), now_s=st.integers(0, 3 * 10**6),
+       extra_ms=st.integers(0, 999))
+def test_next_due_agrees_with_the_slots(start, created_s, state, frequency, interval, last, now_s, extra_ms):
+    flow = {"state": state, "createdAt": created_s * 1000 + 17,
+            "scheduleParams": {"startTime": str(start), "frequency": frequency, "interval": interval}}
+    now_ms = now_s * 1000 + extra_ms
+    due = schedules.next_due_ms(flow, last)
+    assert bool(schedules.due_slots(flow, now_ms, last)) == (due is not None and now_ms >= due)
+
+
+def test_runs_of_one_flow_bring_only_that_flow_up_to_date(module_app, new_fs):
+    fs = new_fs()
+    flows = []
+    for name in ("first", "second"):
+        base = fs.base_connection(name=f"{name} login")
+        source = fs.source_connection(base, table="Case")
+        schema = fs.target_schema(title=f"{name} cases")
+        target = fs.target_connection(fs.dataset(schema), schema)
+        flows.append(fs.flow({"source": source, "target": target}, name=f"{name} sync",
+                             scheduleParams={"startTime": "1590792316", "frequency": "hour", "interval": "1"}))
+    first = fs.get("/runs", query={"property": f"flowId=={flows[0]}"}).get_json()["items"]
+    assert [run["flowId"] for run in first] == [flows[0]]
+    org = fs.headers["x-gw-ims-org-id"]
+    (tenant,) = module_app.test_client().get("/_mockaep/state", query_string={"org": org}).get_json()["tenants"]
+    assert [run["flowId"] for run in tenant["collections"]["runs"].values()] == [flows[0]]
+    everything = fs.get("/runs").get_json()["items"]
+    assert sorted(run["flowId"] for run in everything) == sorted(flows)
+    assert fs.get("/runs", query={"property": f"flowId=={flows[0]}"}).get_json()["items"] == first

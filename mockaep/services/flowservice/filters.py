@@ -175,6 +175,21 @@ def parse_condition(text: str, fields: frozenset[str] | None = None) -> Conditio
     return Condition(path, op, tuple(values))
 
 
+def equality_values(expressions: Iterable[str], path: str) -> set[str] | None:
+    """The values ``path`` must equal under the ``path==a,b`` expressions among ``expressions``
+    (intersected when several), or None when none applies or one does not parse (the caller
+    must then not narrow anything; the pager reports the bad expression)."""
+    found: set[str] | None = None
+    for text in expressions:
+        try:
+            condition = parse_condition(text)
+        except BadRequest:
+            return None
+        if condition.op == "==" and condition.path == path:
+            found = set(condition.values) if found is None else found & set(condition.values)
+    return found
+
+
 def _path_variants(path: str) -> Iterable[str]:
     """``a.b`` and ``a[].b`` find the same values; the index may be declared with either."""
     parts = [p.removesuffix("[]") for p in path.split(".")]

@@ -5,6 +5,7 @@ from flask import request
 
 from mockaep import gateway
 from mockaep.services.flowservice import runs
+from mockaep.services.flowservice.filters import equality_values
 from mockaep.services.flowservice.query import list_response
 from mockaep.services.flowservice.routes import INDEXES, blueprint
 
@@ -16,7 +17,14 @@ INDEXES["runs"] = tuple(dict.fromkeys(INDEXES.get("runs", ()) + ("flowId", "stat
 @blueprint.route("/runs", methods=["GET"])
 def list_runs():
     ctx = gateway.current()
-    runs.advance(ctx)
+    flow_ids = equality_values(request.args.getlist("property"), "flowId")
+    if flow_ids is None:
+        runs.advance(ctx)
+    else:
+        # Only those flows' runs can be listed: bring only them up to date (a flow's runs page
+        # then costs that flow, not every scheduled flow of the sandbox).
+        for flow_id in sorted(flow_ids):
+            runs.advance(ctx, flow_id)
     body = list_response(ctx.tenant.collection(runs.RUNS), request.args, resource="runs", base_path="/runs",
                          render=runs.render)
     return gateway.json_response(body)

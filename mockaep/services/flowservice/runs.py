@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import threading
+import weakref
 from typing import Any, Mapping
 
 from mockaep import validation
@@ -134,15 +136,32 @@ def create_run(ctx: RequestContext, body: Any) -> dict[str, Any]:
 SCHEDULE_META = "flowservice.lastScheduledRun"
 
 
+#: Per tenant, flow id → (the stored flow record, its latest slot, when its next run falls due):
+#: lets a runs list skip flows with nothing due. Process-local, never exported; keyed by the
+#: stored record object itself (every write or restore stores a new one), so it cannot go stale.
+_NEXT_DUE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_NEXT_DUE_LOCK = threading.Lock()
+
+
+def _due_cache(ctx: RequestContext) -> dict[str, tuple[Any, int | None, int | None]]:
+    with _NEXT_DUE_LOCK:  # shared by every tenant; each tenant's entry is used under its own lock
+        return _NEXT_DUE.setdefault(ctx.tenant, {})
+
+
 def _schedule(ctx: RequestContext, flow_ids: list[str]) -> None:
     """Create the runs the flows' schedules made due by now (see ``schedules``)."""
     latest = ctx.tenant.meta.setdefault(SCHEDULE_META, {})
     collection = ctx.tenant.collection(RUNS)
     flows = ctx.tenant.collection("flows")
+    cache = _due_cache(ctx)
     for flow_id in flow_ids:
         flow = flows.peek(flow_id)  # read-only: due_slots and the new record only read it
         if flow is None:
             continue
+        known = cache.get(flow_id)
+        if (known is not None and known[0] is flow and known[1] == latest.get(flow_id)
+                and (known[2] is None or ctx.now_ms < known[2])):
+            continue  # nothing due yet
         for window_start, slot in schedules.due_slots(flow, ctx.now_ms, latest.get(flow_id)):
             latest[flow_id] = slot
             run_id = schedules.run_id(flow_id, slot)
@@ -166,6 +185,7 @@ def _schedule(ctx: RequestContext, flow_ids: list[str]) -> None:
                 INTERNAL: {"startsAt": at, "copyFrom": at, "completesAt": at + COPY_MS + PROMOTION_MS},
             }
             collection.put(run_id, record)
+        cache[flow_id] = (flow, latest.get(flow_id), schedules.next_due_ms(flow, latest.get(flow_id)))
 
 
 def advance(ctx: RequestContext, flow_id: str | None = None) -> None:
@@ -187,7 +207,15 @@ def advance(ctx: RequestContext, flow_id: str | None = None) -> None:
         pending = set()
         for state in ACTIVE:
             pending |= collection.lookup("state", state)
-    for run_id in sorted(pending):
+    # Runs that change now, in the order they do (so the batch of the run finishing last is its
+    # dataset's lastBatchId), ties by id: the same on every emulator replaying the same state.
+    now = ctx.now_ms
+    changing = []
+    for run_id in pending:
+        timeline = _changes(collection.peek(run_id), now)
+        if timeline is not None:
+            changing.append((min(now, timeline["completesAt"]), run_id))
+    for _moment, run_id in sorted(changing):
         _advance_one(ctx, run_id)
 
 
@@ -199,26 +227,31 @@ def forget_flow(ctx: RequestContext, flow_id: str) -> None:
     for run_id in collection.lookup("flowId", flow_id):
         collection.delete(run_id)
     ctx.tenant.meta.get(SCHEDULE_META, {}).pop(flow_id, None)
+    _due_cache(ctx).pop(flow_id, None)
+
+
+def _changes(stored: Mapping[str, Any] | None, now: int) -> Mapping[str, int] | None:
+    """The timeline of a stored run whose state moves at ``now``, else None."""
+    if stored is None or stored.get("state") not in ACTIVE or INTERNAL not in stored:
+        return None
+    timeline = stored[INTERNAL]
+    if timeline.get("managed"):
+        return None  # a provider took over with PUT /runs/{id}
+    if now < timeline["startsAt"]:
+        return None
+    if now < timeline["completesAt"] and stored.get("state") == "inProgress":
+        return None  # nothing changes until it completes
+    return timeline
 
 
 def _advance_one(ctx: RequestContext, run_id: str) -> None:
     collection = ctx.tenant.collection(RUNS)
-    stored = collection.peek(run_id)
-    if stored is None or stored.get("state") not in ACTIVE or INTERNAL not in stored:
+    timeline = _changes(collection.peek(run_id), ctx.now_ms)
+    if timeline is None:
         return
-    timeline = stored[INTERNAL]
-    if timeline.get("managed"):
-        return  # a provider took over with PUT /runs/{id}
-    now = ctx.now_ms
-    if now < timeline["startsAt"]:
-        return
-    if now < timeline["completesAt"] and stored.get("state") == "inProgress":
-        return  # nothing changes until it completes: no copy
     record = collection.get(run_id)
     assert record is not None
-    if now < timeline["completesAt"]:
-        if record["state"] == "inProgress":
-            return
+    if ctx.now_ms < timeline["completesAt"]:
         record.update(state="inProgress", metrics=_in_progress_metrics(timeline), activities=[])
         record["updatedAt"] = max(timeline["startsAt"], record.get("updatedAt", 0))
     else:

@@ -23,6 +23,7 @@ from mockaep.services.flowservice.flows import coerce
 
 PERIOD_SECONDS = {"minute": 60, "hour": 3600, "day": 86400, "week": 604800}
 MAX_CATCH_UP = 24
+_INTEGER = {"type": "integer"}
 #: Namespace of scheduled-run ids (uuid5): fixed, so every emulator derives the same ids.
 RUN_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://mockaep/flowservice/scheduled-run")
 
@@ -34,9 +35,10 @@ def run_id(flow_id: str, slot: int) -> str:
 
 def seconds(value: Any) -> int | None:
     """An integer (epoch seconds, counts) sent as a number or a numeric string, else None."""
-    coerced = coerce(value, {"type": "integer"})
+    if type(value) is int:  # the common case, read for every scheduled flow on every runs list
+        return value
+    coerced = coerce(value, _INTEGER)
     return coerced if isinstance(coerced, int) and not isinstance(coerced, bool) else None
-
 
 
 def _backfill(schedule: Mapping[str, Any]) -> bool:
@@ -44,25 +46,35 @@ def _backfill(schedule: Mapping[str, Any]) -> bool:
     return value is not False
 
 
+def _plan(flow: Mapping[str, Any]) -> tuple[int, int] | None:
+    """(first slot, period) in epoch seconds of an enabled flow's schedule, period 0 for ``once``;
+    None when the flow starts no run (disabled, no or unusable schedule)."""
+    schedule = flow.get("scheduleParams")
+    if flow.get("state") != "enabled" or not isinstance(schedule, dict):  # stored records are dicts
+        return None
+    start, frequency = seconds(schedule.get("startTime")), schedule.get("frequency")
+    if start is None or (frequency != "once" and frequency not in PERIOD_SECONDS):
+        return None
+    first = max(start, int(flow.get("createdAt") or 0) // 1000)
+    if frequency == "once":
+        return first, 0
+    interval = seconds(schedule.get("interval"))
+    if interval is None or interval < 1:
+        return None
+    return first, PERIOD_SECONDS[frequency] * interval
+
+
 def due_slots(flow: Mapping[str, Any], now_ms: int, last_slot: int | None) -> list[tuple[int, int]]:
     """``(windowStartTime, windowEndTime)`` in epoch seconds of each run due after ``last_slot``
     (the window end of the flow's previous scheduled run) up to ``now_ms``, oldest first."""
-    schedule = flow.get("scheduleParams")
-    if flow.get("state") != "enabled" or not isinstance(schedule, Mapping):
+    plan = _plan(flow)
+    if plan is None:
         return []
-    start, frequency = seconds(schedule.get("startTime")), schedule.get("frequency")
-    created = int(flow.get("createdAt") or 0) // 1000
-    if start is None or (frequency != "once" and frequency not in PERIOD_SECONDS):
-        return []
+    first, period = plan
+    backfill = _backfill(flow["scheduleParams"])
     now = now_ms // 1000
-    if frequency == "once":
-        slot = max(start, created)
-        return [(0 if _backfill(schedule) else slot, slot)] if last_slot is None and slot <= now else []
-    interval = seconds(schedule.get("interval"))
-    if interval is None or interval < 1:
-        return []
-    period = PERIOD_SECONDS[frequency] * interval
-    first = max(start, created)
+    if period == 0:
+        return [(0 if backfill else first, first)] if last_slot is None and first <= now else []
     if now < first:
         return []
     latest = first + (now - first) // period * period
@@ -71,8 +83,23 @@ def due_slots(flow: Mapping[str, Any], now_ms: int, last_slot: int | None) -> li
     slots = []
     for slot in range(begin, latest + 1, period):
         if slot == first and last_slot is None:
-            window_start = 0 if _backfill(schedule) else slot - period
+            window_start = 0 if backfill else slot - period
         else:
             window_start = slot - period
         slots.append((window_start, slot))
     return slots
+
+
+def next_due_ms(flow: Mapping[str, Any], last_slot: int | None) -> int | None:
+    """The clock time (epoch ms) from which :func:`due_slots` has a run for ``flow`` after
+    ``last_slot``; None when it never will (until the flow changes). Lets a runs list skip flows
+    with nothing due instead of working out every flow's slots on every read."""
+    plan = _plan(flow)
+    if plan is None:
+        return None
+    first, period = plan
+    if period == 0:
+        return first * 1000 if last_slot is None else None
+    wanted = first if last_slot is None else last_slot + period
+    steps = max(0, -(-(wanted - first) // period))  # the first slot of the grid at or after `wanted`
+    return (first + steps * period) * 1000

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import marshal
+import threading
 import weakref
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -90,14 +91,16 @@ class ResolvedCache:
 
 
 _CACHES: "weakref.WeakKeyDictionary[Any, ResolvedCache]" = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()  # tenants are served in parallel; each cache is used under its tenant's lock
 
 
 def cache_for(owner: Any) -> ResolvedCache:
     """The cache of one tenant (forgotten with the tenant object, e.g. on ``/_mockaep/reset``)."""
-    found = _CACHES.get(owner)
-    if found is None:
-        found = _CACHES[owner] = ResolvedCache()
-    return found
+    with _CACHES_LOCK:
+        found = _CACHES.get(owner)
+        if found is None:
+            found = _CACHES[owner] = ResolvedCache()
+        return found
 
 
 class _Frame:
@@ -125,7 +128,7 @@ class Resolver:
     def full(self, resource: Mapping[str, Any]) -> dict[str, Any]:
         """The ``xed-full`` form of a raw resource (a private copy the caller may change)."""
         body = self.body(resource)
-        out = {k: clone(v) for k, v in resource.items() if k not in RAW_ONLY + ("properties", "required")}
+        out = clone({k: v for k, v in resource.items() if k not in RAW_ONLY + ("properties", "required")})
         out["type"] = "object"
         out["properties"] = clone(body.get("properties", {}))
         if body.get("required"):
