@@ -32,7 +32,10 @@ for the field, 1453 empty or malformed filter expression.
 
 Filters live in ``filters.py``: equality filters on indexed paths (``INDEXES`` of the
 collection) take their candidates from the store's secondary index instead of reading every
-record.
+record. Without ``orderby`` (insertion order) a store collection is read lazily and the pager
+stops once it holds the page and one more object (for the next link), so a page costs its size
+plus the index hits, not the collection; ``orderby``, ``count`` and non-indexed filters that
+match little still need a full pass.
 """
 from __future__ import annotations
 
@@ -239,8 +242,8 @@ def list_response(
 def _ordered(records: Any, conditions: list, index_source: Collection | None, ordering: Ordering,
              cursor: Mapping[str, Any] | None, token_raw: str | None) -> list[Mapping[str, Any]]:
     """Every match, sorted by ``ordering`` (or in insertion order), after the cursor. (A full
-    sort: timsort is linear on the already ordered runs lists usually hold, where a top-k heap
-    measured slower.)"""
+    sort: timsort is linear on the already ordered stretches lists usually hold, where a top-k
+    heap measured slower.)"""
     matched = filter_records(records, conditions, index_source)
     if ordering.path is None:
         return _after_insertion_cursor(records, matched, cursor) if cursor is not None else matched
