@@ -14,7 +14,7 @@ from mockaep.errors import BadRequest, Conflict, NotFound
 from mockaep.gateway import RequestContext
 from mockaep.services.catalog import journal
 from mockaep.services.catalog.models import DATASETS, bump_version, check_if_match, get_dataset, link
-from mockaep.services.catalog.query import Condition, Query, parse_simple
+from mockaep.services.catalog.query import Condition, Query, listing, lookup, parse_simple
 
 BATCHES = "batches"
 DATASET_FILES = "dataSetFiles"
@@ -168,15 +168,11 @@ class _RelatedCondition:
 
 
 def find_batches(ctx: RequestContext, params: list[tuple[str, str]]) -> dict[str, Any]:
-    query = Query.parse(params, aliases=_batch_aliases())
-    collection = ctx.tenant.collection(BATCHES)
-    return {rid: query.project(rec) for rid, rec in query.run(query.candidates(collection))}
+    return listing(ctx.tenant.collection(BATCHES), params, aliases=_batch_aliases())
 
 
 def show_batch(ctx: RequestContext, batch_id: str, params: list[tuple[str, str]]) -> dict[str, Any]:
-    record = require_batch(ctx, batch_id)
-    query = Query.parse([(k, v) for k, v in params if k == "properties"])
-    return {batch_id: query.project(record)}
+    return lookup(batch_id, require_batch(ctx, batch_id), params)
 
 
 def unique_values(ctx: RequestContext, field: str, params: list[tuple[str, str]]) -> list[str]:
@@ -267,17 +263,14 @@ def _invalidate_files(ctx: RequestContext, batch_id: str) -> None:
 
 
 def find_dataset_files(ctx: RequestContext, params: list[tuple[str, str]]) -> dict[str, Any]:
-    query = Query.parse(params)
-    collection = ctx.tenant.collection(DATASET_FILES)
-    return {rid: query.project(rec) for rid, rec in query.run(query.candidates(collection))}
+    return listing(ctx.tenant.collection(DATASET_FILES), params)
 
 
 def show_dataset_file(ctx: RequestContext, file_id: str, params: list[tuple[str, str]]) -> dict[str, Any]:
     record = ctx.tenant.collection(DATASET_FILES).get(file_id)
     if record is None:
         raise NotFound(f"Dataset file '{file_id}' was not found.", code="1404", title="Dataset file not found")
-    query = Query.parse([(k, v) for k, v in params if k == "properties"])
-    return {file_id: query.project(record)}
+    return lookup(file_id, record, params)
 
 
 def link_batch(batch_id: str) -> str:

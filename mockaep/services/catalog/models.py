@@ -16,7 +16,7 @@ from mockaep import ids, validation
 from mockaep.errors import BadRequest, NotFound, PreconditionFailed
 from mockaep.gateway import RequestContext
 from mockaep.services.catalog import journal
-from mockaep.services.catalog.query import Query
+from mockaep.services.catalog.query import listing, lookup
 from mockaep.services.schemaregistry import api as schemaregistry
 
 DATASETS = "dataSets"
@@ -252,15 +252,11 @@ def delete_dataset(ctx: RequestContext, dataset_id: str) -> None:
 
 def find_datasets(ctx: RequestContext, params: list[tuple[str, str]]) -> dict[str, Any]:
     """``GET /dataSets`` → ``{id: dataset}`` filtered, sorted and paged by the query language."""
-    query = Query.parse(params)
-    collection = ctx.tenant.collection(DATASETS)
-    return {rid: query.project(rec) for rid, rec in query.run(query.candidates(collection))}
+    return listing(ctx.tenant.collection(DATASETS), params)
 
 
 def show_dataset(ctx: RequestContext, dataset_id: str, params: list[tuple[str, str]]) -> dict[str, Any]:
-    record = require_dataset(ctx, dataset_id)
-    query = Query.parse([(k, v) for k, v in params if k == "properties"])
-    return {dataset_id: query.project(record)}
+    return lookup(dataset_id, require_dataset(ctx, dataset_id), params)
 
 
 def dataset_credentials(ctx: RequestContext, dataset_id: str, batch_id: str | None) -> dict[str, Any]:

@@ -284,3 +284,16 @@ def parse_tags(raw: str) -> list[TagCondition]:
             raise BadRequest(f"Invalid tags filter '{raw}': use <tagName>:<value> pairs separated by commas.")
         found.append(TagCondition(name, wildcard(value)))
     return found
+
+
+def listing(collection: Collection, params: Iterable[tuple[str, str]], *,
+            aliases: Mapping[str, Callable[[str], Any]] | None = None) -> dict[str, Any]:
+    """A Catalog list answer: ``{id: object}`` filtered, sorted, paged and projected by ``params``."""
+    query = Query.parse(params, aliases=aliases)
+    return {rid: query.project(rec) for rid, rec in query.run(query.candidates(collection))}
+
+
+def lookup(record_id: str, record: Mapping[str, Any], params: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """A Catalog lookup answer: ``{id: object}``, projected by ``properties=`` (other filters ignored)."""
+    query = Query.parse([(k, v) for k, v in params if k == "properties"])
+    return {record_id: query.project(record)}

@@ -18,6 +18,13 @@ ID_PARAMS = {"schemas": "SCHEMA_ID", "classes": "CLASS_ID", "fieldgroups": "FIEL
 BASE = "https://platform.adobe.io/data/foundation/schemaregistry"
 
 
+def _writable_kind(container: str, segment: str) -> str:
+    """The resource kind a write names; writes go to the ``tenant`` container only."""
+    kind = BY_SEGMENT[segment]
+    models.require_tenant_container(container, kind)
+    return kind
+
+
 def _item_path(segment: str) -> str:
     """The operation's path in the official spec (for request-body validation)."""
     return f"/tenant/{segment}/{{{ID_PARAMS[segment]}}}"
@@ -45,32 +52,28 @@ def lookup(container, segment, ref):
 
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>", methods=["POST"])
 def create(container, segment):
-    kind = BY_SEGMENT[segment]
-    models.require_tenant_container(container, kind)
+    kind = _writable_kind(container, segment)
     body = gateway.json_body()
     return gateway.json_response(models.create(gateway.current(), kind, body, f"/tenant/{segment}"), 201)
 
 
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>/<path:ref>", methods=["PUT"])
 def replace(container, segment, ref):
-    kind = BY_SEGMENT[segment]
-    models.require_tenant_container(container, kind)
+    kind = _writable_kind(container, segment)
     body = gateway.json_body()
     return gateway.json_response(models.replace(gateway.current(), kind, ref, body, _item_path(segment)))
 
 
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>/<path:ref>", methods=["PATCH"])
 def patch(container, segment, ref):
-    kind = BY_SEGMENT[segment]
-    models.require_tenant_container(container, kind)
+    kind = _writable_kind(container, segment)
     body = gateway.json_body()
     return gateway.json_response(models.patch(gateway.current(), kind, ref, body, _item_path(segment)))
 
 
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>/<path:ref>", methods=["DELETE"])
 def delete(container, segment, ref):
-    kind = BY_SEGMENT[segment]
-    models.require_tenant_container(container, kind)
+    kind = _writable_kind(container, segment)
     models.delete(gateway.current(), kind, ref)
     return "", 204
 
