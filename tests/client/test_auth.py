@@ -76,7 +76,8 @@ def test_expired_token_is_renewed_without_a_refusal(strict_app, clock):
 def test_401_renews_the_token_once_and_repeats_the_request(strict_app, clock):
     aep = AEPClient.in_process(strict_app, clock=clock.s)
     aep.access_token()
-    strict_app.extensions["mockaep"].ims.revoke_all()  # the platform forgot the token early
+    # The platform forgets the token early: a full reset revokes every issued token.
+    assert strict_app.test_client().post("/_mockaep/reset").status_code == 200
     response = _list_flows(aep)
     assert response.status_code == 200
     assert aep.auth.fetch_count == 2

@@ -11,11 +11,41 @@ import uuid
 import pytest
 
 from mockaep import create_app
+from mockaep.config import Config
 from tests.flowservice.helpers import FlowService
 
 
+class Clock:
+    """A settable emulator clock (epoch ms) for modules that move time (``Config(clock=...)``)."""
+
+    def __init__(self, now: int = 0) -> None:
+        self.now = now
+
+    def __call__(self) -> int:
+        return self.now
+
+    def advance(self, ms: int) -> None:
+        self.now += ms
+
+
 @pytest.fixture(scope="module")
-def module_app():
+def module_clock(request):
+    """The clock of a module that defines ``START_MS`` (the time each of its tests starts at)."""
+    return Clock(request.module.START_MS)
+
+
+@pytest.fixture
+def clock(module_clock, request):
+    """The module's clock, set back to the module's ``START_MS`` for each test."""
+    module_clock.now = request.module.START_MS
+    return module_clock
+
+
+@pytest.fixture(scope="module")
+def module_app(request):
+    """One emulator per module; on the module's clock when the module defines ``START_MS``."""
+    if hasattr(request.module, "START_MS"):
+        return create_app(Config(clock=request.getfixturevalue("module_clock")))
     return create_app()
 
 

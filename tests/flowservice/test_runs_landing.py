@@ -5,30 +5,22 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-import pytest
 
 from mockaep import create_app
 from mockaep.config import Config
 from mockaep.services.flowservice import runs
 from tests.flowservice.helpers import FlowService, error_code
-from tests.flowservice.test_runs_lifecycle import INVALID, MAY_1, Clock, make_flow, run_body
+from tests.flowservice.conftest import Clock
+from tests.flowservice.test_runs_lifecycle import INVALID, MAY_1, make_flow, run_body
 
 HOUR = 3600
 START_MS = int(datetime(2026, 8, 3, 9, 30, tzinfo=timezone.utc).timestamp()) * 1000
 RUN_MS = runs.QUEUE_MS + runs.COPY_MS + runs.PROMOTION_MS
 CATALOG = "/data/foundation/catalog"
-CLOCK = Clock()
 
 
-@pytest.fixture(scope="module")
-def module_app():
-    return create_app(Config(clock=CLOCK))
 
 
-@pytest.fixture
-def clock():
-    CLOCK.now = START_MS
-    return CLOCK
 
 
 def hourly_flow(fs: FlowService) -> str:
@@ -80,7 +72,7 @@ def test_scheduled_run_ids_survive_export_and_seed(module_app, fs, clock):
     first_read = run_ids(fs, flow_id)
     assert len(first_read) == 1 and run_ids(fs, flow_id) == first_read  # reading again adds nothing
 
-    elsewhere = create_app(Config(clock=CLOCK))
+    elsewhere = create_app(Config(clock=clock))
     assert elsewhere.test_client().post("/_mockaep/state", json=exported).status_code == 200
     seeded = FlowService(elsewhere.test_client(), org=org)
     assert run_ids(seeded, flow_id) == first_read
@@ -131,7 +123,7 @@ def test_a_seeded_state_lands_the_same_batch(module_app, fs, clock):
     run_id = fs.created("/runs", run_body(flow["flow"]))["id"]
     org = fs.headers["x-gw-ims-org-id"]
     exported = module_app.test_client().get("/_mockaep/state", query_string={"org": org}).get_json()
-    elsewhere = create_app(Config(clock=CLOCK))
+    elsewhere = create_app(Config(clock=clock))
     assert elsewhere.test_client().post("/_mockaep/state", json=exported).status_code == 200
     seeded = FlowService(elsewhere.test_client(), org=org)
     clock.advance(RUN_MS)

@@ -4,29 +4,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-import pytest
 
-from mockaep import create_app
-from mockaep.config import Config
 from mockaep.services.flowservice import runs, schedules
 from tests.flowservice.helpers import FlowService
-from tests.flowservice.test_runs_lifecycle import Clock
 
 HOUR = 3600
 START_MS = int(datetime(2026, 7, 15, tzinfo=timezone.utc).timestamp()) * 1000
-CLOCK = Clock()
 RUN_MS = runs.COPY_MS + runs.PROMOTION_MS
 
 
-@pytest.fixture(scope="module")
-def module_app():
-    return create_app(Config(clock=CLOCK))
 
 
-@pytest.fixture
-def clock():
-    CLOCK.now = START_MS
-    return CLOCK
 
 
 def scheduled_flow(fs: FlowService, **schedule) -> str:
