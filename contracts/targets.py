@@ -138,8 +138,10 @@ def _in_process(spec: str) -> Target:
         return AEPClient.in_process(app, **overrides)
 
     def reset() -> None:
-        app.extensions["mockaep"].store.reset(None, None)
-        app.extensions["mockaep"].reset_extras()
+        # Through the control plane, as for a served emulator: no reaching into the app's state.
+        response = app.test_client().post("/_mockaep/reset")
+        if response.status_code != 200:
+            raise RuntimeError(f"the in-process emulator refused a reset: {response.status_code}")
 
     return Target(spec, make_client, is_mockaep=True, reset=reset, details={"app": app})
 
