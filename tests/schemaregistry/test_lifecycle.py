@@ -165,10 +165,12 @@ def test_list_pages_hold_at_most_300(registry):
     template = registry.create("datatypes", {"title": "Type 000", "type": "string"})
     document = registry.http.get("/_mockaep/state").json
     records = document["tenants"][0]["collections"]["xdmDataTypes"]
+    # New ids share no suffix with the template's random one (a shared suffix would overwrite it).
+    id_base, alt_base = template["$id"].rsplit("/", 1)[0], template["meta:altId"].rsplit(".", 1)[0]
     for number in range(1, 301):
-        resource_id = template["$id"][:-3] + f"{number:03d}"
-        records[resource_id] = {**template, "$id": resource_id, "title": f"Type {number:03d}",
-                                "meta:altId": template["meta:altId"][:-3] + f"{number:03d}"}
+        hex_id = "e" * 45 + f"{number:03d}"
+        records[f"{id_base}/{hex_id}"] = {**template, "$id": f"{id_base}/{hex_id}", "title": f"Type {number:03d}",
+                                          "meta:altId": f"{alt_base}.{hex_id}"}
     assert registry.http.post("/_mockaep/state", json=document).status_code == 200
     unordered = registry.get("/tenant/datatypes", LIST_IDS).json
     assert len(unordered["results"]) == 300 and unordered["_page"]["count"] == 300
@@ -176,7 +178,7 @@ def test_list_pages_hold_at_most_300(registry):
     assert ordered["_page"]["next"] == "Type 299"
     rest = registry.get("/tenant/datatypes", LIST_IDS, orderby="title", start="Type 299").json
     assert [r["title"] for r in rest["results"]] == ["Type 300"]
-    by_alt_id = registry.lookup("datatypes", template["meta:altId"][:-3] + "150")
+    by_alt_id = registry.lookup("datatypes", f"{alt_base}.{'e' * 45}150")
     assert by_alt_id.status_code == 200 and by_alt_id.json["title"] == "Type 150"  # indexes rebuilt on import
 
 
