@@ -2,15 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, settings
 
 from mockaep import create_app
-
-settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                    HealthCheck.function_scoped_fixture])
-settings.register_profile("dev", deadline=None, max_examples=25,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-settings.load_profile("ci")
 
 ORG = "ACME0000000000000000000A@AdobeOrg"
 OTHER_ORG = "OTHER000000000000000000B@AdobeOrg"
