@@ -10,10 +10,11 @@ import copy
 from typing import Any
 
 from mockaep import ids, validation
-from mockaep.errors import BadRequest, Conflict, NotFound
+from mockaep.errors import BadRequest, Conflict
 from mockaep.gateway import RequestContext
 from mockaep.services.catalog import journal
-from mockaep.services.catalog.models import DATASETS, bump_version, check_if_match, get_dataset, link
+from mockaep.services.catalog.models import (DATASETS, bump_version, check_if_match, get_dataset, get_record, link,
+                                             require_record)
 from mockaep.services.catalog.query import Condition, Query, listing, lookup, parse_simple
 
 BATCHES = "batches"
@@ -27,15 +28,11 @@ SYSTEM_FIELDS = ("id", "imsOrg", "version", "created", "updated", "createdClient
 
 
 def get_batch(ctx: RequestContext, batch_id: str) -> dict[str, Any] | None:
-    return ctx.tenant.collection(BATCHES).get(batch_id) if isinstance(batch_id, str) else None
+    return get_record(ctx, BATCHES, batch_id)
 
 
 def require_batch(ctx: RequestContext, batch_id: str) -> dict[str, Any]:
-    found = get_batch(ctx, batch_id)
-    if found is None:
-        raise NotFound(f"Batch '{batch_id}' was not found in org {ctx.org}, sandbox {ctx.sandbox}.",
-                       code="1404", title="Batch not found")
-    return found
+    return require_record(ctx, BATCHES, batch_id, "Batch")
 
 
 def dataset_of(batch: dict[str, Any]) -> str | None:
@@ -267,10 +264,7 @@ def find_dataset_files(ctx: RequestContext, params: list[tuple[str, str]]) -> di
 
 
 def show_dataset_file(ctx: RequestContext, file_id: str, params: list[tuple[str, str]]) -> dict[str, Any]:
-    record = ctx.tenant.collection(DATASET_FILES).get(file_id)
-    if record is None:
-        raise NotFound(f"Dataset file '{file_id}' was not found.", code="1404", title="Dataset file not found")
-    return lookup(file_id, record, params)
+    return lookup(file_id, require_record(ctx, DATASET_FILES, file_id, "Dataset file"), params)
 
 
 def link_batch(batch_id: str) -> str:

@@ -36,11 +36,23 @@ def link(kind: str, record_id: str) -> str:
 
 
 # -- what other services ask (catalog/api.py) -------------------------------------------------
+def get_record(ctx: RequestContext, kind: str, record_id: Any) -> dict[str, Any] | None:
+    """A copy of one Catalog object of ``kind`` (``dataSets``, ``batches``…), or ``None``."""
+    return ctx.tenant.collection(kind).get(record_id) if isinstance(record_id, str) else None
+
+
+def require_record(ctx: RequestContext, kind: str, record_id: Any, label: str) -> dict[str, Any]:
+    """The object, or a 404 in Catalog's shape naming what was looked for and where."""
+    found = get_record(ctx, kind, record_id)
+    if found is None:
+        raise NotFound(f"{label} '{record_id}' was not found in org {ctx.org}, sandbox {ctx.sandbox}.",
+                       code="1404", title=f"{label} not found")
+    return found
+
+
 def get_dataset(ctx: RequestContext, dataset_id: str) -> dict[str, Any] | None:
     """The dataset as ``GET /dataSets/{id}`` shows it (the inner object), or ``None``."""
-    if not isinstance(dataset_id, str):
-        return None
-    return ctx.tenant.collection(DATASETS).get(dataset_id)
+    return get_record(ctx, DATASETS, dataset_id)
 
 
 def datasets_using_schema(ctx: RequestContext, schema_id: str) -> list[str]:
@@ -50,11 +62,7 @@ def datasets_using_schema(ctx: RequestContext, schema_id: str) -> list[str]:
 
 
 def require_dataset(ctx: RequestContext, dataset_id: str) -> dict[str, Any]:
-    found = get_dataset(ctx, dataset_id)
-    if found is None:
-        raise NotFound(f"Dataset '{dataset_id}' was not found in org {ctx.org}, sandbox {ctx.sandbox}.",
-                       code="1404", title="Dataset not found")
-    return found
+    return require_record(ctx, DATASETS, dataset_id, "Dataset")
 
 
 # -- validation -----------------------------------------------------------------------------
