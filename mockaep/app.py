@@ -5,11 +5,12 @@ from typing import Any
 
 from flask import Flask
 
-from mockaep import control, gateway, ims
-from mockaep.config import Config
-from mockaep.jsonfile import read_json
+from mockaep.core.tokens import TokenBook
+from mockaep.web import control, gateway, ims
+from mockaep.core.config import Config
+from mockaep.core.jsonreader import read_json
 from mockaep.services import SERVICES
-from mockaep.store import Store
+from mockaep.core.store import Store
 
 
 class Emulator:
@@ -22,7 +23,7 @@ class Emulator:
             for kind, paths in getattr(service.module, "INDEXES", {}).items():
                 indexes[kind] = tuple(dict.fromkeys(indexes.get(kind, ()) + tuple(paths)))
         self.store = Store(indexes)
-        self.ims = ims.TokenBook(config.clock, config.token_ttl_seconds)
+        self.ims = TokenBook(config.clock, config.token_ttl_seconds)
         self.mode = "stateful"
 
     def reset_extras(self) -> None:
@@ -66,7 +67,7 @@ def create_app(config: Config | None = None) -> Flask:
 
 def load_seed(emu: Emulator, path: str) -> None:
     """Load a state document at start-up; refuses (ValueError naming the file) a bad one whole."""
-    from mockaep.store import SnapshotError
+    from mockaep.core.store import SnapshotError
 
     document: Any = read_json(path, "seed file")
     try:

@@ -47,7 +47,7 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_config(args: argparse.Namespace):
-    from mockaep.config import Config
+    from mockaep.core.config import Config
 
     clients = {}
     for pair in args.client:

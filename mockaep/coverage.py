@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from werkzeug.exceptions import HTTPException
 
 from mockaep.services import SERVICES
-from mockaep.validation import openapi
+from mockaep.core.validation import openapi
 
 SPEC_FILES = {
     "flowservice": "flow-service.yaml",

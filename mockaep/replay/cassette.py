@@ -37,7 +37,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
-from mockaep.jsonfile import parse_text, read_text
+from mockaep.core.jsonreader import parse_text, read_text
 
 #: vcrpy's cassette format version (vcr.serialize.CASSETTE_FORMAT_VERSION).
 VCR_VERSION = 1

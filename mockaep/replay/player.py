@@ -26,7 +26,7 @@ from http import HTTPStatus
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from mockaep import errors
+from mockaep.core import errors
 from mockaep.replay.cassette import Cassette, Interaction
 from mockaep.replay.matcher import (RequestView, differences, parse_match_on, parse_pointer, view_of,
                                     view_of_received)
@@ -295,7 +295,7 @@ class ReplayMiddleware:
                       f"(matching on {', '.join(self.player.match_on)}). Closest: {closest}.")
         else:
             detail = f"No recorded exchange in {self.player.cassette.path}: the cassette is empty."
-        from mockaep.gateway import service_of
+        from mockaep.web.gateway import service_of
 
         found = service_of(urlsplit(received.uri).path)
         shape = found[1] if found else errors.EMULATOR

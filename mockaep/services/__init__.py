@@ -5,7 +5,7 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
-from mockaep.mounts import MOUNTS
+from mockaep.core.mounts import MOUNTS
 
 
 @dataclass(frozen=True)

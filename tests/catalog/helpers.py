@@ -6,7 +6,7 @@ import itertools
 import json
 import re
 
-from mockaep.gateway import tenant_id_for
+from mockaep.core.context import tenant_id_for
 from tests.conftest import ORG, gateway_headers
 
 CATALOG = "/data/foundation/catalog"

@@ -8,7 +8,7 @@ import pytest
 
 from client import AEPClient, AuthError, IMSError
 from mockaep import create_app
-from mockaep.config import Config
+from mockaep.core.config import Config
 
 FLOWS = "/flows"
 

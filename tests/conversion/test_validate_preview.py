@@ -119,7 +119,7 @@ def test_preview_refuses_an_invalid_set_and_bad_data(prep, schema_id):
 
 def test_preview_now_uses_the_emulator_clock():
     from mockaep import create_app
-    from mockaep.config import Config
+    from mockaep.core.config import Config
     from tests.conversion.helpers import DataPrep
 
     prep = DataPrep(create_app(Config(clock=lambda: 1_700_000_123_456)).test_client())

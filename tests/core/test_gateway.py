@@ -88,7 +88,7 @@ def test_every_response_carries_a_request_id(http):
 
 
 def test_oversized_body_is_413_json(app):
-    from mockaep.config import Config
+    from mockaep.core.config import Config
     from mockaep import create_app
 
     small = create_app(Config(max_body_bytes=1024)).test_client()
@@ -100,7 +100,7 @@ def test_oversized_body_is_413_json(app):
 
 def test_strict_auth_accepts_only_issued_tokens():
     from mockaep import create_app
-    from mockaep.config import Config
+    from mockaep.core.config import Config
 
     app = create_app(Config(strict_auth=True))
     http = app.test_client()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from mockaep import create_app
-from mockaep.config import Config
+from mockaep.core.config import Config
 
 TOKEN = "/ims/token/v3"
 GOOD = {"grant_type": "client_credentials", "client_id": "my-client", "client_secret": "s3cret",

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockaep.store import SnapshotError, Store, values_at
+from mockaep.core.store import SnapshotError, Store, values_at
 
 
 def test_tenants_are_isolated_by_org_and_sandbox():

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from mockaep import create_app
-from mockaep.config import Config
+from mockaep.core.config import Config
 from tests.flowservice.helpers import FlowService
 
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from mockaep.errors import BadRequest
+from mockaep.core.errors import BadRequest
 from mockaep.services.flowservice.query import list_response
-from mockaep.store import Store
+from mockaep.core.store import Store
 from tests.flowservice.helpers import SERVICE_CLOUD, SERVICENOW, error_code
 
 

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from mockaep.services.flowservice import schedules
 from mockaep.services.flowservice.query import list_response
-from mockaep.store import Store
+from mockaep.core.store import Store
 
 SIZE = 5_000
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 
 from mockaep import create_app
-from mockaep.config import Config
+from mockaep.core.config import Config
 from mockaep.services.flowservice import runs
 from tests.flowservice.helpers import FlowService, error_code
 from tests.flowservice.conftest import Clock

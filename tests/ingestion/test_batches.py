@@ -242,7 +242,7 @@ def test_csv_batch_with_bad_delimiter_fails_cleanly(http, headers, dataset_id):
 
 def test_upload_above_the_size_limit_is_413():
     from mockaep import create_app
-    from mockaep.config import Config
+    from mockaep.core.config import Config
 
     small = create_app(Config(max_upload_bytes=4096)).test_client()
     dataset_id = make_dataset(small, helpers.make_schema(small), "Tiny")

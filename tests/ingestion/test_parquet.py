@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from mockaep.gateway import tenant_id_for
+from mockaep.core.context import tenant_id_for
 from mockaep.services.ingestion import parquet as parquet_reader
 from tests.catalog.helpers import (CATALOG, IMPORT, INGEST_TYPE, REGISTRY, assert_error, batch, make_dataset, ndjson,
                                    open_batch, state, upload)

@@ -9,7 +9,7 @@ import pytest
 from client import AEPClient
 from client.aep import EMULATOR_ORG_ID
 from mockaep import create_app
-from mockaep.config import Config
+from mockaep.core.config import Config
 from tests.replay.readers import read_everything
 from tests.replay.servers import ROOT, Server
 

@@ -110,7 +110,7 @@ def test_install_refuses_bad_cassettes_modes_and_parts_leaving_the_app_alone(tmp
 
 
 def test_hybrid_replay_over_a_seeded_world(write):
-    from mockaep.config import Config
+    from mockaep.core.config import Config
     from tests.replay.servers import ROOT
 
     seed = ROOT / "fixtures" / "servicenow.state.json"

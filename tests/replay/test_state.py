@@ -8,7 +8,7 @@ import pytest
 
 from client import AEPClient, onboard
 from mockaep import create_app
-from mockaep.config import Config
+from mockaep.core.config import Config
 from tests.conftest import ORG, OTHER_ORG
 from tests.replay.readers import read_everything
 from tests.replay.servers import run_mockaep

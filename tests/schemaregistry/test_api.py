@@ -5,7 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from mockaep.gateway import RequestContext
+from mockaep.core.context import RequestContext
 from mockaep.services.schemaregistry import api
 from tests.conftest import ORG
 from tests.schemaregistry.conftest import PROFILE, field_group_body, seed_schema_body

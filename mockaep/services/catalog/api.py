@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockaep.gateway import RequestContext
+from mockaep.core.context import RequestContext
 
 
 def get_dataset(ctx: RequestContext, dataset_id: str) -> dict[str, Any] | None:

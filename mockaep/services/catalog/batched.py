@@ -14,9 +14,9 @@ import re
 from typing import Any, Callable
 from urllib.parse import parse_qsl
 
-from mockaep import errors, validation
-from mockaep.errors import BadRequest, PlatformError
-from mockaep.gateway import RequestContext
+from mockaep.core import errors, validation
+from mockaep.core.errors import BadRequest, PlatformError
+from mockaep.core.context import RequestContext
 from mockaep.services.catalog import batches, journal, models
 
 TEMPLATE = re.compile(r"<<([^.<>]+)\.([^<>]+)>>")

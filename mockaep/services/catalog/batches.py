@@ -9,9 +9,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mockaep import ids, validation
-from mockaep.errors import BadRequest, Conflict
-from mockaep.gateway import RequestContext
+from mockaep.core import ids, validation
+from mockaep.core.errors import BadRequest, Conflict
+from mockaep.core.context import RequestContext
 from mockaep.services.catalog import journal
 from mockaep.services.catalog.models import (DATASETS, bump_version, check_if_match, get_dataset, get_record, link,
                                              require_record)

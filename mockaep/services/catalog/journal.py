@@ -7,7 +7,7 @@ import contextlib
 import contextvars
 from typing import Any, Iterator, Mapping
 
-from mockaep.gateway import RequestContext
+from mockaep.core.context import RequestContext
 
 _active: contextvars.ContextVar[list | None] = contextvars.ContextVar("catalog_journal", default=None)
 

@@ -12,9 +12,9 @@ from typing import Any, Iterable
 
 import jsonpatch
 
-from mockaep import ids, validation
-from mockaep.errors import BadRequest, NotFound, PreconditionFailed
-from mockaep.gateway import RequestContext
+from mockaep.core import ids, validation
+from mockaep.core.errors import BadRequest, NotFound, PreconditionFailed
+from mockaep.core.context import RequestContext
 from mockaep.services.catalog import journal
 from mockaep.services.catalog.query import listing, lookup
 from mockaep.services.schemaregistry import api as schemaregistry

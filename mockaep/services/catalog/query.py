@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from mockaep.errors import BadRequest
-from mockaep.store import Collection, index_key
+from mockaep.core.errors import BadRequest
+from mockaep.core.store import Collection, index_key
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

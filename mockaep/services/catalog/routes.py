@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, g, request
 
-from mockaep import gateway
+from mockaep.web import gateway
 from mockaep.services.catalog import batched, batches, journal, models
 
 blueprint = Blueprint("catalog", __name__)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockaep.gateway import RequestContext
+from mockaep.core.context import RequestContext
 
 
 def get_mapping_set(ctx: RequestContext, mapping_set_id: str, version: int | None = None) -> dict[str, Any] | None:

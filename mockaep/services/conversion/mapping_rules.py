@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockaep import validation
-from mockaep.errors import BadRequest
-from mockaep.gateway import RequestContext
+from mockaep.core import validation
+from mockaep.core.errors import BadRequest
+from mockaep.core.context import RequestContext
 from mockaep.services.conversion import expressions, paths
 from mockaep.services.conversion.functions import arity
 from mockaep.services.schemaregistry import api as schema_registry

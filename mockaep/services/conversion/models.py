@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockaep.errors import BadRequest, NotFound
-from mockaep.gateway import RequestContext
-from mockaep.ids import HEX32_RE, new_mapping_id
+from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.context import RequestContext
+from mockaep.core.ids import HEX32_RE, new_mapping_id
 from mockaep.services.conversion import mapping_rules
 from mockaep.services.conversion.mapping_rules import STORED_SOURCE_TYPES, MappingSetRequest
 from mockaep.services.schemaregistry import api as schema_registry

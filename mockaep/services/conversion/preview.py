@@ -12,8 +12,8 @@ import math
 from datetime import datetime, timezone
 from typing import Any
 
-from mockaep.errors import BadRequest
-from mockaep.gateway import RequestContext
+from mockaep.core.errors import BadRequest
+from mockaep.core.context import RequestContext
 from mockaep.services.conversion import mapping_rules, models, paths
 from mockaep.services.conversion.evaluate import Env, evaluate
 from mockaep.services.conversion.functions.dates import as_date
@@ -43,7 +43,7 @@ def _stored_request(ctx: RequestContext, reference: dict[str, Any]) -> MappingSe
 
 
 def preview(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
-    from mockaep import validation
+    from mockaep.core import validation
 
     view = body if not isinstance(body, dict) else {**body, "mappingSet": mapping_rules.request_view(
         body.get("mappingSet"))}

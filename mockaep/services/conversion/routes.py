@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from mockaep import gateway
-from mockaep.errors import BadRequest
+from mockaep.web import gateway
+from mockaep.core.errors import BadRequest
 from mockaep.services.conversion import expressions, functions, models, preview
 
 blueprint = Blueprint("conversion", __name__)
@@ -41,7 +41,7 @@ def _bool_arg(name: str) -> bool:
 @blueprint.route("/languages/el/validate", methods=["POST"])
 def validate_expression():
     body = gateway.json_body()
-    from mockaep import validation
+    from mockaep.core import validation
 
     validation.check_body("conversion", "POST", "/languages/el/validate", body)
     text = body.get("expression")

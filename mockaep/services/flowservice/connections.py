@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from mockaep import validation
-from mockaep.errors import BadRequest
-from mockaep.gateway import RequestContext
+from mockaep.core import validation
+from mockaep.core.errors import BadRequest
+from mockaep.core.context import RequestContext
 from mockaep.services.catalog import api as catalog_api
 from mockaep.services.flowservice import specs
 from mockaep.services.flowservice.records import (CONNECTIONS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, Kind, ask,

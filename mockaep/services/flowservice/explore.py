@@ -21,7 +21,7 @@ import json
 from importlib import resources
 from typing import Any, Mapping
 
-from mockaep.errors import BadRequest, NotFound
+from mockaep.core.errors import BadRequest, NotFound
 from mockaep.services.flowservice import specs
 
 OBJECT_TYPES = ("root", "table", "folder", "file", "rest")

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from mockaep.errors import BadRequest
-from mockaep.ids import strip_quotes
-from mockaep.store import Collection, values_at
+from mockaep.core.errors import BadRequest
+from mockaep.core.ids import strip_quotes
+from mockaep.core.store import Collection, values_at
 
 #: One path segment: a field name (XDM names may hold ``:``, ``@``, ``-``), optionally ``[]``.
 _SEGMENT = r"[A-Za-z0-9_$@:\-]+(?:\[\])?"

@@ -14,9 +14,9 @@ import functools
 import re
 from typing import Any, Mapping
 
-from mockaep import validation
-from mockaep.errors import BadRequest
-from mockaep.gateway import RequestContext
+from mockaep.core import validation
+from mockaep.core.errors import BadRequest
+from mockaep.core.context import RequestContext
 from mockaep.services.conversion import api as conversion_api
 from mockaep.services.flowservice import specs
 from mockaep.services.flowservice.connections import dataset_schema

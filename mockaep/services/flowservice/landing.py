@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from mockaep.gateway import RequestContext
-from mockaep.ids import derived_ulid
+from mockaep.core.context import RequestContext
+from mockaep.core.ids import derived_ulid
 from mockaep.services.catalog import api as catalog
 from mockaep.services.flowservice import models
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable, Mapping
 
-from mockaep import validation
-from mockaep.errors import BadRequest
-from mockaep.gateway import RequestContext
-from mockaep.ids import new_uuid
+from mockaep.core import validation
+from mockaep.core.errors import BadRequest
+from mockaep.core.context import RequestContext
+from mockaep.core.ids import new_uuid
 from mockaep.services.flowservice import patching, query
 from mockaep.services.flowservice.connections import (inherited_base, validate_connection, validate_source_connection,
                                                       validate_target_connection)

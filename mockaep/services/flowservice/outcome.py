@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from dateutil import parser as dateparser
 
-from mockaep.gateway import RequestContext
+from mockaep.core.context import RequestContext
 from mockaep.services.flowservice import explore, landing, models
 from mockaep.services.flowservice.schedules import seconds
 

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import jsonpatch
 import jsonpointer
 
-from mockaep.errors import BadRequest
+from mockaep.core.errors import BadRequest
 
 SUPPORTED_OPS = ("add", "replace", "remove")
 #: Top-level fields no PATCH may touch: server-owned, or changed only by other means (actions).

@@ -51,7 +51,7 @@ from urllib.parse import urlencode
 
 from mockaep.services.flowservice.filters import (KNOWN_FIELDS, PATH_RE, filter_records, iter_matches,
                                                   parse_condition, query_error)
-from mockaep.store import Collection, values_at
+from mockaep.core.store import Collection, values_at
 
 DEFAULT_ALLOWED = ("property", "limit", "orderby", "continuationToken", "count", "start")
 

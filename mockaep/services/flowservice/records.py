@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from mockaep.errors import BadRequest, NotFound, PreconditionFailed
-from mockaep.gateway import RequestContext
-from mockaep.ids import new_flow_etag, strip_quotes
+from mockaep.core.errors import BadRequest, NotFound, PreconditionFailed
+from mockaep.core.context import RequestContext
+from mockaep.core.ids import new_flow_etag, strip_quotes
 from mockaep.services.flowservice import specs
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from mockaep import gateway, validation
-from mockaep.errors import BadRequest
+from mockaep.web import gateway
+from mockaep.core import validation
+from mockaep.core.errors import BadRequest
 from mockaep.services.flowservice import models
 from mockaep.services.flowservice.records import CONNECTIONS, FLOWS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, Kind
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import request
 
-from mockaep import gateway
+from mockaep.web import gateway
 from mockaep.services.flowservice import runs
 from mockaep.services.flowservice.filters import equality_values
 from mockaep.services.flowservice.query import list_response

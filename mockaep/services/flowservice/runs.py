@@ -27,10 +27,10 @@ import threading
 import weakref
 from typing import Any, Mapping
 
-from mockaep import validation
-from mockaep.errors import BadRequest, NotFound
-from mockaep.gateway import RequestContext
-from mockaep.ids import new_flow_etag, new_uuid
+from mockaep.core import validation
+from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.context import RequestContext
+from mockaep.core.ids import new_flow_etag, new_uuid
 from mockaep.services.flowservice import models, outcome, schedules, specs
 from mockaep.services.flowservice.flows import coerce
 from mockaep.services.flowservice.records import check_if_match

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import request
 
-from mockaep import gateway
-from mockaep.errors import BadRequest
+from mockaep.web import gateway
+from mockaep.core.errors import BadRequest
 from mockaep.services.flowservice import explore, spec_writes, specs
 from mockaep.services.flowservice.query import list_response
 from mockaep.services.flowservice.records import CONNECTIONS, require

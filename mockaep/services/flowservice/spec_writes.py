@@ -9,10 +9,10 @@ from urllib.parse import unquote
 
 import jsonschema
 
-from mockaep import validation
-from mockaep.errors import BadRequest
-from mockaep.gateway import RequestContext
-from mockaep.ids import new_uuid
+from mockaep.core import validation
+from mockaep.core.errors import BadRequest
+from mockaep.core.context import RequestContext
+from mockaep.core.ids import new_uuid
 from mockaep.services.flowservice.specs import (CONNECTION_SPECS, FLOW_SPECS, packaged_connection_specs,
                                                 packaged_flow_specs, spec_not_found, system_fields)
 

@@ -20,8 +20,8 @@ import uuid
 from importlib import resources
 from typing import Any, Literal, Mapping
 
-from mockaep.errors import NotFound
-from mockaep.gateway import RequestContext
+from mockaep.core.errors import NotFound
+from mockaep.core.context import RequestContext
 
 PACKAGE = "mockaep.specs.flowservice"
 #: Tenant collections of specs created through the API (Sources SDK).

@@ -13,9 +13,9 @@ import base64
 import re
 from typing import Any
 
-from mockaep import validation
-from mockaep.errors import BadRequest, NotFound, UnsupportedMediaType
-from mockaep.gateway import RequestContext
+from mockaep.core import validation
+from mockaep.core.errors import BadRequest, NotFound, UnsupportedMediaType
+from mockaep.core.context import RequestContext
 from mockaep.services.catalog import api as catalog
 from mockaep.services.ingestion import rows as rowlib
 from mockaep.services.schemaregistry import api as schemaregistry

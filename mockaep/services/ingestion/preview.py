@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mockaep.errors import BadRequest, UnsupportedMediaType
-from mockaep.gateway import RequestContext
+from mockaep.core.errors import BadRequest, UnsupportedMediaType
+from mockaep.core.context import RequestContext
 from mockaep.services.ingestion import rows as rowlib
 from mockaep.services.ingestion.models import file_bytes, require_target, staged_files
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from mockaep import gateway
-from mockaep.errors import PlatformError
+from mockaep.web import gateway
+from mockaep.core.errors import PlatformError
 from mockaep.services.ingestion import models
 from mockaep.services.ingestion.preview import preview as preview_rows
 

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from mockaep import validation
+from mockaep.core import validation
 from mockaep.services.ingestion import parquet
 
 FORMATS = ("json", "csv", "parquet")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mockaep.errors import BadRequest, NotAcceptable
+from mockaep.core.errors import BadRequest, NotAcceptable
 
 MEDIA_RE = re.compile(r"^application/vnd\.adobe\.(?P<family>xed|xdm)(?P<variant>-[a-z0-9-]+)?\+json$")
 #: Lookup variants → (resolved?, keep text?, descriptors?, flag deprecated fields?)

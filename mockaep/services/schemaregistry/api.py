@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockaep.gateway import RequestContext
+from mockaep.core.context import RequestContext
 
 
 def find_resource(ctx: RequestContext, ref: str) -> dict[str, Any] | None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from mockaep import ids, validation
-from mockaep.errors import BadRequest, NotFound
-from mockaep.gateway import RequestContext
+from mockaep.core import ids, validation
+from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.context import RequestContext
 from mockaep.services.schemaregistry import fields, kinds
 from mockaep.services.schemaregistry.registry import Registry, check_container, copy_of
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from mockaep.errors import BadRequest
+from mockaep.core.errors import BadRequest
 from mockaep.services.catalog import api as catalog
 from mockaep.services.schemaregistry import fields, kinds
 from mockaep.services.schemaregistry.registry import Registry

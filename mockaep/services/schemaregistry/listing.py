@@ -6,7 +6,7 @@ import re
 import urllib.parse
 from typing import Any, Callable, Iterable, Mapping
 
-from mockaep.errors import BadRequest
+from mockaep.core.errors import BadRequest
 
 MAX_PAGE = 300
 MAX_LIMIT = 500

@@ -11,9 +11,9 @@ from typing import Any, Mapping
 import jsonpatch
 import jsonpointer
 
-from mockaep import validation
-from mockaep.errors import BadRequest, MethodNotAllowed, NotFound
-from mockaep.gateway import RequestContext
+from mockaep.core import validation
+from mockaep.core.errors import BadRequest, MethodNotAllowed, NotFound
+from mockaep.core.context import RequestContext
 from mockaep.services.schemaregistry import accept, descriptors, evolution, fields, kinds, listing, rules, unions
 from mockaep.services.schemaregistry.kinds import Kind
 from mockaep.services.schemaregistry.registry import UNION_SUFFIX, Registry, check_container, copy_of, normalize_ref

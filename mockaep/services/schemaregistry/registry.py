@@ -13,8 +13,8 @@ import re
 import uuid
 from typing import Any, Mapping
 
-from mockaep.errors import BadRequest, NotFound
-from mockaep.gateway import RequestContext
+from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.context import RequestContext
 from mockaep.services.schemaregistry import kinds
 from mockaep.services.schemaregistry.kinds import Kind
 from mockaep.services.schemaregistry.library import alt_id, library

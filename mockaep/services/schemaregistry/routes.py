@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from mockaep import gateway
+from mockaep.web import gateway
 from mockaep.services.schemaregistry import accept, descriptors, listing, models, rpc
 from mockaep.services.schemaregistry.kinds import BY_SEGMENT, DESCRIPTORS
 

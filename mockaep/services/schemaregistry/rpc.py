@@ -19,9 +19,9 @@ import json
 import re
 from typing import Any, Mapping
 
-from mockaep import validation
-from mockaep.errors import BadRequest, NotFound
-from mockaep.gateway import RequestContext
+from mockaep.core import validation
+from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.context import RequestContext
 from mockaep.services.schemaregistry import descriptors, evolution, kinds, rules, sample, unions
 from mockaep.services.schemaregistry.models import audit, full_form
 from mockaep.services.schemaregistry.registry import Registry, copy_of, normalize_ref

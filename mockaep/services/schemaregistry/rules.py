@@ -13,8 +13,8 @@ from __future__ import annotations
 import copy
 from typing import Any, Mapping
 
-from mockaep import ids
-from mockaep.errors import BadRequest
+from mockaep.core import ids
+from mockaep.core.errors import BadRequest
 from mockaep.services.schemaregistry import fields, kinds
 from mockaep.services.schemaregistry.kinds import Kind
 from mockaep.services.schemaregistry.library import ADHOC, BEHAVIOURS, GLOBAL_LIB_VERSION, alt_id

@@ -18,7 +18,7 @@ import json
 from importlib import resources
 from typing import Any, Mapping
 
-from mockaep.errors import BadRequest
+from mockaep.core.errors import BadRequest
 from mockaep.services.schemaregistry import descriptors, fields, kinds
 from mockaep.services.schemaregistry.library import BEHAVIOURS, GLOBAL_LIB_VERSION
 from mockaep.services.schemaregistry.registry import (UNION_SUFFIX, Registry, normalize_ref, union_alt_id,

@@ -13,16 +13,16 @@ import hashlib
 import json
 import re
 import uuid
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from mockaep import errors
-from mockaep.errors import BadRequest, GatewayError, PlatformError
-from mockaep.mounts import MOUNTS
-from mockaep.store import Tenant
+from mockaep.core import errors
+from mockaep.core.errors import BadRequest, GatewayError, PlatformError
+from mockaep.core.mounts import MOUNTS
+from mockaep.core.context import RequestContext
+from mockaep.core.jsonreader import parse_json
 
 #: URL prefix → (service name, error shape).
 SERVICE_PREFIXES: dict[str, tuple[str, errors.ErrorShape]] = {prefix: (name, shape) for name, prefix, shape in MOUNTS}
@@ -34,35 +34,6 @@ CONTENT_TYPE_ERROR = {
     "title": "BadRequestError",
     "detail": "A valid content-type must be specified",
 }
-
-
-@dataclass
-class RequestContext:
-    """Who asks, in which org and sandbox; what services need from the gateway."""
-
-    org: str
-    sandbox: str
-    client_id: str
-    user_id: str
-    request_id: str
-    tenant: Tenant
-    now_ms: int
-
-    @property
-    def tenant_id(self) -> str:
-        return tenant_id_for(self.org)
-
-
-def tenant_id_for(org: str) -> str:
-    """XDM TENANT_ID of an org: a stable lowercase name derived from the org id.
-
-    The platform assigns it per org (``GET /stats`` → ``tenantId``); the emulator derives it
-    from the part before ``@AdobeOrg``, keeping letters and digits, so each org gets its own.
-    """
-    stem = re.sub(r"[^a-z0-9]", "", org.split("@", 1)[0].lower())[:24]
-    if not stem or not stem[0].isalpha():
-        stem = "t" + (stem or hashlib.sha1(org.encode()).hexdigest()[:12])
-    return stem
 
 
 def service_of(path: str) -> tuple[str, errors.ErrorShape] | None:
@@ -209,38 +180,6 @@ def json_body(*, required: bool = True, empty_code: str | None = None) -> Any:
                              code=empty_code)
         return None
     return parse_json(raw, what="request body")
-
-
-#: Deeper documents are refused: no platform payload nests this far, and recursive processing
-#: (copies, schema validation) of a deeper one would exhaust the interpreter's stack.
-MAX_JSON_DEPTH = 128
-
-
-def parse_json(raw: bytes | str, *, what: str) -> Any:
-    """Parse JSON text, refusing malformed or absurdly deep documents with a 400."""
-    try:
-        document = json.loads(raw)
-    except RecursionError:
-        raise BadRequest(f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"The {what} is not valid JSON: {exc}.") from None
-    if json_depth(document) > MAX_JSON_DEPTH:
-        raise BadRequest(f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.")
-    return document
-
-
-def json_depth(document: Any) -> int:
-    """Nesting depth of a parsed JSON value (iterative, so any depth is measured safely)."""
-    deepest = 0
-    stack = [(document, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            node = list(node.values())
-        if isinstance(node, list):
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in node)
-    return deepest
 
 
 # -- rendering -----------------------------------------------------------------------------------

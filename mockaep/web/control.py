@@ -6,10 +6,10 @@ import json
 from flask import Blueprint, request
 
 from mockaep import __version__
-from mockaep.errors import BadRequest
-from mockaep.gateway import emulator, json_response, parse_json
-from mockaep.jsonfile import looks_truncated
-from mockaep.store import SnapshotError
+from mockaep.core.errors import BadRequest
+from mockaep.core.jsonreader import looks_truncated
+from mockaep.core.store import SnapshotError
+from mockaep.web.gateway import emulator, json_response
 
 blueprint = Blueprint("control", __name__, url_prefix="/_mockaep")
 

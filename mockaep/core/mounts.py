@@ -1,7 +1,7 @@
 """Where each AEP service lives on the gateway, and its error shape: the one table of mounts."""
 from __future__ import annotations
 
-from mockaep import errors
+from mockaep.core import errors
 
 #: (service package name, URL prefix on the real gateway, error shape)
 MOUNTS: tuple[tuple[str, str, errors.ErrorShape], ...] = (

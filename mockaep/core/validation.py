@@ -25,7 +25,7 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from mockaep.errors import BadRequest, PlatformError
+from mockaep.core.errors import BadRequest, PlatformError
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 

@@ -10,6 +10,8 @@ import os
 import pathlib
 from typing import Any
 
+from mockaep.core.errors import BadRequest
+
 
 def looks_truncated(text: str) -> bool:
     """Whether JSON text ends inside a string or with brackets left open (a cut-off file)."""
@@ -66,3 +68,35 @@ def parse_text(text: str, name: str, kind: str, error: type[ValueError] = ValueE
 
 def read_json(path: str | os.PathLike[str], kind: str, error: type[ValueError] = ValueError) -> Any:
     return parse_text(read_text(path, kind, error), str(path), kind, error)
+
+
+#: Deeper documents are refused: no platform payload nests this far, and recursive processing
+#: (copies, schema validation) of a deeper one would exhaust the interpreter's stack.
+MAX_JSON_DEPTH = 128
+
+
+def parse_json(raw: bytes | str, *, what: str) -> Any:
+    """Parse JSON text, refusing malformed or absurdly deep documents with a 400."""
+    try:
+        document = json.loads(raw)
+    except RecursionError:
+        raise BadRequest(f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"The {what} is not valid JSON: {exc}.") from None
+    if json_depth(document) > MAX_JSON_DEPTH:
+        raise BadRequest(f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.")
+    return document
+
+
+def json_depth(document: Any) -> int:
+    """Nesting depth of a parsed JSON value (iterative, so any depth is measured safely)."""
+    deepest = 0
+    stack = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            node = list(node.values())
+        if isinstance(node, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in node)
+    return deepest
