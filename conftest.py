@@ -14,4 +14,4 @@ settings.register_profile("ci", derandomize=True, **_COMMON)
 settings.register_profile("dev", **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
-pytest_plugins = ["contracts.plugin"]
+pytest_plugins = ["mockaep_contracts.plugin"]

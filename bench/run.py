@@ -31,7 +31,7 @@ from typing import Callable
 
 import requests
 
-from client import AEPClient, onboard
+from mockaep_client import AEPClient, onboard
 from mockaep import create_app
 
 FLOWS = "/data/foundation/flowservice/flows"

@@ -3,15 +3,15 @@
 The public API is what this module re-exports (locked by ``tests/client/test_public_api.py``);
 everything else lives in modules that may change.
 """
-from client.aep import AEPClient
-from client.auth import ClientCredentials, StaticToken, Token
-from client.errors import (AEPError, AuthError, BadRequestError, ConflictError, IMSError, MethodNotAllowedError,
+from mockaep_client.aep import AEPClient
+from mockaep_client.auth import ClientCredentials, StaticToken, Token
+from mockaep_client.errors import (AEPError, AuthError, BadRequestError, ConflictError, IMSError, MethodNotAllowedError,
                            NotAcceptableError, NotFoundError, PayloadTooLargeError, PreconditionFailedError,
                            RateLimitError, ServerError, TransportError, UnsupportedMediaTypeError,
                            ValidationError)
-from client.onboarding import Onboarding, Schedule, onboard
-from client.results import Created
-from client.transport import WSGIAdapter
+from mockaep_client.onboarding import Onboarding, Schedule, onboard
+from mockaep_client.results import Created
+from mockaep_client.transport import WSGIAdapter
 
 __all__ = [
     "AEPClient",

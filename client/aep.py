@@ -5,14 +5,14 @@ from typing import Any, Callable, Sequence
 
 import requests
 
-from client.auth import ClientCredentials, StaticToken, Token
-from client.catalog import Catalog
-from client.conversion import Conversion
-from client.flowservice import FlowService
-from client.ingestion import BatchIngestion
-from client.schemaregistry import SchemaRegistry
-from client.session import PlatformSession
-from client.transport import IN_PROCESS_URL, WSGIAdapter
+from mockaep_client.auth import ClientCredentials, StaticToken, Token
+from mockaep_client.catalog import Catalog
+from mockaep_client.conversion import Conversion
+from mockaep_client.flowservice import FlowService
+from mockaep_client.ingestion import BatchIngestion
+from mockaep_client.schemaregistry import SchemaRegistry
+from mockaep_client.session import PlatformSession
+from mockaep_client.transport import IN_PROCESS_URL, WSGIAdapter
 
 PLATFORM_URL = "https://platform.adobe.io"
 IMS_URL = "https://ims-na1.adobelogin.com"

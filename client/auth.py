@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 import requests
 
-from client.errors import IMSError, TransportError, error_from_response
+from mockaep_client.errors import IMSError, TransportError, error_from_response
 
 TOKEN_PATH = "/ims/token/v3"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from client.results import Created, ServiceClient, drop_none
+from mockaep_client.results import Created, ServiceClient, drop_none
 
 
 def reference_id(reference: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from client.results import ServiceClient, drop_none
+from mockaep_client.results import ServiceClient, drop_none
 
 
 class Conversion(ServiceClient):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Sequence
 from urllib.parse import parse_qsl, urlsplit
 
-from client.results import Created, ServiceClient, drop_none
+from mockaep_client.results import Created, ServiceClient, drop_none
 
 JSONPatch = Sequence[dict[str, Any]]
 PropertyFilter = str | Sequence[str] | None

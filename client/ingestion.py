@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from client.results import ServiceClient
+from mockaep_client.results import ServiceClient
 
 
 class BatchIngestion(ServiceClient):

@@ -17,8 +17,8 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from client.aep import AEPClient
-from client.schemaregistry import XED_FULL_NOTEXT
+from mockaep_client.aep import AEPClient
+from mockaep_client.schemaregistry import XED_FULL_NOTEXT
 
 DATA_LAKE_SPEC_ID = "c604ff05-7f1a-43c0-8e18-33bf874cb11c"
 CRM_FLOW_SPEC_NAME = "CRMToAEP"

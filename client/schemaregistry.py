@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from client.results import ServiceClient, drop_none
+from mockaep_client.results import ServiceClient, drop_none
 
 XED = "application/vnd.adobe.xed+json; version=1"
 XED_FULL = "application/vnd.adobe.xed-full+json; version=1"

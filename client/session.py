@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 
 import requests
 
-from client.errors import TransportError, error_from_response
+from mockaep_client.errors import TransportError, error_from_response
 
 #: Base path of each service on the gateway.
 SERVICE_PATHS = {

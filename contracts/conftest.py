@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from client import onboard
-from contracts.strategies import CONTRACT_NOW
+from mockaep_client import onboard
+from mockaep_contracts.strategies import CONTRACT_NOW
 
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from contracts import targets
+from mockaep_contracts import targets
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

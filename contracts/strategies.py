@@ -5,7 +5,7 @@ import string
 
 from hypothesis import HealthCheck, settings, strategies as st
 
-from contracts.targets import is_deterministic
+from mockaep_contracts.targets import is_deterministic
 
 
 #: The contracts' "now" (2026-01-01T00:00:00Z, epoch seconds): schedules and run windows are built

@@ -24,8 +24,8 @@ from typing import Any, Callable
 
 import requests
 
-from client import AEPClient
-from client.aep import IMS_URL, PLATFORM_URL
+from mockaep_client import AEPClient
+from mockaep_client.aep import IMS_URL, PLATFORM_URL
 
 ENV_VAR = "MOCKAEP_TARGET"
 DEFAULT_TARGET = "inprocess"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from contracts.shapes import assert_service_error, assert_status
+from mockaep_contracts.shapes import assert_service_error, assert_status
 
 #: The batch states Catalog documents (batchStatus).
 BATCH_STATES = {"processing", "success", "failure", "queued", "retrying", "stalled", "aborted", "abandoned",

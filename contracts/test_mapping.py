@@ -1,8 +1,8 @@
 """Data Prep on the onboarded target schema: validate and preview the seed's mappings."""
 from __future__ import annotations
 
-from client import onboarding as steps
-from contracts.shapes import assert_status
+from mockaep_client import onboarding as steps
+from mockaep_contracts.shapes import assert_status
 
 SALESFORCE = steps.SOURCES["salesforce-service-cloud"]
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from client import onboard
-from client import onboarding as steps
-from client.schemaregistry import XED, XED_FULL
-from contracts.strategies import CONTRACT_NOW
-from contracts.shapes import (HEX24_RE, HEX32_RE, QUOTED_ETAG_RE, UUID_RE, assert_round_trip, assert_status,
+from mockaep_client import onboard
+from mockaep_client import onboarding as steps
+from mockaep_client.schemaregistry import XED, XED_FULL
+from mockaep_contracts.strategies import CONTRACT_NOW
+from mockaep_contracts.shapes import (HEX24_RE, HEX32_RE, QUOTED_ETAG_RE, UUID_RE, assert_round_trip, assert_status,
                               json_of)
 
 CRM_FLOW_SPEC_ID = "14518937-270c-4525-bdec-c2ba7cce3860"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from client import onboarding as steps
-from client.schemaregistry import XED_FULL
-from contracts.shapes import UNKNOWN_UUID, assert_round_trip, assert_service_error, assert_status
-from contracts.strategies import (column_names, contract_settings, descriptions, invalid_schedules, names,
+from mockaep_client import onboarding as steps
+from mockaep_client.schemaregistry import XED_FULL
+from mockaep_contracts.shapes import UNKNOWN_UUID, assert_round_trip, assert_service_error, assert_status
+from mockaep_contracts.strategies import (column_names, contract_settings, descriptions, invalid_schedules, names,
                                   valid_schedules)
 
 SALESFORCE = steps.SOURCES["salesforce-service-cloud"]

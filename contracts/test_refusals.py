@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import pytest
 
-from client import onboarding as steps
-from contracts.shapes import (UNKNOWN_HEX24, UNKNOWN_HEX32, UNKNOWN_UUID, assert_gateway_error, assert_service_error,
+from mockaep_client import onboarding as steps
+from mockaep_contracts.shapes import (UNKNOWN_HEX24, UNKNOWN_HEX32, UNKNOWN_UUID, assert_gateway_error, assert_service_error,
                               assert_status, json_of)
 
 #: One harmless read per service (what the gateway checks does not depend on the operation).

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from client import BadRequestError, NotAcceptableError
-from client import onboarding as steps
-from client.schemaregistry import XED_ID_LIST, XED_LIST
+from mockaep_client import BadRequestError, NotAcceptableError
+from mockaep_client import onboarding as steps
+from mockaep_client.schemaregistry import XED_ID_LIST, XED_LIST
 
 LOOKUP_VARIANTS = ["xed", "xed-notext", "xed-full", "xed-full-notext", "xed-full-desc", "xed-deprecatefield"]
 PROFILE = "https://ns.adobe.com/xdm/context/profile"

@@ -23,9 +23,9 @@ from typing import Any
 
 import requests
 
-from client import AEPClient
-from client.transport import WSGIAdapter
-from contracts.targets import Target, register_target
+from mockaep_client import AEPClient
+from mockaep_client.transport import WSGIAdapter
+from mockaep_contracts.targets import Target, register_target
 from mockaep.replay.cassette import CassetteWriter, cassette_meta, utc_now_iso
 from mockaep.replay.proxy import RecordingProxy
 from mockaep.replay.scrub import Scrubber

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from client import AEPClient
+from mockaep_client import AEPClient
 from mockaep import create_app
 
 

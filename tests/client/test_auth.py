@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from client import AEPClient, AuthError, IMSError
+from mockaep_client import AEPClient, AuthError, IMSError
 from mockaep import create_app
 from mockaep.core.config import Config
 

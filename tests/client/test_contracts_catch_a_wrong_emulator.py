@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-from client import AEPClient
-from contracts.targets import Target
-from contracts.test_onboarding import test_tutorial_sequence_call_by_call as tutorial_contract
+from mockaep_client import AEPClient
+from mockaep_contracts.targets import Target
+from mockaep_contracts.test_onboarding import test_tutorial_sequence_call_by_call as tutorial_contract
 from mockaep import create_app
 
 

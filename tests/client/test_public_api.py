@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import client
+import mockaep_client as client
 
 PUBLIC_API = [
     "AEPClient", "AEPError", "AuthError", "BadRequestError", "ClientCredentials", "ConflictError", "Created",
@@ -28,6 +28,6 @@ def test_every_error_is_an_aep_error():
 
 
 def test_client_does_not_import_mockaep():
-    code = "import sys, client, client.onboarding; print(sorted(m for m in sys.modules if m.startswith('mockaep')))"
+    code = "import sys, mockaep_client, mockaep_client.onboarding; print(sorted(m for m in sys.modules if m.startswith('mockaep') and not m.startswith('mockaep_client')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

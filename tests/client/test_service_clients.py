@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from client import AEPClient, Created, NotFoundError, onboard
-from client.onboarding import SOURCES, base_connection_body
+from mockaep_client import AEPClient, Created, NotFoundError, onboard
+from mockaep_client.onboarding import SOURCES, base_connection_body
 
 
 def test_iterate_follows_continuation_links_and_visits_each_once(aep):
@@ -63,7 +63,7 @@ def test_delete_removes_the_object(aep):
 
 def test_mapping_set_validate_and_preview(aep):
     result = onboard(aep, "salesforce-service-cloud", name="Unit mapping")
-    from client.onboarding import mapping_set_body
+    from mockaep_client.onboarding import mapping_set_body
 
     body = mapping_set_body(result.target_schema_id)
     statuses = [entry["status"] for entry in aep.conversion.validate_mapping_set(body)["validationResponse"]]

@@ -6,10 +6,10 @@ import uuid
 
 import pytest
 
-from client import (AEPClient, AEPError, AuthError, BadRequestError, NotFoundError, PreconditionFailedError,
+from mockaep_client import (AEPClient, AEPError, AuthError, BadRequestError, NotFoundError, PreconditionFailedError,
                     TransportError, ValidationError)
-from client.errors import error_from_response
-from client.onboarding import SOURCES, base_connection_body
+from mockaep_client.errors import error_from_response
+from mockaep_client.onboarding import SOURCES, base_connection_body
 
 
 def test_every_call_carries_the_platform_headers(recorder):

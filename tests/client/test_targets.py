@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from client import AEPClient
-from contracts import targets
-from contracts.targets import Target, register_target, resolve_target
+from mockaep_client import AEPClient
+from mockaep_contracts import targets
+from mockaep_contracts.targets import Target, register_target, resolve_target
 
 
 @pytest.fixture(autouse=True)

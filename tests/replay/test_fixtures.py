@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from client import AEPClient
-from client.aep import EMULATOR_ORG_ID
+from mockaep_client import AEPClient
+from mockaep_client.aep import EMULATOR_ORG_ID
 from mockaep import create_app
 from mockaep.core.config import Config
 from tests.replay.readers import read_everything

@@ -7,7 +7,7 @@ import requests
 from werkzeug.test import Client
 from werkzeug.wrappers import Request, Response
 
-from client.transport import WSGIAdapter
+from mockaep_client.transport import WSGIAdapter
 from mockaep.replay.cassette import CassetteWriter, cassette_meta, load_cassette
 from mockaep.replay.proxy import RecordingProxy
 from tests.conftest import gateway_headers

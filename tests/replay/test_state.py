@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from client import AEPClient, onboard
+from mockaep_client import AEPClient, onboard
 from mockaep import create_app
 from mockaep.core.config import Config
 from tests.conftest import ORG, OTHER_ORG
