@@ -55,7 +55,8 @@ def create_app(config: Config | None = None) -> Flask:
     emu = Emulator(config)
     app.extensions["mockaep"] = emu
     gateway.install(app)
-    app.register_blueprint(control.blueprint)
+    for blueprint in control.BLUEPRINTS:
+        app.register_blueprint(blueprint)
     app.register_blueprint(ims.blueprint)
     for service in SERVICES:
         app.register_blueprint(service.module.blueprint, url_prefix=service.prefix)

@@ -42,7 +42,7 @@ def coverage_table(app=None) -> dict[str, list[CoverageRow]]:
             url = service.prefix + (sample if not base or sample.startswith("/") else "/" + sample)
             try:
                 endpoint, _ = adapter.match(url, method=op.method)
-                served = not endpoint.startswith("control.")
+                served = not endpoint.startswith("control_")
             except HTTPException:
                 served = False
             rows.append(CoverageRow(op.method, op.path, op.operation_id, served))

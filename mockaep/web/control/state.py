@@ -1,4 +1,4 @@
-"""The emulator's own control plane under ``/_mockaep/``: health, reset, state export/import."""
+"""Control plane: health, reset, and the state document (export/import)."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ from mockaep.core.jsonreader import looks_truncated
 from mockaep.core.store import SnapshotError
 from mockaep.web.gateway import emulator, json_response
 
-blueprint = Blueprint("control", __name__, url_prefix="/_mockaep")
+blueprint = Blueprint("control_state", __name__, url_prefix="/_mockaep")
 
 
 def _scope() -> tuple[str | None, str | None]:

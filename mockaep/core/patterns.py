@@ -1,0 +1,54 @@
+"""User-supplied regular expressions, run in linear time.
+
+Every pattern a user can send (Catalog and Schema Registry ``~`` filters, Data Prep's regex
+functions and ``=~``, ``pattern`` in connection specs and XDM fields) is compiled here with RE2
+(``google-re2``): matching costs time linear in the text whatever the pattern, so ``^(a+)+$`` can
+not stall a worker. RE2 refuses what needs backtracking (back-references, look-around); such a
+pattern is refused up front with :class:`PatternError`, as is one longer than
+:data:`MAX_PATTERN_LENGTH` or whose compiled program would exceed :data:`MAX_PROGRAM_BYTES`.
+
+No module-level cache: RE2 compiles a typical pattern in a few microseconds; callers that match
+one pattern against many values (a filter over a page, a mapping over rows) compile it once.
+"""
+from __future__ import annotations
+
+import re2
+
+#: Longest pattern accepted (characters). Platform patterns (XDM ``pattern``, filters) are short.
+MAX_PATTERN_LENGTH = 1000
+#: Memory budget of one compiled pattern; RE2 refuses to compile beyond it.
+MAX_PROGRAM_BYTES = 4 << 20
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be compiled within the bounds; the message says why."""
+
+
+Pattern = re2._Regexp  # the compiled type (search, match, fullmatch, finditer, sub, split)
+
+
+def compile_pattern(pattern: object, *, ignore_case: bool = False) -> Pattern:
+    """A linear-time compiled pattern, or :class:`PatternError` naming the problem."""
+    if not isinstance(pattern, str):
+        raise PatternError("a regular expression must be a string")
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise PatternError(f"the regular expression is longer than {MAX_PATTERN_LENGTH} characters")
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = MAX_PROGRAM_BYTES
+    options.case_sensitive = not ignore_case
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise PatternError(f"'{pattern}' is not a supported regular expression: {reason}") from None
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise PatternError(f"'{pattern}' is not a supported regular expression: {exc}") from None
+
+
+def is_valid(pattern: object) -> bool:
+    try:
+        compile_pattern(pattern)
+    except PatternError:
+        return False
+    return True

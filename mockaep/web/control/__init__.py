@@ -1,0 +1,7 @@
+"""The emulator's own control plane under ``/_mockaep/``: one module (and blueprint) per concern.
+
+``BLUEPRINTS`` is what the app factory registers; a new concern adds its module here.
+"""
+from mockaep.web.control import state
+
+BLUEPRINTS = (state.blueprint,)
