@@ -9,7 +9,7 @@ from mockaep.core.tokens import TokenBook
 from mockaep.web import control, gateway, ims
 from mockaep.core.config import Config
 from mockaep.core.jsonreader import read_json
-from mockaep.services import SERVICES
+from mockaep.registry import KINDS, SERVICES
 from mockaep.core.store import Store
 
 
@@ -18,11 +18,7 @@ class Emulator:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        indexes: dict[str, tuple[str, ...]] = {}
-        for service in SERVICES:
-            for kind, paths in getattr(service.module, "INDEXES", {}).items():
-                indexes[kind] = tuple(dict.fromkeys(indexes.get(kind, ()) + tuple(paths)))
-        self.store = Store(indexes)
+        self.store = Store(KINDS)
         self.ims = TokenBook(config.clock, config.token_ttl_seconds)
         self.mode = "stateful"
 
@@ -59,7 +55,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(ims.blueprint)
     for service in SERVICES:
-        app.register_blueprint(service.module.blueprint, url_prefix=service.prefix)
+        app.register_blueprint(service.blueprint, url_prefix=service.prefix)
     if config.seed_file:
         load_seed(emu, config.seed_file)
     app.wsgi_app = _CollapseSlashes(app.wsgi_app)  # type: ignore[method-assign]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from werkzeug.exceptions import HTTPException
 
-from mockaep.services import SERVICES
+from mockaep.registry import SERVICES
 from mockaep.core.validation import openapi
 
 SPEC_FILES = {

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from mockaep.coverage import SPEC_FILES as SPEC_FILE_OF
-from mockaep.services import SERVICES
+from mockaep.registry import SERVICES
 from tests.spec_overlay import OVERLAY, REMOVE
 
 SPECS_DIR = pathlib.Path(__file__).resolve().parents[2] / "shared" / "reference" / "specs"

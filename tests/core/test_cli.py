@@ -52,7 +52,7 @@ def test_reset_clears_state_over_http():
     try:
         headers = {"Authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": "CLI@AdobeOrg"}
         document = {"format": "mockaep-state", "version": 1, "tenants": [
-            {"imsOrg": "CLI@AdobeOrg", "sandbox": "prod", "collections": {"things": {"a": {"n": 1}}}}]}
+            {"imsOrg": "CLI@AdobeOrg", "sandbox": "prod", "collections": {"mappingSets": {"a": {"id": "a", "name": "n"}}}}]}
         assert requests.post(f"{url}/_mockaep/state", json=document, timeout=5).status_code == 200
         assert requests.get(f"{url}/_mockaep/state", timeout=5).json()["tenants"]
         assert requests.post(f"{url}/_mockaep/reset", headers=headers, timeout=5).status_code == 200

@@ -9,6 +9,7 @@ evaluate.py        evaluator (operators, methods); values.py: text form, truth, 
 paths.py           attribute paths of sources and destinations (escapes, [n], [*])
 functions/         the mapping functions; their catalogue is mockaep/specs/dataprep/functions.json
 """
-from mockaep.services.conversion.routes import INDEXES, blueprint
+from mockaep.services.conversion.resources import KINDS
+from mockaep.services.conversion.routes import blueprint
 
-__all__ = ["INDEXES", "blueprint"]
+__all__ = ["KINDS", "blueprint"]

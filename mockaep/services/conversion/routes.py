@@ -9,7 +9,6 @@ from mockaep.services.conversion import expressions, functions, models, preview
 
 blueprint = Blueprint("conversion", __name__)
 #: collection kind -> indexed paths
-INDEXES: dict[str, tuple[str, ...]] = {"mappingSets": ("name",)}
 
 
 def _int_arg(name: str, *, required: bool = False, minimum: int = 0) -> int | None:

@@ -14,16 +14,6 @@ from mockaep.services.flowservice.records import CONNECTIONS, FLOWS, SOURCE_CONN
 blueprint = Blueprint("flowservice", __name__)
 MOUNT = "/data/foundation/flowservice"
 
-#: collection kind -> indexed paths (equality filters and reference checks use them)
-INDEXES: dict[str, tuple[str, ...]] = {
-    "connections": ("id", "name", "state", "connectionSpec.id"),
-    "sourceConnections": ("id", "name", "state", "connectionSpec.id", "baseConnectionId"),
-    "targetConnections": ("id", "name", "state", "connectionSpec.id", "baseConnectionId"),
-    "flows": ("id", "name", "state", "flowSpec.id", "sourceConnectionIds[]", "targetConnectionIds[]"),
-    # Runs belong to the runs module; they are listed by flow.
-    "runs": ("flowId",),
-}
-
 _PATH_PARAM = {"connections": "BASE_CONNECTION_ID", "sourceConnections": "SOURCE_CONNECTION_ID",
                "targetConnections": "TARGET_CONNECTION_ID", "flows": "FLOW_ID"}
 

@@ -197,7 +197,7 @@ def advance(ctx: RequestContext, flow_id: str | None = None) -> None:
     elif flows.indexed("state"):
         _schedule(ctx, sorted(flows.lookup("state", "enabled")))
     else:
-        _schedule(ctx, flows.ids())
+        _schedule(ctx, list(flows.ids()))
     collection = ctx.tenant.collection(RUNS)
     if flow_id is not None:
         # The flow's own runs, not every unfinished run of the tenant (a flow read costs its runs).

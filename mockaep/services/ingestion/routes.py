@@ -10,7 +10,6 @@ from mockaep.services.ingestion.preview import preview as preview_rows
 
 blueprint = Blueprint("ingestion", __name__)
 #: collection kind -> indexed paths
-INDEXES: dict[str, tuple[str, ...]] = {"stagedFiles": ("batchId",)}
 #: batch-ingestion.yaml: "The URL length exceeds the allowed 2000 characters" → 414.
 MAX_URL_LENGTH = 2000
 FILE = "/batches/<batch_id>/datasets/<dataset_id>/files/<path:file_path>"

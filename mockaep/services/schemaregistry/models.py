@@ -18,14 +18,6 @@ from mockaep.services.schemaregistry import accept, descriptors, evolution, fiel
 from mockaep.services.schemaregistry.kinds import Kind
 from mockaep.services.schemaregistry.registry import UNION_SUFFIX, Registry, check_container, copy_of, normalize_ref
 
-#: Index declarations (collection → dotted paths); routes.py exports them as INDEXES.
-INDEXES: dict[str, tuple[str, ...]] = {
-    kinds.SCHEMAS.collection: ("meta:altId", "title", "refs[]", "meta:class", "meta:immutableTags[]"),
-    kinds.CLASSES.collection: ("meta:altId", "title", "refs[]"),
-    kinds.MIXINS.collection: ("meta:altId", "title", "refs[]", "meta:intendedToExtend[]"),
-    kinds.DATATYPES.collection: ("meta:altId", "title", "refs[]"),
-    kinds.DESCRIPTORS_COLLECTION: ("xdm:sourceSchema", "@type"),
-}
 PATCH_OPS = ("add", "remove", "replace", "move", "copy", "test")
 DATE_PATTERNS = {
     "date-time": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$",
