@@ -9,7 +9,8 @@ from mockaep.core.tokens import TokenBook
 from mockaep.web import control, gateway, ims
 from mockaep.core.config import Config
 from mockaep.core.jsonreader import read_json
-from mockaep.registry import KINDS, SERVICES
+from mockaep.core.admission import Admission
+from mockaep.registry import BACKENDS, KINDS, SERVICES
 from mockaep.core.store import Store
 
 
@@ -19,6 +20,8 @@ class Emulator:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.store = Store(KINDS)
+        self.backends = BACKENDS
+        self.admission = Admission(config.max_tenant_requests)
         self.ims = TokenBook(config.clock, config.token_ttl_seconds)
         self.mode = "stateful"
 

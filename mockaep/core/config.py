@@ -32,5 +32,7 @@ class Config:
     max_body_bytes: int = 10 * 1024 * 1024
     max_upload_bytes: int = 256 * 1024 * 1024
     clock: Callable[[], int] = wall_clock_ms
+    #: Requests of one tenant (org × sandbox) admitted at a time; more are answered 429.
+    max_tenant_requests: int = 4
     #: State document (``GET /_mockaep/state`` format) loaded at start-up.
     seed_file: str | None = None

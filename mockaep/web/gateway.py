@@ -23,6 +23,7 @@ from mockaep.core.errors import BadRequest, GatewayError, PlatformError
 from mockaep.core.mounts import MOUNTS
 from mockaep.core.context import RequestContext
 from mockaep.core.jsonreader import parse_json
+from mockaep.core.request import QueryParams, RequestHeaders
 
 #: URL prefix → (service name, error shape).
 SERVICE_PREFIXES: dict[str, tuple[str, errors.ErrorShape]] = {prefix: (name, shape) for name, prefix, shape in MOUNTS}
@@ -133,11 +134,38 @@ def check_request() -> None:
     _check_media_type(view, service)
 
     user = token_info["user"] if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
-    tenant = emu.store.tenant(org, sandbox)
+    _bind_tenant(emu, org, sandbox, RequestContext(
+        org=org, sandbox=sandbox, client_id=api_key, user_id=user, request_id=request_id(), tenant=None,  # type: ignore[arg-type]
+        now_ms=config.clock(), query=QueryParams(request.args.items(multi=True)),
+        headers=RequestHeaders.from_pairs(request.headers.items()), backends=emu.backends, runtime=emu))
+
+
+#: Methods that only read: they never create a tenant (an unknown org or sandbox reads as empty).
+READ_METHODS = ("GET", "HEAD")
+
+
+def _bind_tenant(emu, org: str, sandbox: str, ctx: RequestContext) -> None:
+    """Admit the request for its tenant, then hold the tenant's lock for the whole request.
+
+    At most ``config.max_tenant_requests`` requests of one tenant are admitted at a time (running
+    or waiting for its lock); more are answered 429 at once, so one tenant's burst cannot hold
+    every server thread while other tenants wait (the platform throttles with 429 too).
+    """
+    key = (org, sandbox)
+    if not emu.admission.enter(key):
+        raise GatewayError(429, "429050", "Too many requests", headers={"Retry-After": "1"})
+    g.mockaep_admitted = key
+    if request.method in READ_METHODS:
+        tenant = emu.store.find(org, sandbox) or emu.store.transient(org, sandbox)
+    else:
+        existed = emu.store.find(org, sandbox) is not None
+        tenant = emu.store.tenant(org, sandbox)
+        if not existed:
+            g.mockaep_new_tenant = tenant
     tenant.lock.acquire()
     g.mockaep_lock = tenant.lock
-    g.mockaep_ctx = RequestContext(org=org, sandbox=sandbox, client_id=api_key, user_id=user,
-                                   request_id=request_id(), tenant=tenant, now_ms=config.clock())
+    ctx.tenant = tenant
+    g.mockaep_ctx = ctx
 
 
 def _check_media_type(view: Callable | None, service: str) -> None:
@@ -165,6 +193,13 @@ def release_tenant(_exc: BaseException | None = None) -> None:
     lock = g.pop("mockaep_lock", None)
     if lock is not None:
         lock.release()
+    emu = emulator()
+    created = g.pop("mockaep_new_tenant", None)
+    if created is not None:
+        emu.store.discard_if_empty(created)  # a refused write leaves no empty tenant behind
+    admitted = g.pop("mockaep_admitted", None)
+    if admitted is not None:
+        emu.admission.leave(admitted)
 
 
 # -- bodies --------------------------------------------------------------------------------------
@@ -201,7 +236,7 @@ def render_platform_error(error: PlatformError) -> Response:
 
 
 def render_gateway_error(error: GatewayError) -> Response:
-    return json_response(error.body(), error.status)
+    return json_response(error.body(), error.status, error.headers)
 
 
 def render_http_exception(error: HTTPException) -> Response:

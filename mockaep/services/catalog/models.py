@@ -17,7 +17,6 @@ from mockaep.core.errors import BadRequest, NotFound, PreconditionFailed
 from mockaep.core.context import RequestContext
 from mockaep.services.catalog import journal
 from mockaep.services.catalog.query import listing, lookup
-from mockaep.services.schemaregistry import api as schemaregistry
 
 DATASETS = "dataSets"
 #: Set by Catalog, never by the client: silently kept as stored when a body carries them.
@@ -75,7 +74,7 @@ def check_schema_ref(ctx: RequestContext, schema_ref: Any) -> None:
     if content_type is not None and not (isinstance(content_type, str) and SCHEMA_CONTENT_TYPE.match(content_type)):
         raise BadRequest(f"schemaRef.contentType '{content_type}' is not supported: use "
                          "application/vnd.adobe.xed+json;version=1 (or another xed flavour of version 1).")
-    resource = schemaregistry.find_resource(ctx, schema_ref["id"])
+    resource = ctx.backend("schemaregistry").find_resource(schema_ref["id"])
     if resource is None:
         raise BadRequest(f"schemaRef.id '{schema_ref['id']}' does not name a schema in the Schema Registry of "
                          f"org {ctx.org}, sandbox {ctx.sandbox}. Create the schema first or correct the id.")

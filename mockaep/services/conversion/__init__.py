@@ -9,7 +9,8 @@ evaluate.py        evaluator (operators, methods); values.py: text form, truth, 
 paths.py           attribute paths of sources and destinations (escapes, [n], [*])
 functions/         the mapping functions; their catalogue is mockaep/specs/dataprep/functions.json
 """
+from mockaep.services.conversion.backend import DataPrepBackend as Backend
 from mockaep.services.conversion.resources import KINDS
 from mockaep.services.conversion.routes import blueprint
 
-__all__ = ["KINDS", "blueprint"]
+__all__ = ["Backend", "KINDS", "blueprint"]

@@ -16,7 +16,6 @@ from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
 from mockaep.services.conversion import expressions, paths
 from mockaep.services.conversion.functions import arity
-from mockaep.services.schemaregistry import api as schema_registry
 
 DEFAULT_CONTENT_TYPE = "application/vnd.adobe.xed-full+json;version=1"
 #: Set by the platform, never by the client. Its own responses carry the dates as epoch
@@ -147,7 +146,7 @@ def check_mappings(ctx: RequestContext, request: MappingSetRequest) -> set[str]:
 
     Returns the schema's field paths. An unknown schema refuses the whole request (400).
     """
-    fields = schema_registry.field_paths(ctx, request.schema_ref)
+    fields = ctx.backend("schemaregistry").field_paths(request.schema_ref)
     if fields is None:
         raise BadRequest(f"The target schema '{request.schema_ref}' does not exist in this sandbox.",
                          sub_errors=[{"path": "/outputSchema/schemaRef/id", "message": "schema not found"}])

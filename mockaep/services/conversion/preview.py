@@ -19,7 +19,6 @@ from mockaep.services.conversion.evaluate import Env, evaluate
 from mockaep.services.conversion.functions.dates import as_date
 from mockaep.services.conversion.mapping_rules import Mapping, MappingSetRequest
 from mockaep.services.conversion.values import TransformError, is_number, iso, to_json, to_text
-from mockaep.services.schemaregistry import api as schema_registry
 
 
 def validate_mapping_set(ctx: RequestContext, body: Any) -> dict[str, Any]:
@@ -61,7 +60,7 @@ def preview(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
         request = mapping_rules.read_request(reference, "/mappingSets/validate")
     mapping_rules.check_mappings(ctx, request)
     mapping_rules.refuse_failed(request)
-    resolved = schema_registry.resolve_schema(ctx, request.schema_ref) or {}
+    resolved = ctx.backend("schemaregistry").resolve_schema(request.schema_ref) or {}
     now = datetime.fromtimestamp(ctx.now_ms / 1000, tz=timezone.utc)
     return [apply_mappings(request.mappings, row, resolved, now) for row in rows]
 

@@ -11,9 +11,8 @@ from typing import Any, Mapping
 from mockaep.core import validation
 from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
-from mockaep.services.catalog import api as catalog_api
 from mockaep.services.flowservice import specs
-from mockaep.services.flowservice.records import (CONNECTIONS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, Kind, ask,
+from mockaep.services.flowservice.records import (CONNECTIONS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, Kind,
                                                   peek)
 
 
@@ -165,7 +164,7 @@ def validate_target_connection(ctx: RequestContext, body: Any) -> dict[str, Any]
 
 def _check_dataset(ctx: RequestContext, dataset_id: Any, data: Mapping[str, Any]) -> None:
     """The target dataset must exist here; ``data.schema.id``, when given, must be its schema."""
-    dataset = ask(catalog_api.get_dataset, ctx, dataset_id) if isinstance(dataset_id, str) else None
+    dataset = ctx.backend("catalog").get_dataset(dataset_id) if isinstance(dataset_id, str) else None
     if dataset is None:
         raise BadRequest(f"The dataset {dataset_id} does not exist in this organization and sandbox.",
                          report={"dataSetId": dataset_id},
@@ -185,7 +184,7 @@ def dataset_schema(ctx: RequestContext, target: Mapping[str, Any]) -> tuple[str 
     dataset_id = params.get("dataSetId")
     if not isinstance(dataset_id, str):
         return None, None
-    dataset = ask(catalog_api.get_dataset, ctx, dataset_id)
+    dataset = ctx.backend("catalog").get_dataset(dataset_id)
     if not isinstance(dataset, Mapping) or not isinstance(dataset.get("schemaRef"), Mapping):
         return dataset_id, None
     return dataset_id, dataset["schemaRef"].get("id")

@@ -17,10 +17,9 @@ from typing import Any, Mapping
 from mockaep.core import validation
 from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
-from mockaep.services.conversion import api as conversion_api
 from mockaep.services.flowservice import specs
 from mockaep.services.flowservice.connections import dataset_schema
-from mockaep.services.flowservice.records import (CONNECTIONS, FLOWS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, ask,
+from mockaep.services.flowservice.records import (CONNECTIONS, FLOWS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS,
                                                   peek)
 
 _INTEGER = re.compile(r"^\s*-?\d+\s*$")
@@ -198,10 +197,10 @@ def _check_mapping(ctx: RequestContext, params: Mapping[str, Any], targets: list
             raise BadRequest("Invalid Mapping Version in request. Please provide correct mapping version.",
                              code="1412")
         version = int(raw_version)
-    mapping = ask(conversion_api.get_mapping_set, ctx, mapping_id, version) if isinstance(mapping_id, str) else None
+    mapping = ctx.backend("conversion").get_mapping_set(mapping_id, version) if isinstance(mapping_id, str) else None
     if mapping is None:
         if version is not None and isinstance(mapping_id, str) and \
-                ask(conversion_api.get_mapping_set, ctx, mapping_id, None) is not None:
+                ctx.backend("conversion").get_mapping_set(mapping_id, None) is not None:
             raise BadRequest(f"Invalid Mapping Version in request. Please provide correct mapping version. Mapping "
                              f"{mapping_id} has no version {version}.", code="1412")
         raise BadRequest(f"Error while validating mapping with id {mapping_id}, version {raw_version}. This could be "

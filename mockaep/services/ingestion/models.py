@@ -16,9 +16,7 @@ from typing import Any
 from mockaep.core import validation
 from mockaep.core.errors import BadRequest, NotFound, UnsupportedMediaType
 from mockaep.core.context import RequestContext
-from mockaep.services.catalog import api as catalog
 from mockaep.services.ingestion import rows as rowlib
-from mockaep.services.schemaregistry import api as schemaregistry
 
 STAGED = "stagedFiles"
 OPEN = "loading"
@@ -64,7 +62,7 @@ def create_batch(ctx: RequestContext, body: Any) -> dict[str, Any]:
     replay = body.get("replay")
     if replay:
         for predecessor in replay.get("predecessors") or []:
-            found = catalog.get_batch(ctx, predecessor)
+            found = ctx.backend("catalog").get_batch(predecessor)
             if found is None or _dataset_of(found) != body["datasetId"]:
                 raise BadRequest(f"replay.predecessors names batch '{predecessor}', which is not a batch "
                                  f"of dataset '{body['datasetId']}'.")
@@ -72,7 +70,7 @@ def create_batch(ctx: RequestContext, body: Any) -> dict[str, Any]:
     for key in ("replay", "tags", "externalId"):
         if key in body:
             fields[key] = body[key]
-    return catalog.open_ingest_batch(ctx, body["datasetId"], fields)
+    return ctx.backend("catalog").open_ingest_batch(body["datasetId"], fields)
 
 
 def _spec_spelling(body: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +92,7 @@ def _dataset_of(batch: dict[str, Any]) -> str | None:
 
 
 def _require_batch(ctx: RequestContext, batch_id: str) -> dict[str, Any]:
-    batch = catalog.get_batch(ctx, batch_id)
+    batch = ctx.backend("catalog").get_batch(batch_id)
     if batch is None:
         raise NotFound(f"Batch '{batch_id}' was not found in org {ctx.org}, sandbox {ctx.sandbox}.",
                        title="Batch not found")
@@ -129,11 +127,11 @@ def batch_action(ctx: RequestContext, batch_id: str, action: str | None) -> dict
         if status not in (OPEN, "loaded", "processing", "staging", "queued", "retrying", "stalled"):
             raise BadRequest(f"Batch '{batch_id}' is '{status}': only a batch still in progress can be "
                              f"{'aborted' if name == 'ABORT' else 'failed'}.")
-        return catalog.set_batch_status(ctx, batch_id, "aborted" if name == "ABORT" else "failed",
+        return ctx.backend("catalog").set_batch_status(batch_id, "aborted" if name == "ABORT" else "failed",
                                         completed=ctx.now_ms)
     if status not in ("success", "active"):
         raise BadRequest(f"Batch '{batch_id}' is '{status}': only a successful batch can be reverted.")
-    return catalog.set_batch_status(ctx, batch_id, "inactive")
+    return ctx.backend("catalog").set_batch_status(batch_id, "inactive")
 
 
 # -- files ----------------------------------------------------------------------------------
@@ -253,7 +251,7 @@ def promote(ctx: RequestContext, batch: dict[str, Any]) -> dict[str, Any]:
     batch_id = batch["id"]
     dataset_id = _dataset_of(batch) or ""
     started = ctx.now_ms
-    catalog.set_batch_status(ctx, batch_id, "processing", started=started)
+    ctx.backend("catalog").set_batch_status(batch_id, "processing", started=started)
     fmt = _format_of(batch)
     input_format = batch.get("inputFormat") or {}
     files = staged_files(ctx, batch_id, dataset_id)
@@ -298,21 +296,21 @@ def promote(ctx: RequestContext, batch: dict[str, Any]) -> dict[str, Any]:
                "partitionCount": 1 if succeeded else 0}
     if succeeded:
         for result in results:
-            catalog.add_dataset_file(ctx, batch_id, dataset_id, result.name, result.valid, result.size)
+            ctx.backend("catalog").add_dataset_file(batch_id, dataset_id, result.name, result.valid, result.size)
         for predecessor in (batch.get("replay") or {}).get("predecessors") or []:
-            replaced = catalog.get_batch(ctx, predecessor)
+            replaced = ctx.backend("catalog").get_batch(predecessor)
             if replaced is not None and replaced.get("status") in ("success", "active"):
-                catalog.set_batch_status(ctx, predecessor, "inactive")
-    return catalog.set_batch_status(
-        ctx, batch_id, "success" if succeeded else "failed", completed=ctx.now_ms, metrics=metrics,
+                ctx.backend("catalog").set_batch_status(predecessor, "inactive")
+    return ctx.backend("catalog").set_batch_status(
+        batch_id, "success" if succeeded else "failed", completed=ctx.now_ms, metrics=metrics,
         errors=errors, recordCount=metrics["recordsWritten"], failedRecordCount=metrics["failedRecordCount"],
         size=metrics["inputByteSize"])
 
 
 def _dataset_schema(ctx: RequestContext, dataset_id: str, errors: list[dict[str, Any]]) -> dict[str, Any] | None:
-    dataset = catalog.get_dataset(ctx, dataset_id)
+    dataset = ctx.backend("catalog").get_dataset(dataset_id)
     ref = ((dataset or {}).get("schemaRef") or {}).get("id")
-    schema = schemaregistry.resolve_schema(ctx, ref) if isinstance(ref, str) else None
+    schema = ctx.backend("schemaregistry").resolve_schema(ref) if isinstance(ref, str) else None
     if schema is None:
         errors.append({"code": rowlib.UNREADABLE_FILE, "rows": [],
                        "description": f"The schema of dataset '{dataset_id}' ({ref}) cannot be resolved."})
