@@ -10,6 +10,8 @@ from mockaep.web import control, gateway, ims
 from mockaep.core.config import Config
 from mockaep.core.jsonreader import read_json
 from mockaep.core.admission import Admission
+from mockaep.core.packagedata import PackageData
+from mockaep.core.validation import Validators
 from mockaep.registry import BACKENDS, KINDS, SERVICES
 from mockaep.core.store import Store
 
@@ -20,6 +22,8 @@ class Emulator:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.store = Store(KINDS)
+        self.package = PackageData()
+        self.validators = Validators(self.package)
         self.backends = BACKENDS
         self.admission = Admission(config.max_tenant_requests)
         self.ims = TokenBook(config.clock, config.token_ttl_seconds)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from werkzeug.exceptions import HTTPException
 
 from mockaep.registry import SERVICES
-from mockaep.core.validation import openapi
+from mockaep.core.validation import load_openapi
 
 SPEC_FILES = {
     "flowservice": "flow-service.yaml",
@@ -34,7 +34,7 @@ def coverage_table(app=None) -> dict[str, list[CoverageRow]]:
     adapter = app.url_map.bind("localhost")
     table: dict[str, list[CoverageRow]] = {}
     for service in SERVICES:
-        spec = openapi(service.name)
+        spec = load_openapi(service.name)
         base = spec.document.get("basePath", "") if spec.swagger2 else ""
         rows = []
         for op in spec.operations():

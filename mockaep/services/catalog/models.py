@@ -86,7 +86,7 @@ def check_schema_ref(ctx: RequestContext, schema_ref: Any) -> None:
 
 def _check_writable(ctx: RequestContext, body: dict[str, Any], method: str, path: str) -> dict[str, Any]:
     """Layer 1 (official request schema) and the rules on which fields a client may set."""
-    validation.check_body("catalog", method, path, body)
+    validation.check_body(ctx, "catalog", method, path, body)
     for key, value in body.items():
         if isinstance(value, str) and value.startswith("@"):
             raise BadRequest(f"'{key}' refers to an interrelated object ('{value}') and cannot be set here; "
@@ -205,7 +205,7 @@ def json_patch_dataset(ctx: RequestContext, dataset_id: str, operations: Any, if
         raise BadRequest("The JSON Patch must leave the dataset an object.")
     writable = {k: v for k, v in patched.items() if k not in SYSTEM_FIELDS}
     changed = {k: v for k, v in writable.items() if current.get(k) != v}
-    validation.check_body("catalog", "PATCH", "/dataSets/{DATASET_ID}", writable)
+    validation.check_body(ctx, "catalog", "PATCH", "/dataSets/{DATASET_ID}", writable)
     if "schemaRef" in changed:
         check_schema_ref(ctx, changed["schemaRef"])
     if "schemaRef" in current and "schemaRef" not in patched:
@@ -222,7 +222,7 @@ def deep_merge_dataset(ctx: RequestContext, dataset_id: str, body: Any, if_match
     check_if_match(current, if_match)
     if not isinstance(body, dict):
         raise BadRequest("PATCH v2 takes an object of (possibly nested) dataset attributes to update.")
-    validation.check_body("catalog", "PATCH", "/v2/dataSets/{DATASET_ID}", body)
+    validation.check_body(ctx, "catalog", "PATCH", "/v2/dataSets/{DATASET_ID}", body)
     _refuse_interrelated(current, body.keys())
     system = sorted(k for k in body if k in SYSTEM_FIELDS)
     if system:

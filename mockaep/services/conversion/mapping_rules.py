@@ -122,10 +122,10 @@ def _read_mapping(raw: Any, position: int) -> Mapping:
                    namespace_code=optional["namespaceCode"], identity_group=raw.get("identityGroup"))
 
 
-def read_request(body: Any, operation_path: str, method: str = "POST") -> MappingSetRequest:
+def read_request(ctx: RequestContext, body: Any, operation_path: str, method: str = "POST") -> MappingSetRequest:
     """Layer 1 (official schema) and the shape rules; no lookups yet."""
     view = request_view(body)
-    validation.check_body("conversion", method, operation_path, view)
+    validation.check_body(ctx, "conversion", method, operation_path, view)
     schema_ref_obj = (view.get("outputSchema") or {}).get("schemaRef") or {}
     schema_ref = schema_ref_obj.get("id") or view.get("xdmSchema")
     if not isinstance(schema_ref, str) or not schema_ref.strip():

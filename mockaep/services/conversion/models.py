@@ -74,7 +74,7 @@ def _summary(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_valid(ctx: RequestContext, body: Any, path: str, method: str) -> MappingSetRequest:
-    request = mapping_rules.read_request(body, path, method)
+    request = mapping_rules.read_request(ctx, body, path, method)
     mapping_rules.check_mappings(ctx, request)
     mapping_rules.refuse_failed(request)
     return request

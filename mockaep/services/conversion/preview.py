@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockaep.core.errors import BadRequest
+from mockaep.core import validation
 from mockaep.core.context import RequestContext
 from mockaep.services.conversion import mapping_rules, models, paths
 from mockaep.services.conversion.evaluate import Env, evaluate
@@ -23,7 +24,7 @@ from mockaep.services.conversion.values import TransformError, is_number, iso, t
 
 def validate_mapping_set(ctx: RequestContext, body: Any) -> dict[str, Any]:
     """One ``{status, errors}`` entry per mapping, in order."""
-    request = mapping_rules.read_request(body, "/mappingSets/validate")
+    request = mapping_rules.read_request(ctx, body, "/mappingSets/validate")
     mapping_rules.check_mappings(ctx, request)
     return {"validationResponse": [{"status": "FAILED" if m.errors else "SUCCESS", "errors": m.errors or None}
                                    for m in request.mappings]}
@@ -38,15 +39,13 @@ def _stored_request(ctx: RequestContext, reference: dict[str, Any]) -> MappingSe
     if stored is None:
         raise BadRequest(f"The mapping set '{reference['id']}' does not exist.",
                          sub_errors=[{"path": "/mappingSet/id", "message": "mapping set not found"}])
-    return mapping_rules.read_request(stored, "/mappingSets/validate")
+    return mapping_rules.read_request(ctx, stored, "/mappingSets/validate")
 
 
 def preview(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
-    from mockaep.core import validation
-
     view = body if not isinstance(body, dict) else {**body, "mappingSet": mapping_rules.request_view(
         body.get("mappingSet"))}
-    validation.check_body("conversion", "POST", "/mappingSets/preview", view)
+    validation.check_body(ctx, "conversion", "POST", "/mappingSets/preview", view)
     rows = body.get("data")
     reference = body.get("mappingSet")
     if not isinstance(rows, list):
@@ -57,7 +56,7 @@ def preview(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
     if isinstance(reference.get("id"), str) and "mappings" not in reference:
         request = _stored_request(ctx, reference)
     else:
-        request = mapping_rules.read_request(reference, "/mappingSets/validate")
+        request = mapping_rules.read_request(ctx, reference, "/mappingSets/validate")
     mapping_rules.check_mappings(ctx, request)
     mapping_rules.refuse_failed(request)
     resolved = ctx.backend("schemaregistry").resolve_schema(request.schema_ref) or {}

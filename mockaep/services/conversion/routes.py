@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from mockaep.web import gateway
+from mockaep.core import validation
 from mockaep.core.errors import BadRequest
 from mockaep.services.conversion import expressions, functions, models, preview
 
@@ -39,10 +40,9 @@ def _bool_arg(name: str) -> bool:
 # -- expression language -------------------------------------------------------------------------
 @blueprint.route("/languages/el/validate", methods=["POST"])
 def validate_expression():
+    ctx = gateway.current()
     body = gateway.json_body()
-    from mockaep.core import validation
-
-    validation.check_body("conversion", "POST", "/languages/el/validate", body)
+    validation.check_body(ctx, "conversion", "POST", "/languages/el/validate", body)
     text = body.get("expression")
     if not isinstance(text, str):
         raise BadRequest("The request needs the 'expression' to validate.",

@@ -51,7 +51,7 @@ def _check_text(fields: Mapping[str, Any]) -> None:
 # -- base connections -------------------------------------------------------------------------
 def validate_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
     _check_object(body, CONNECTIONS)
-    validation.check_body("flowservice", "POST", CONNECTIONS.create_path, body)
+    validation.check_body(ctx, "flowservice", "POST", CONNECTIONS.create_path, body)
     fields = _client_part(CONNECTIONS, body)
     _check_text(fields)
     spec = _connection_spec(ctx, body)
@@ -70,8 +70,7 @@ def validate_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
                          code="1415")
     params = auth.get("params", {})
     if isinstance(entry.get("spec"), Mapping):
-        validation.check_embedded(entry["spec"], params, what=f"auth.params of auth spec '{name}'",
-                                  cache_key=f"flowservice:auth:{spec['id']}:{name}", prefix="/auth/params")
+        validation.check_embedded(ctx, entry["spec"], params, what=f"auth.params of auth spec '{name}'", prefix="/auth/params")
     return fields
 
 
@@ -105,7 +104,7 @@ def _check_base_connection(ctx: RequestContext, fields: Mapping[str, Any], spec:
 
 def validate_source_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
     _check_object(body, SOURCE_CONNECTIONS)
-    validation.check_body("flowservice", "POST", SOURCE_CONNECTIONS.create_path, body)
+    validation.check_body(ctx, "flowservice", "POST", SOURCE_CONNECTIONS.create_path, body)
     fields = _client_part(SOURCE_CONNECTIONS, body)
     _check_text(fields)
     spec = _connection_spec(ctx, body)
@@ -115,8 +114,7 @@ def validate_source_connection(ctx: RequestContext, body: Any) -> dict[str, Any]
     _check_format(spec, body["data"], "/data")
     source_spec = spec.get("sourceSpec") if isinstance(spec.get("sourceSpec"), Mapping) else {}
     if isinstance(source_spec.get("spec"), Mapping):
-        validation.check_embedded(source_spec["spec"], body.get("params", {}), what="params of the source connection",
-                                  cache_key=f"flowservice:source:{spec['id']}", prefix="/params")
+        validation.check_embedded(ctx, source_spec["spec"], body.get("params", {}), what="params of the source connection", prefix="/params")
     _check_base_connection(ctx, fields, spec, SOURCE_CONNECTIONS)
     # data.schema of a source connection is not checked: the seed points it at a class of a
     # staging tenant and newer tutorials drop it (BEHAVIOUR.md §15 #2).
@@ -135,7 +133,7 @@ def inherited_base(ctx: RequestContext, fields: Mapping[str, Any]) -> dict[str, 
 # -- target connections -----------------------------------------------------------------------
 def validate_target_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
     _check_object(body, TARGET_CONNECTIONS)
-    validation.check_body("flowservice", "POST", TARGET_CONNECTIONS.create_path, body)
+    validation.check_body(ctx, "flowservice", "POST", TARGET_CONNECTIONS.create_path, body)
     fields = _client_part(TARGET_CONNECTIONS, body)
     _check_text(fields)
     if not isinstance(body["connectionSpec"].get("id"), str):
@@ -149,8 +147,7 @@ def validate_target_connection(ctx: RequestContext, body: Any) -> dict[str, Any]
     target_spec = spec.get("targetSpec") if isinstance(spec.get("targetSpec"), Mapping) else {}
     params = body.get("params", {})
     if isinstance(target_spec.get("spec"), Mapping):
-        validation.check_embedded(target_spec["spec"], params, what="params of the target connection",
-                                  cache_key=f"flowservice:target:{spec['id']}", prefix="/params")
+        validation.check_embedded(ctx, target_spec["spec"], params, what="params of the target connection", prefix="/params")
     if spec.get("authSpec"):
         _check_base_connection(ctx, fields, spec, TARGET_CONNECTIONS)
     else:

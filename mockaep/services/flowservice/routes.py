@@ -52,7 +52,7 @@ def _action(kind: Kind, object_id: str):
     if body is not None and kind in (CONNECTIONS, FLOWS):
         # Only these two actions take a body (StateActionDTO) in the official spec.
         spec_path = f"{kind.base_path}/{{{_PATH_PARAM[kind.collection]}}}/action"
-        validation.check_body("flowservice", "POST", spec_path, body)
+        validation.check_body(ctx, "flowservice", "POST", spec_path, body)
     sub_ops = [part for value in request.args.getlist("subOp") for part in value.split(",") if part.strip()]
     record = models.action(ctx, kind, object_id, request.args.get("op"), sub_ops, request.headers.get("If-Match"))
     return gateway.json_response(models.summary(record))

@@ -52,7 +52,7 @@ def create_batch(ctx: RequestContext, body: Any) -> dict[str, Any]:
     """``POST /batches`` → the new ``loading`` batch (201)."""
     if not isinstance(body, dict):
         raise BadRequest("The batch must be a JSON object with 'datasetId' and 'inputFormat'.")
-    validation.check_body("ingestion", "POST", "/batches", _spec_spelling(body))
+    validation.check_body(ctx, "ingestion", "POST", "/batches", _spec_spelling(body))
     # Only the documented format options are kept (catalog.yaml inputFormat).
     input_format = {k: v for k, v in (body.get("inputFormat") or {}).items() if k in INPUT_FORMAT_KEYS}
     fmt = input_format.get("format")
@@ -277,7 +277,7 @@ def promote(ctx: RequestContext, batch: dict[str, Any]) -> dict[str, Any]:
             errors.append({"code": exc.code, "description": f"{staged['name']}: {exc.description}", "rows": []})
             continue
         if schema is not None:
-            rowlib.check_rows(parsed, schema, fmt, result)
+            rowlib.check_rows(parsed, schema, validation.data_checker(ctx, schema), fmt, result)
     read = sum(r.rows for r in results)
     written = sum(r.valid for r in results)
     failed_rows = read - written
