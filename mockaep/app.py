@@ -13,7 +13,7 @@ from mockaep.core.admission import Admission
 from mockaep.core.packagedata import PackageData
 from mockaep.core.validation import Validators
 from mockaep.registry import BACKENDS, KINDS, SERVICES
-from mockaep.core.store import Store
+from mockaep.core.store import SnapshotError, Store
 
 
 class Emulator:
@@ -71,8 +71,6 @@ def create_app(config: Config | None = None) -> Flask:
 
 def load_seed(emu: Emulator, path: str) -> None:
     """Load a state document at start-up; refuses (ValueError naming the file) a bad one whole."""
-    from mockaep.core.store import SnapshotError
-
     document: Any = read_json(path, "seed file")
     try:
         emu.store.restore(document)

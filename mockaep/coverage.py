@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from werkzeug.exceptions import HTTPException
 
+from mockaep.app import create_app
 from mockaep.registry import SERVICES
 from mockaep.core.validation import load_openapi
 
@@ -28,8 +29,6 @@ class CoverageRow:
 
 def coverage_table(app=None) -> dict[str, list[CoverageRow]]:
     """spec file → one row per official operation, ``served`` when a route of ours matches it."""
-    from mockaep.app import create_app
-
     app = app or create_app()
     adapter = app.url_map.bind("localhost")
     table: dict[str, list[CoverageRow]] = {}

@@ -5,7 +5,7 @@ import json
 
 from flask import Blueprint, request
 
-from mockaep import __version__
+from mockaep.core.version import __version__
 from mockaep.core.errors import BadRequest
 from mockaep.core.jsonreader import looks_truncated
 from mockaep.core.store import SnapshotError
