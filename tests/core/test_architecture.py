@@ -119,6 +119,7 @@ def layer_of(module: str) -> str:
 ALLOWED = {
     "core": set(),
     "specs": set(),
+    "services": set(),
     "web": {"core"},
     "registry": {"core", "services"},
     "app": {"core", "web", "registry"},
