@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from mockaep.replay.cassette import Interaction, cassette_meta, write_cassette
+
+#: Adobe's Postman collections without their prose, one per service (tools/extract_postman.py).
+POSTMAN = Path(__file__).resolve().parent / "data" / "postman"
 
 
 def exchange(method="GET", uri="http://gw.test/data/foundation/flowservice/flows", *, body=b"", status=200,
