@@ -104,7 +104,7 @@ def test_the_kinds_come_from_entry_points_and_the_plugin_imports_nothing_of_the_
     assert _modules_after("import mockaep_contracts.targets as t; t.registered_prefixes()", "mockaep.replay") == []
 
 
-def test_replay_and_record_targets_resolve_in_process(tmp_path, write):
+def test_replay_and_record_targets_resolve_in_process(tmp_path):
     tape = tmp_path / "record.json"
     recording = resolve_target(f"record:{tape}")
     aep = recording.make_client()
