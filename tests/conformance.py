@@ -17,12 +17,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from mockaep.core.mounts import MOUNTS as MOUNT_TABLE
 from mockaep.core.validation import openapi
-from mockaep.services import SERVICES
 from tests.spec_overlay import OVERLAY, REMOVE
 
 #: service name → mount path (the package's own table)
-MOUNTS = {service.name: service.prefix for service in SERVICES}
+MOUNTS = {name: prefix for name, prefix, _shape in MOUNT_TABLE}
 #: Headers every generated request carries, so cases reach the service behind the gateway.
 GATEWAY_HEADERS = {
     "Authorization": "Bearer conformance-token",
