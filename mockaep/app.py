@@ -24,6 +24,7 @@ class Emulator:
         self.store = Store(KINDS)
         self.package = PackageData()
         self.validators = Validators(self.package)
+        self.store.record_checker = self.validators.record_reason
         self.backends = BACKENDS
         self.admission = Admission(config.max_tenant_requests)
         self.ims = TokenBook(config.clock, config.token_ttl_seconds)

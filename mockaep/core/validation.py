@@ -286,6 +286,13 @@ class Validators:
         return checker
 
 
+    def record_reason(self, kind: Any, record: Any) -> str | None:
+        """Why a stored record does not fit its resource kind's ``record_schema`` (state
+        documents are checked record by record with it), or ``None``."""
+        found = self.schema_checker(kind.record_schema).violations(record, limit=1)
+        return f"{found[0].message} (at {found[0].pointer or '/'})" if found else None
+
+
 def check(checker: Checker | None, instance: Any, *, what: str = "request body",
           error: type[PlatformError] = BadRequest, code: str | None = None, prefix: str = "") -> None:
     """Raise ``error`` listing every violation when ``instance`` does not fit."""

@@ -86,7 +86,7 @@ def _tenant(org="X@AdobeOrg", sandbox="prod", **collections):
     return {"imsOrg": org, "sandbox": sandbox, "collections": collections, "meta": {}}
 
 
-GOOD_TENANT = _tenant(flows={"f-1": {"id": "f-1", "name": "kept?"}})
+GOOD_TENANT = _tenant(flows={"f-1": {"id": "f-1", "name": "kept?", "flowSpec": {"id": "14518937-270c-4525-bdec-c2ba7cce3860"}}})
 BAD_DOCUMENTS = [
     ("", "state document is empty"),
     ('{"format": "mockaep-state", "version": 1, "tenants": [', r"not valid JSON \(it looks truncated\)"),

@@ -9,7 +9,7 @@ KINDS = {
     "mappingSets": ResourceKind(
         "mappingSets", "mapping set", SERVICE, indexes=("name",), paging="offset",
         record_schema={"type": "object", "required": ["id"],
-                       "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                       "properties": {"id": {"type": "string"}, "name": {"type": ["string", "null"]},
                                       "mappings": {"type": "array", "items": {"type": "object"}},
                                       "versions": {"type": "array"}}}),
 }
