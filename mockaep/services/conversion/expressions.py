@@ -6,16 +6,32 @@ The platform's language is JEXL-like: field references (``name.firstName``, ``${
 ``/languages/el/operators`` endpoint lists. :func:`parse` turns a text into a tree of
 :class:`Node` values and refuses, with the position, anything it cannot read, an unknown
 function or a wrong number of arguments, so the validate endpoints and mapping-set checks give
-the same answer the evaluator would.
+the same answer the evaluator would. A regular expression written as a literal (``=~ "a+"``, the
+pattern argument of ``matches_regex``...) is compiled here too, so an unusable one is refused up
+front rather than failing on every row.
+
+Bounds, checked before any work they would cause: the text's length, how deeply it nests (the
+parser and the evaluator recurse), the depth of the resulting tree, and the size of number
+literals.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from mockaep.core.patterns import PatternError, compile_pattern
+from mockaep.services.conversion.values import MAX_INTEGER_DIGITS
+
 #: Calculated fields are limited to this many characters (data-prep/home.md).
 MAX_EXPRESSION_LENGTH = 4096
+#: Sub-expressions inside sub-expressions (parentheses, arguments, unary operators): the parser
+#: recurses once per level, so the bound keeps it far from the interpreter's stack limit.
+MAX_NESTING = 64
+#: Depth of the syntax tree (a chain ``a + b + c ...`` is as deep as it is long): the evaluator
+#: recurses once per level.
+MAX_TREE_DEPTH = 128
 
 #: Words a field may not be called unless wrapped in ``${...}`` (data-prep/functions.md).
 RESERVED = frozenset("""new mod or break var lt for false while eq gt div not null continue else and
@@ -149,7 +165,14 @@ def _read_number(text: str, start: int) -> tuple[int | float, int]:
         i += 1  # Java-style type suffixes (1L, 2.5d) are accepted and ignored
     if i < len(text) and _is_ident_part(text[i]):
         raise ExpressionSyntaxError(f"malformed number '{text[start:i + 1]}'", start)
-    return (float(literal) if is_float else int(literal)), i
+    if is_float:
+        value = float(literal)
+        if not math.isfinite(value):
+            raise ExpressionSyntaxError(f"the number {literal} is out of the range of a double", start)
+        return value, i
+    if len(literal) > MAX_INTEGER_DIGITS:
+        raise ExpressionSyntaxError(f"an integer literal may have at most {MAX_INTEGER_DIGITS} digits", start)
+    return int(literal), i
 
 
 def tokenize(text: str) -> list[Token]:
@@ -199,14 +222,24 @@ def tokenize(text: str) -> list[Token]:
 # -- parser --------------------------------------------------------------------------------------
 #: name -> (min arguments, max arguments or None); supplied by the function registry.
 Arity = Callable[[str], "tuple[int, int | None] | None"]
+#: name -> 0-based positions of the arguments that are regular expressions.
+PatternArguments = Callable[[str], "tuple[int, ...]"]
 METHOD_ARITY = {"equals": (1, 1), "equalsIgnoreCase": (1, 1), "get": (1, 1)}
+_LEVEL_OF = {op: level for level, ops in enumerate(BINARY_LEVELS) for op in ops}
+_REGEX_OPERATORS = ("=~", "!~")
+
+
+def _no_patterns(_name: str) -> tuple[int, ...]:
+    return ()
 
 
 class _Parser:
-    def __init__(self, text: str, arity: Arity) -> None:
+    def __init__(self, text: str, arity: Arity, pattern_arguments: PatternArguments) -> None:
         self.tokens = tokenize(text)
         self.pos = 0
         self.arity = arity
+        self.pattern_arguments = pattern_arguments
+        self.nesting = 0
 
     # helpers
     def peek(self, offset: int = 0) -> Token:
@@ -223,11 +256,19 @@ class _Parser:
             return True
         return token.kind == "ident" and WORD_OPERATORS.get(token.value) in symbols
 
+    def operator(self, token: Token) -> str:
+        return WORD_OPERATORS.get(token.value, token.value) if token.kind == "ident" else token.value
+
     def expect(self, symbol: str) -> Token:
         token = self.next()
         if token.kind != "sym" or token.value != symbol:
             raise ExpressionSyntaxError(f"expected '{symbol}' but found {_describe(token)}", token.position)
         return token
+
+    def enter(self, token: Token) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise ExpressionSyntaxError(f"the expression nests more than {MAX_NESTING} levels deep", token.position)
 
     # grammar
     def parse(self) -> Node:
@@ -240,34 +281,46 @@ class _Parser:
         return node
 
     def ternary(self) -> Node:
+        self.enter(self.peek())
         cond = self.binary(0)
         token = self.peek()
         if self.is_sym("?:"):
             self.next()
-            return Node("elvis", None, (cond, self.ternary()), position=token.position)
-        if self.is_sym("?"):
+            node = Node("elvis", None, (cond, self.ternary()), position=token.position)
+        elif self.is_sym("?"):
             self.next()
             when_true = self.ternary()
             self.expect(":")
-            return Node("ternary", None, (cond, when_true, self.ternary()), position=token.position)
-        return cond
+            node = Node("ternary", None, (cond, when_true, self.ternary()), position=token.position)
+        else:
+            node = cond
+        self.nesting -= 1
+        return node
 
-    def binary(self, level: int) -> Node:
-        if level == len(BINARY_LEVELS):
-            return self.unary()
-        left = self.binary(level + 1)
-        while self.is_sym(*BINARY_LEVELS[level]):
-            token = self.next()
-            op = WORD_OPERATORS.get(token.value, token.value) if token.kind == "ident" else token.value
+    def binary(self, min_level: int) -> Node:
+        """Precedence climbing: operators of one level associate to the left."""
+        left = self.unary()
+        while True:
+            token = self.peek()
+            if token.kind not in ("sym", "ident"):
+                return left
+            level = _LEVEL_OF.get(self.operator(token))
+            if level is None or level < min_level:
+                return left
+            self.next()
+            op = self.operator(token)
             right = self.binary(level + 1)
+            if op in _REGEX_OPERATORS:
+                _check_literal_pattern(right)
             left = Node("binary", op, (left, right), position=token.position)
-        return left
 
     def unary(self) -> Node:
         if self.is_sym(*UNARY_OPERATORS):
             token = self.next()
-            op = WORD_OPERATORS.get(token.value, token.value) if token.kind == "ident" else token.value
+            op = self.operator(token)
+            self.enter(token)
             operand = self.unary()
+            self.nesting -= 1
             if op == "-" and operand.kind == "literal" and isinstance(operand.value, (int, float)) \
                     and not isinstance(operand.value, bool):
                 return Node("literal", -operand.value, position=token.position)
@@ -321,6 +374,9 @@ class _Parser:
             if self.is_sym("("):
                 args = self.arguments()
                 _check_arity(token, len(args), self.arity(name), "function")
+                for index in self.pattern_arguments(name):
+                    if index < len(args):
+                        _check_literal_pattern(args[index])
                 return Node("call", name, args, position=token.position)
             if name in RESERVED:
                 raise ExpressionSyntaxError(f"'{name}' is a reserved word; wrap a field of that name as ${{{name}}}",
@@ -354,6 +410,26 @@ class _Parser:
         raise ExpressionSyntaxError(f"unexpected {_describe(token)}", token.position)
 
 
+def _check_literal_pattern(node: Node) -> None:
+    """A regular expression written as a text literal must compile (RE2, see core.patterns)."""
+    if node.kind == "literal" and isinstance(node.value, str):
+        try:
+            compile_pattern(node.value)
+        except PatternError as exc:
+            raise ExpressionSyntaxError(str(exc), node.position) from None
+
+
+def tree_depth(node: Node) -> int:
+    """Depth of a syntax tree, measured without recursion."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in current.children)
+    return deepest
+
+
 def _describe(token: Token) -> str:
     if token.kind == "eof":
         return "end of expression"
@@ -372,17 +448,21 @@ def _check_arity(token: Token, count: int, arity: tuple[int, int | None] | None,
                                     token.position)
 
 
-def parse(text: str, arity: Arity) -> Node:
-    """The syntax tree of ``text``; :class:`ExpressionSyntaxError` when it cannot be read."""
+def parse(text: str, arity: Arity, pattern_arguments: PatternArguments = _no_patterns) -> Node:
+    """The syntax tree of ``text``; :class:`ExpressionSyntaxError` when it cannot be read.
+
+    ``pattern_arguments`` names, per function, the arguments that are regular expressions, so
+    literal ones are compiled (and refused) here.
+    """
     if not isinstance(text, str):
         raise ExpressionSyntaxError("the expression must be a string", 0)
     if len(text) > MAX_EXPRESSION_LENGTH:
         raise ExpressionSyntaxError(f"an expression may have at most {MAX_EXPRESSION_LENGTH} characters, "
                                     f"this one has {len(text)}", MAX_EXPRESSION_LENGTH)
-    try:
-        return _Parser(text, arity).parse()
-    except RecursionError:
-        raise ExpressionSyntaxError("the expression is nested too deeply", 0) from None
+    tree = _Parser(text, arity, pattern_arguments).parse()
+    if tree_depth(tree) > MAX_TREE_DEPTH:
+        raise ExpressionSyntaxError(f"the expression is more than {MAX_TREE_DEPTH} operations deep", 0)
+    return tree
 
 
 def field_references(node: Node) -> list[tuple[str, ...]]:
