@@ -252,7 +252,7 @@ def format_(value: Any, pattern: Any) -> str | None:
 def dformat(milliseconds: Any, pattern: Any) -> str | None:
     if milliseconds is None:
         return None
-    if isinstance(milliseconds, str) and milliseconds.strip().lstrip("-").isdigit() and len(milliseconds) <= 20:
+    if isinstance(milliseconds, str) and milliseconds.strip().lstrip("-").isdecimal() and len(milliseconds) <= 20:
         milliseconds = int(milliseconds)
     if not is_number(milliseconds):
         raise TransformError("TIMESTAMP must be a number of milliseconds")
@@ -294,7 +294,7 @@ def set_date_part(component: Any, value: Any, target: Any) -> datetime | None:
     found = as_date(target)
     if found is None:
         return None
-    if isinstance(value, str) and value.strip().isdigit() and len(value) <= 20:
+    if isinstance(value, str) and value.strip().isdecimal() and len(value) <= 20:
         value = int(value)
     if not is_number(value) or int(value) != value:
         raise TransformError("VALUE must be an integer")
