@@ -1,7 +1,8 @@
 """User agent functions (data-prep/functions.md, "User agent functions").
 
 The user agent is parsed with ua-parser and its maintained rules (ua-parser-builtins); with
-google-re2 installed (a dependency) the library matches with RE2. Its answers are put in the
+google-re2 installed (a dependency) the library selects the matching rule with RE2, and only
+that rule's own expression then runs on the text, whose length is bounded. Its answers are put in the
 platform's words: the browser is named without its build ("Mobile Safari" is "Safari", as
 functions.md shows), versions are dotted, and the device class is one of Desktop, Phone, Tablet,
 Mobile (a mobile device of unknown kind), Robot. What the rules cannot tell is null, as is a
