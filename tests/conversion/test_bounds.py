@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockaep import create_app
-from mockaep.services.conversion.evaluate import REQUEST_BUDGET
+from mockaep.services.conversion.evaluate import OPERATION_COST, REQUEST_BUDGET
 from mockaep.services.conversion.expressions import MAX_NESTING, MAX_TREE_DEPTH
 from mockaep.services.conversion.functions import REGISTRY
 from mockaep.services.conversion.values import MAX_INTEGER_DIGITS, MAX_TEXT_LENGTH
@@ -135,6 +135,14 @@ def test_a_preview_asking_for_too_much_work_is_refused_whole(prep, schema_id):
     response = _preview(prep, schema_id, rows, expression(f'lpad("a", {MAX_TEXT_LENGTH // 2}, "x")', TEXT))
     body = assert_mapper_error(response, 400)
     assert "preview" in body["detail"]
+
+
+def test_too_many_rows_times_mappings_are_refused_up_front(prep, schema_id):
+    mappings = [attribute(f"column{n}", TEXT) for n in range(100)]
+    rows = [{}] * (REQUEST_BUDGET // OPERATION_COST // len(mappings) + 1)
+    assert_mapper_error(_preview(prep, schema_id, rows, *mappings), 400)
+    fewer = _preview(prep, schema_id, rows[:100], *mappings)
+    assert fewer.status_code == 200 and len(fewer.get_json()) == 100
 
 
 def _schema_with_a_list(prep) -> tuple[str, str]:

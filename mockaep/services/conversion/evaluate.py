@@ -23,9 +23,11 @@ from mockaep.services.conversion.functions import REGISTRY
 from mockaep.services.conversion.values import (TransformError, check_integer, check_text_length, is_number,
                                                 to_text, truthy)
 
-#: Units (characters of text, items of arrays and objects, one per other value) one request may
-#: build: about five times the largest request body.
+#: Units of work one request may cause: a character of text or an item of an array or object
+#: built costs one, an operation (a node evaluated, a mapping applied to a row) costs
+#: OPERATION_COST, about what building that many characters costs. Some seconds at most.
 REQUEST_BUDGET = 50_000_000
+OPERATION_COST = 32
 
 
 class BudgetExceeded(Exception):
@@ -41,7 +43,7 @@ class Budget:
     def spend(self, units: int) -> None:
         self.remaining -= units
         if self.remaining < 0:
-            raise BudgetExceeded(f"the request would build more than {REQUEST_BUDGET} characters or items of data")
+            raise BudgetExceeded(f"the request would cause more than {REQUEST_BUDGET} units of work")
 
     def spend_on(self, value: Any) -> None:
         """Charge the full size of ``value`` (every nested item and character), without recursion."""
@@ -61,7 +63,7 @@ class Budget:
 
 
 def _size(value: Any) -> int:
-    return len(value) + 1 if isinstance(value, (str, list, dict)) else 1
+    return len(value) if isinstance(value, (str, list, dict)) else 0
 
 
 @dataclass
@@ -75,8 +77,8 @@ class Env:
 
 def evaluate(node: Node, env: Env) -> Any:
     value = _evaluate(node, env)
-    if node.kind not in ("literal", "field"):  # those are read, not built
-        env.budget.spend(_size(value))
+    # literals and fields are read, not built: only the operation is charged for them
+    env.budget.spend(OPERATION_COST + (0 if node.kind in ("literal", "field") else _size(value)))
     return value
 
 

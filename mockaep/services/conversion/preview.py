@@ -15,7 +15,7 @@ from typing import Any
 from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
 from mockaep.services.conversion import mapping_rules, models, paths
-from mockaep.services.conversion.evaluate import REQUEST_BUDGET, Budget, BudgetExceeded, Env, evaluate
+from mockaep.services.conversion.evaluate import OPERATION_COST, Budget, BudgetExceeded, Env, evaluate
 from mockaep.services.conversion.functions.dates import as_date
 from mockaep.services.conversion.mapping_rules import Mapping, MappingSetRequest
 from mockaep.services.conversion.values import TransformError, is_number, iso, to_json, to_text
@@ -65,10 +65,11 @@ def preview(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
     now = datetime.fromtimestamp(ctx.now_ms / 1000, tz=timezone.utc)
     budget = Budget()  # one allowance for the whole request: rows x mappings x what each builds
     try:
+        budget.spend(len(rows) * len(request.mappings) * OPERATION_COST)  # the least it will cost, up front
         return [apply_mappings(request.mappings, row, resolved, now, budget) for row in rows]
     except BudgetExceeded:
-        raise BadRequest(f"The preview would build more than {REQUEST_BUDGET} characters or items of data; "
-                         "send fewer rows or lighter mappings.",
+        raise BadRequest("The preview asks for more work than one request may cause (rows x mappings x what "
+                         "each builds); send fewer rows or lighter mappings.",
                          sub_errors=[{"path": "/data", "message": "too much data to preview"}]) from None
 
 
