@@ -137,6 +137,14 @@ def test_a_preview_asking_for_too_much_work_is_refused_whole(prep, schema_id):
     assert "preview" in body["detail"]
 
 
+def test_reading_a_large_value_many_times_counts_each_reading(prep, schema_id):
+    """md5 of a large text answers 32 characters, but reading the text is the work."""
+    row = {"text": "x" * 2_000_000}
+    assert _value(_one(prep, schema_id, "md5(text)", row)) is not None
+    source = "concat(" + ", ".join(["md5(text)"] * (REQUEST_BUDGET // len(row["text"]) + 1)) + ")"
+    assert_mapper_error(_preview(prep, schema_id, [row], expression(source, TEXT)), 400)
+
+
 def test_too_many_rows_times_mappings_are_refused_up_front(prep, schema_id):
     mappings = [attribute(f"column{n}", TEXT) for n in range(100)]
     rows = [{}] * (REQUEST_BUDGET // OPERATION_COST // len(mappings) + 1)
@@ -171,12 +179,16 @@ def test_the_same_value_many_times_counts_each_time(prep):
     assert_mapper_error(response, 400)
 
 
-@pytest.mark.parametrize("destination", ["person.name[100000]", "person.name[" + "9" * 5000 + "]"])
-def test_path_indexes_are_bounded(prep, schema_id, destination):
-    body = prep.post("/mappingSets/validate", mapping_set(schema_id, attribute("a[" + "9" * 5000 + "]", TEXT),
+@pytest.mark.parametrize("source, destination, fragment", [
+    ("a[" + "9" * 1000 + "]", "person.name[100000]", "index larger"),
+    ("a." * 600 + "b", "person.name." + "x" * 1100, "at most 1024 characters"),
+])
+def test_paths_are_bounded(prep, schema_id, source, destination, fragment):
+    body = prep.post("/mappingSets/validate", mapping_set(schema_id, attribute(source, TEXT),
                                                           attribute("a", destination))).get_json()
     assert [r["status"] for r in body["validationResponse"]] == ["FAILED", "FAILED"]
-    assert all("index larger" in r["errors"][0]["exception"] for r in body["validationResponse"])
+    assert all(fragment in r["errors"][0]["exception"] for r in body["validationResponse"])
+    _failed(_one(prep, schema_id, f'contains_key("{source}")'), fragment)
 
 
 # -- nesting ----------------------------------------------------------------------------------------

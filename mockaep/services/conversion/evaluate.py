@@ -24,8 +24,8 @@ from mockaep.services.conversion.values import (TransformError, check_integer, c
                                                 to_text, truthy)
 
 #: Units of work one request may cause: a character of text or an item of an array or object
-#: built costs one, an operation (a node evaluated, a mapping applied to a row) costs
-#: OPERATION_COST, about what building that many characters costs. Some seconds at most.
+#: read by an operation or built by it costs one, an operation itself (a node evaluated, a mapping
+#: applied to a row) costs OPERATION_COST. Some seconds of work at most.
 REQUEST_BUDGET = 50_000_000
 OPERATION_COST = 32
 
@@ -91,10 +91,12 @@ def _evaluate(node: Node, env: Env) -> Any:
     if kind == "call":
         function = REGISTRY[node.value]
         args = [evaluate(child, env) for child in node.children]
+        env.budget.spend_on(args)  # a function reads its arguments: that work is charged first
         return function.call(env, args)
     if kind == "method":
         target = evaluate(node.children[0], env)
         args = [evaluate(child, env) for child in node.children[1:]]
+        env.budget.spend_on([target, *args])
         return _method(node.value, target, args)
     if kind == "member":
         target = evaluate(node.children[0], env)
@@ -110,7 +112,9 @@ def _evaluate(node: Node, env: Env) -> Any:
             return truthy(left) and truthy(evaluate(node.children[1], env))
         if op == "||":
             return truthy(left) or truthy(evaluate(node.children[1], env))
-        return binary(op, left, evaluate(node.children[1], env))
+        right = evaluate(node.children[1], env)
+        env.budget.spend_on([left, right])
+        return binary(op, left, right)
     if kind == "ternary":
         chosen = node.children[1] if truthy(evaluate(node.children[0], env)) else node.children[2]
         return evaluate(chosen, env)

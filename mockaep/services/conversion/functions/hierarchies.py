@@ -55,8 +55,10 @@ def str_to_object(value: Any, value_delimiter: Any = ":", field_delimiter: Any =
         return None
     inner = to_text(value_delimiter) if value_delimiter not in (None, "") else ":"
     outer = to_text(field_delimiter) if field_delimiter not in (None, "") else ","
+    text = to_text(value)
+    check_array_length(text.count(outer) + 1)  # one field per delimited part, counted before splitting
     found: dict[str, Any] = {}
-    for part in to_text(value).split(outer):
+    for part in text.split(outer):
         key, sep, item = part.partition(inner)
         key = key.strip()
         if key and sep:

@@ -121,14 +121,8 @@ def split(value: Any, separator: Any) -> list[str] | None:
     chars = set(to_text(separator)) if separator is not None else set()
     if not chars:
         return text.split()
-    pieces, current = [], []
-    for char in text:
-        if char in chars:
-            pieces.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    pieces.append("".join(current))
+    first = next(iter(chars))  # every separator becomes the same one, then one split
+    pieces = text.translate({ord(char): first for char in chars}).split(first)
     return [piece for piece in pieces if piece]
 
 
