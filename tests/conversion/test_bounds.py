@@ -62,13 +62,19 @@ def test_number_overflow_gives_java_values(prep, schema_id, source, text):
     ("big * big * big", {"big": int("9" * 4000)}, "integer overflow"),
     ('to_bigint("1e100000")', None, "integer digits"), ('to_bigint("1e1000000000")', None, "integer digits"),
     ('to_integer("1e1000000000")', None, "32-bit"), ("to_bigint(text)", {"text": "9" * 5000}, "at most"),
-    ("[1, 2][1e308 * 10]", None, "integer"), ('json_to_object(text)', {"text": "9" * 5000}, "JSON"),
+    ("[1, 2][1e308 * 10]", None, "integer"),
+    ('lpad("a", ' + "9" * MAX_INTEGER_DIGITS + ', "x")', None, "at most"), ('json_to_object(text)', {"text": "9" * 5000}, "JSON"),
 ])
 def test_huge_integers_are_refused_before_they_are_built(prep, schema_id, source, row, fragment):
     _failed(_one(prep, schema_id, source, row), fragment)
 
 
 @pytest.mark.parametrize("source", ["1e400", "1" * (MAX_INTEGER_DIGITS + 1), "2.5e999"])
+def test_an_index_past_any_array_reads_null(prep, schema_id):
+    result = _one(prep, schema_id, "[1, 2][" + "9" * MAX_INTEGER_DIGITS + "]")
+    assert result["errors"] is None and _value(result) is None
+
+
 def test_number_literals_out_of_range_are_refused(prep, schema_id, source):
     assert_mapper_error(prep.post("/languages/el/validate", {"expression": source}), 400)
     assert_mapper_error(_preview(prep, schema_id, [{}], expression(source, TEXT)), 400)

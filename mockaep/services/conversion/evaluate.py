@@ -6,8 +6,8 @@ Data Prep does (data-prep/home.md, troubleshooting-guide.md).
 
 Numbers follow Java's rules where the platform's are Java's: integers are exact (BigInteger, up
 to :data:`~values.MAX_INTEGER_DIGITS` digits here), a double that overflows is ``Infinity``.
-Every value an operation builds is charged to the request's :class:`Budget`, so a request cannot
-make the emulator build more than a bounded amount of data however its expressions combine.
+What every operation reads and builds is charged to the request's :class:`Budget`, so a request
+cannot make the emulator do more than a bounded amount of work however its expressions combine.
 """
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def _method(name: str, target: Any, args: list[Any]) -> Any:
 
 def _index(target: Any, index: Any) -> Any:
     if isinstance(target, list):
-        if not is_number(index) or not math.isfinite(index) or int(index) != index:
+        if not is_number(index) or isinstance(index, float) and not math.isfinite(index) or int(index) != index:
             raise TransformError("an array index must be an integer")
         position = int(index)
         return target[position] if 0 <= position < len(target) else None

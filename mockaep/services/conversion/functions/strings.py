@@ -21,7 +21,7 @@ def _text(value: Any) -> str | None:
 def _count(value: Any, what: str) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdecimal() and len(value.strip()) <= 19:
         value = int(value)  # longer digit strings exceed every count Java could take
-    if not is_number(value) or not math.isfinite(value) or int(value) != value:
+    if not is_number(value) or isinstance(value, float) and not math.isfinite(value) or int(value) != value:
         raise TransformError(f"{what} must be an integer")
     return int(value)
 
