@@ -69,12 +69,12 @@ def test_huge_integers_are_refused_before_they_are_built(prep, schema_id, source
     _failed(_one(prep, schema_id, source, row), fragment)
 
 
-@pytest.mark.parametrize("source", ["1e400", "1" * (MAX_INTEGER_DIGITS + 1), "2.5e999"])
 def test_an_index_past_any_array_reads_null(prep, schema_id):
     result = _one(prep, schema_id, "[1, 2][" + "9" * MAX_INTEGER_DIGITS + "]")
     assert result["errors"] is None and _value(result) is None
 
 
+@pytest.mark.parametrize("source", ["1e400", "1" * (MAX_INTEGER_DIGITS + 1), "2.5e999"])
 def test_number_literals_out_of_range_are_refused(prep, schema_id, source):
     assert_mapper_error(prep.post("/languages/el/validate", {"expression": source}), 400)
     assert_mapper_error(_preview(prep, schema_id, [{}], expression(source, TEXT)), 400)
