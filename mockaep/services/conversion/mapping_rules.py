@@ -15,7 +15,7 @@ from mockaep.core import validation
 from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
 from mockaep.services.conversion import expressions, paths
-from mockaep.services.conversion.functions import arity
+from mockaep.services.conversion.functions import parse_expression
 
 DEFAULT_CONTENT_TYPE = "application/vnd.adobe.xed-full+json;version=1"
 #: Set by the platform, never by the client. Its own responses carry the dates as epoch
@@ -166,7 +166,7 @@ def check_mapping(mapping: Mapping, fields: set[str], schema_ref: str) -> None:
             mapping.error(f"Invalid source attribute: {exc}.", "source")
     elif mapping.source_type == "EXPRESSION":
         try:
-            mapping.tree = expressions.parse(mapping.source, arity)
+            mapping.tree = parse_expression(mapping.source)
         except expressions.ExpressionSyntaxError as exc:
             mapping.error(f"Invalid expression: {exc}.", "source")
     if not mapping.destination:
