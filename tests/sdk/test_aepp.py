@@ -906,7 +906,6 @@ def test_mapping_set_read_and_update(sdk, tenant, mapping_set, profile_schema):
     assert sdk.prep.copyMappingRules(sdk.prep.getMappingSet(mapping_set), "other")[0]["destination"] == "_other.loyaltyId"
 
 
-@defect("GET /mappingSets without start answers 400; aepp's getMappingSets sends limit only")
 def test_getMappingSets(sdk, mapping_set):
     assert mapping_set in {item["id"] for item in sdk.prep.getMappingSets()}
 
