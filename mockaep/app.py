@@ -1,14 +1,13 @@
 """App factory: ``create_app(config)`` → a Flask app holding one emulator, no module-level state."""
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 
 from mockaep.core.tokens import TokenBook
 from mockaep.web import control, gateway, ims
+from mockaep.web.control import auth as control_auth
 from mockaep.core.config import Config
-from mockaep.core.jsonreader import read_json
+from mockaep.core.persistence import StateFile, load_file
 from mockaep.services import SERVICES
 from mockaep.core.store import Store
 
@@ -23,8 +22,10 @@ class Emulator:
             for kind, paths in getattr(service.module, "INDEXES", {}).items():
                 indexes[kind] = tuple(dict.fromkeys(indexes.get(kind, ()) + tuple(paths)))
         self.store = Store(indexes)
-        self.ims = TokenBook(config.clock, config.token_ttl_seconds)
+        self.ims = TokenBook(config.clock, config.token_ttl_seconds, config.max_live_tokens)
         self.mode = "stateful"
+        #: ``--state-file``: periodic snapshots (started by the server, see mockaep.web.server).
+        self.state_file: StateFile | None = None
 
     def reset_extras(self) -> None:
         """Forget what lives beside the store (issued tokens) on a full reset."""
@@ -60,18 +61,17 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(ims.blueprint)
     for service in SERVICES:
         app.register_blueprint(service.module.blueprint, url_prefix=service.prefix)
-    if config.seed_file:
+    control_auth.install(app)
+    restored = False
+    if config.state_file:
+        emu.state_file = StateFile(config.state_file, emu.store, emu.ims, config.snapshot_interval_seconds)
+        restored = emu.state_file.restore()
+    if config.seed_file and not restored:  # a seed starts a state file; it never overrides one
         load_seed(emu, config.seed_file)
     app.wsgi_app = _CollapseSlashes(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
 def load_seed(emu: Emulator, path: str) -> None:
-    """Load a state document at start-up; refuses (ValueError naming the file) a bad one whole."""
-    from mockaep.core.store import SnapshotError
-
-    document: Any = read_json(path, "seed file")
-    try:
-        emu.store.restore(document)
-    except SnapshotError as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    """Load a state document at start-up; refuses (ValueError naming the file) a bad one."""
+    load_file(emu.store, path, "seed file")
