@@ -24,8 +24,9 @@ class Emulator:
         self.store = Store(indexes)
         self.ims = TokenBook(config.clock, config.token_ttl_seconds, config.max_live_tokens)
         self.mode = "stateful"
-        #: ``--state-file``: periodic snapshots (started by the server, see mockaep.web.server).
-        self.state_file: StateFile | None = None
+        #: ``--state-file``: periodic snapshots (started by ``mockaep serve``); restored in create_app.
+        self.state_file = StateFile(config.state_file, self.store, self.ims, config.snapshot_interval_seconds) \
+            if config.state_file else None
 
     def reset_extras(self) -> None:
         """Forget what lives beside the store (issued tokens) on a full reset."""
@@ -62,10 +63,7 @@ def create_app(config: Config | None = None) -> Flask:
     for service in SERVICES:
         app.register_blueprint(service.module.blueprint, url_prefix=service.prefix)
     control_auth.install(app)
-    restored = False
-    if config.state_file:
-        emu.state_file = StateFile(config.state_file, emu.store, emu.ims, config.snapshot_interval_seconds)
-        restored = emu.state_file.restore()
+    restored = emu.state_file.restore() if emu.state_file is not None else False
     if config.seed_file and not restored:  # a seed starts a state file; it never overrides one
         load_seed(emu, config.seed_file)
     app.wsgi_app = _CollapseSlashes(app.wsgi_app)  # type: ignore[method-assign]
