@@ -98,6 +98,8 @@ def run_wsgi(app, host: str, port: int, threads: int, banner: str, *, max_body_b
     except (OSError, ValueError):
         # waitress raises when its sockets close underneath the loop during shutdown
         pass
+    # let requests still being served finish, so that a final snapshot holds their writes
+    server.task_dispatcher.shutdown(timeout=10)
     if on_shutdown is not None:
         on_shutdown()
     print("mockaep stopped", flush=True)

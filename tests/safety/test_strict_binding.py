@@ -93,3 +93,16 @@ def test_bad_shared_emulator_options_are_one_line_refusals(args, problem):
     assert done.returncode != 0
     assert done.stderr.strip().startswith("mockaep: ") and problem in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_help_documents_the_shared_emulator_options():
+    done = run_mockaep("serve", "--help")
+    for option in ("--admin-token", "--admin-client", "--state-file", "--snapshot-interval", "--upload-quota-mb",
+                   "ID:SECRET@ORG"):
+        assert option in done.stdout
+
+
+def test_strict_auth_without_an_admin_credential_says_the_control_plane_is_closed():
+    with Server("serve", "--strict-auth") as server:
+        assert requests.get(f"{server.url}/_mockaep/health", timeout=10).status_code == 200
+    assert "mockaep: note: --strict-auth without --admin-token/--admin-client" in server.output
