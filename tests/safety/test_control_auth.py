@@ -118,3 +118,9 @@ def test_strict_auth_without_an_admin_credential_closes_the_control_plane():
     token = _token(http, "anyone", "anything")
     _gateway_refusal(http.post("/_mockaep/reset", headers={"Authorization": f"Bearer {token}"}), 403, "403025")
     assert http.get("/_mockaep/health").status_code == 200
+
+
+def test_an_admin_client_without_a_registered_secret_grants_nothing():
+    http = create_app(Config(strict_auth=True, admin_clients=("ops",))).test_client()
+    token = _token(http, "ops", "any-secret-at-all")
+    _gateway_refusal(http.post("/_mockaep/reset", headers={"Authorization": f"Bearer {token}"}), 403, "403025")

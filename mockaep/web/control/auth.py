@@ -56,7 +56,8 @@ def require_admin() -> None:
     issued = emu.ims.lookup(token)
     if issued is None:
         raise GatewayError(401, "401013", "Oauth token is not valid")
-    if issued.client_id not in config.admin_clients:
+    # an admin client must be registered with a secret: an unregistered id gets tokens for any secret
+    if issued.client_id not in config.admin_clients or issued.client_id not in config.clients:
         raise GatewayError(403, "403025", NOT_ADMIN)
 
 
