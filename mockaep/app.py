@@ -1,19 +1,18 @@
 """App factory: ``create_app(config)`` → a Flask app holding one emulator, no module-level state."""
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 
 from mockaep.core.tokens import TokenBook
 from mockaep.web import control, gateway, ims
+from mockaep.web.control import auth as control_auth
 from mockaep.core.config import Config
-from mockaep.core.jsonreader import read_json
 from mockaep.core.admission import Admission
 from mockaep.core.packagedata import PackageData
+from mockaep.core.persistence import StateFile, load_file
 from mockaep.core.validation import Validators
 from mockaep.registry import BACKENDS, KINDS, SERVICES
-from mockaep.core.store import SnapshotError, Store
+from mockaep.core.store import Store
 
 
 class Emulator:
@@ -27,8 +26,11 @@ class Emulator:
         self.store.record_checker = self.validators.record_reason
         self.backends = BACKENDS
         self.admission = Admission(config.max_tenant_requests)
-        self.ims = TokenBook(config.clock, config.token_ttl_seconds)
+        self.ims = TokenBook(config.clock, config.token_ttl_seconds, config.max_live_tokens)
         self.mode = "stateful"
+        #: ``--state-file``: periodic snapshots (started by ``mockaep serve``); restored in create_app.
+        self.state_file = StateFile(config.state_file, self.store, self.ims, config.snapshot_interval_seconds) \
+            if config.state_file else None
 
     def reset_extras(self) -> None:
         """Forget what lives beside the store (issued tokens) on a full reset."""
@@ -64,7 +66,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(ims.blueprint)
     for service in SERVICES:
         app.register_blueprint(service.blueprint, url_prefix=service.prefix)
-    if config.seed_file:
+    control_auth.install(app)
+    restored = emu.state_file.restore() if emu.state_file is not None else False
+    if config.seed_file and not restored:  # a seed starts a state file; it never overrides one
         load_seed(emu, config.seed_file)
     app.wsgi_app = _CollapseSlashes(app.wsgi_app)  # type: ignore[method-assign]
     return app
@@ -72,8 +76,4 @@ def create_app(config: Config | None = None) -> Flask:
 
 def load_seed(emu: Emulator, path: str) -> None:
     """Load a state document at start-up; refuses (ValueError naming the file) a bad one whole."""
-    document: Any = read_json(path, "seed file")
-    try:
-        emu.store.restore(document)
-    except SnapshotError as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    load_file(emu.store, path, "seed file")

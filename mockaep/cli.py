@@ -6,13 +6,11 @@ one is a pair of functions, not an edit of a growing if-chain.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
-import time
 from typing import Callable
 
 from mockaep import __version__
+from mockaep.web.server import run_wsgi  # noqa: F401 (subcommands in other modules serve through it)
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
@@ -44,19 +42,63 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a known sandbox name (repeatable; default: any well-formed name exists)")
     parser.add_argument("--require-sandbox-header", action="store_true",
                         help="refuse requests without x-sandbox-name instead of using the prod sandbox")
+    _shared_emulator_arguments(parser)
+
+
+# Running one emulator for many clients (README, "Running a shared emulator").
+def _shared_emulator_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("shared emulator", "credentials, persistence and quotas "
+                                      "(--client ID:SECRET@ORG,... binds the client's tokens to those orgs)")
+    group.add_argument("--admin-token", action="append", default=[], metavar="TOKEN",
+                       help="bearer token that may use the control plane /_mockaep (repeatable); with "
+                            "--strict-auth or an admin credential, the control plane needs one (health excepted)")
+    group.add_argument("--admin-client", action="append", default=[], metavar="ID",
+                       help="a --client whose IMS tokens may use the control plane (repeatable)")
+    group.add_argument("--state-file", metavar="PATH",
+                       help="restore the state from PATH at start (when it exists) and snapshot it there "
+                            "atomically every --snapshot-interval seconds and at shutdown")
+    group.add_argument("--snapshot-interval", type=float, default=5.0, metavar="SECONDS",
+                       help="seconds between state-file snapshots (default: 5)")
+    group.add_argument("--upload-quota-mb", type=int, default=1024, metavar="MB",
+                       help="per org and sandbox, the megabytes of Batch Ingestion files kept staged (default: 1024)")
+
+
+def _parse_client(pair: str) -> tuple[str, str, tuple[str, ...]]:
+    """``ID:SECRET[@ORG,...]`` → (id, secret, orgs); the secret cannot contain '@'."""
+    client_id, sep, rest = pair.partition(":")
+    secret, _at, orgs = rest.partition("@")
+    org_ids = tuple(o.strip() for o in orgs.split(",") if o.strip())
+    if not sep or not client_id or not secret or (_at and not org_ids):
+        raise SystemExit(f"mockaep: --client takes ID:SECRET or ID:SECRET@ORG,..., got {pair!r}")
+    return client_id, secret, org_ids
+
+
+def _shared_emulator_config(args: argparse.Namespace, clients: dict[str, str]) -> dict:
+    unknown = [c for c in args.admin_client if c not in clients]
+    if unknown:
+        # an unregistered client id takes any secret: anyone could mint an admin token
+        raise SystemExit(f"mockaep: --admin-client {unknown[0]} needs a --client {unknown[0]}:SECRET")
+    if args.snapshot_interval <= 0:
+        raise SystemExit("mockaep: --snapshot-interval must be a positive number of seconds")
+    if args.upload_quota_mb < 1:
+        raise SystemExit("mockaep: --upload-quota-mb must be at least 1")
+    return {"admin_tokens": tuple(t for t in args.admin_token if t), "admin_clients": tuple(args.admin_client),
+            "state_file": args.state_file, "snapshot_interval_seconds": args.snapshot_interval,
+            "upload_quota_bytes": args.upload_quota_mb * 1024 * 1024}
 
 
 def build_config(args: argparse.Namespace):
     from mockaep.core.config import Config
 
-    clients = {}
+    clients, client_orgs = {}, {}
     for pair in args.client:
-        client_id, sep, secret = pair.partition(":")
-        if not sep or not client_id:
-            raise SystemExit(f"mockaep: --client takes ID:SECRET, got {pair!r}")
+        client_id, secret, orgs = _parse_client(pair)
         clients[client_id] = secret
+        if orgs:
+            client_orgs[client_id] = orgs
     return Config(strict_auth=args.strict_auth, clients=clients, sandboxes=tuple(args.sandbox),
-                  require_sandbox_header=args.require_sandbox_header, seed_file=args.seed)
+                  require_sandbox_header=args.require_sandbox_header, seed_file=args.seed,
+                  client_orgs=client_orgs, **_shared_emulator_config(args, clients))
 
 
 def build_app(args: argparse.Namespace):
@@ -76,49 +118,31 @@ def build_app(args: argparse.Namespace):
     return app
 
 
-def run_wsgi(app, host: str, port: int, threads: int, banner: str) -> int:
-    """Serve ``app`` on waitress until SIGINT/SIGTERM; print the base URL once listening."""
-    from waitress.server import create_server
-
-    server = create_server(app, host=host, port=port, threads=threads, ident="mockaep")
-    bound_port = server.socket.getsockname()[1] if hasattr(server, "socket") else port
-    shown_host = f"[{host}]" if ":" in host else host
-    print(f"{banner} http://{shown_host}:{bound_port}", flush=True)
-
-    def close_idle_connections() -> None:
-        # waitress's loop runs while any connection is open, and clients keep idle keep-alive
-        # connections for as long as they like: close each once it has no request in flight
-        for _ in range(100):
-            channels = [c for c in list(getattr(server, "_map", {}).values()) if hasattr(c, "requests")]
-            if not channels:
-                return
-            for channel in channels:
-                if not channel.requests and getattr(channel, "request", None) is None \
-                        and not channel.total_outbufs_len:
-                    channel.will_close = True
-            time.sleep(0.2)
-
-    def stop(_signum, _frame):
-        def shut_down() -> None:
-            server.close()
-            close_idle_connections()
-        threading.Thread(target=shut_down, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    try:
-        server.run()
-    except (OSError, ValueError):
-        # waitress raises when its sockets close underneath the loop during shutdown
-        pass
-    print("mockaep stopped", flush=True)
-    return 0
-
-
 @command("serve", "start the emulator on a production WSGI server (waitress)", _serve_arguments)
 def serve(args: argparse.Namespace) -> int:
     app = build_app(args)
-    return run_wsgi(app, args.host, args.port, args.threads, "mockaep listening on")
+    emu = app.extensions["mockaep"]
+    _warn_about_exposure(args, emu.config)
+    state_file = emu.state_file
+    if state_file is not None:
+        try:
+            state_file.snapshot_now()  # a state file that cannot be written is refused at start
+        except OSError as exc:
+            raise SystemExit(f"mockaep: {args.state_file}: cannot write the state file: {exc.strerror or exc}") \
+                from None
+        state_file.start()
+    return run_wsgi(app, args.host, args.port, args.threads, "mockaep listening on",
+                    max_body_bytes=emu.config.max_upload_bytes,
+                    on_shutdown=state_file.stop if state_file is not None else None)
+
+
+def _warn_about_exposure(args: argparse.Namespace, config) -> None:
+    if config.strict_auth and not (config.admin_tokens or config.admin_clients):
+        print("mockaep: note: --strict-auth without --admin-token/--admin-client: the control plane "
+              "(/_mockaep, health excepted) refuses every request", file=sys.stderr, flush=True)
+    elif not config.strict_auth and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"mockaep: note: listening on {args.host} without --strict-auth: anyone who reaches it can "
+              "read, change and reset every org's state", file=sys.stderr, flush=True)
 
 
 # -- coverage ------------------------------------------------------------------------------------

@@ -106,12 +106,14 @@ def check_request() -> None:
     api_key = request.headers.get("x-api-key", "").strip()
     if not api_key:
         raise GatewayError(403, "403000", "Api Key is required")
-    if config.strict_auth and config.clients and api_key not in config.clients:
+    # Strict auth binds a token to its client: the API key must be the client id it was issued to.
+    if config.strict_auth and ((config.clients and api_key not in config.clients)
+                               or (token_info is not None and token_info.client_id != api_key)):
         raise GatewayError(403, "403003", "Api Key is invalid")
     org = request.headers.get("x-gw-ims-org-id", "").strip()
     if not org:
         raise GatewayError(400, "400003", "Missing header")
-    if token_info is not None and token_info.get("org") and token_info["org"] != org:
+    if config.strict_auth and token_info is not None and token_info.orgs and org not in token_info.orgs:
         raise GatewayError(403, "403025", "Profile is not valid")
 
     sandbox = request.headers.get("x-sandbox-name")
@@ -133,7 +135,7 @@ def check_request() -> None:
                                      f"{limit} bytes this endpoint accepts.")
     _check_media_type(view, service)
 
-    user = token_info["user"] if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
+    user = token_info.user if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
     _bind_tenant(emu, org, sandbox, RequestContext(
         org=org, sandbox=sandbox, client_id=api_key, user_id=user, request_id=request_id(), tenant=None,  # type: ignore[arg-type]
         now_ms=config.clock(), query=QueryParams(request.args.items(multi=True)),
