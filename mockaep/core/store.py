@@ -206,13 +206,17 @@ class Collection:
             if data is not None:
                 yield record_id, decode(data)
 
-    def at_offset(self, offset: int, among: Sequence[int] | None = None) -> int | None:
-        """The sequence number at ``offset`` in insertion order (of ``among`` when given): the
-        start of an offset-paged list without reading what comes before it."""
+    def at_offset(self, offset: int, among: Sequence[int] | None = None, reverse: bool = False) -> int | None:
+        """The cursor (a sequence number) that starts a list ``offset`` records in, in insertion
+        order or (``reverse``) newest first, of ``among`` when given: ``ids(after=cursor,
+        reverse=reverse, among=among)`` then yields what a slice ``[offset:]`` would, without
+        reading what comes before it. ``None`` when nothing is skipped."""
         seqs = self._order if among is None else among
-        if offset <= 0:
+        if offset <= 0 or not seqs:
             return None
-        return seqs[offset - 1] if offset - 1 < len(seqs) else (seqs[-1] if seqs else None)
+        if offset >= len(seqs):  # past the end: a cursor after the last record in that direction
+            return seqs[0] - 1 if reverse else seqs[-1]
+        return seqs[len(seqs) - offset] if reverse else seqs[offset - 1]
 
     # -- transitional reads (services move to the pagers of mockaep.core.paging) -------------
     def peek(self, record_id: str) -> dict[str, Any] | None:
