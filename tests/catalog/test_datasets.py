@@ -35,8 +35,57 @@ def test_create_answers_201_with_reference_and_location(http, headers, schema_id
     assert isinstance(dataset["created"], int) and dataset["created"] == dataset["updated"]
     assert dataset["createdClient"] == headers["x-api-key"] and dataset["createdUser"] == dataset["updatedUser"]
     assert dataset["files"] == f"@/dataSetFiles?dataSetId={dataset_id}"
-    assert dataset["state"] == "DRAFT" and dataset["tags"] == {}
+    assert dataset["state"] == "DRAFT" and re.fullmatch(r"[0-9a-f]{24}", dataset["viewId"])
     assert found.headers["ETag"] == '"1.0.0"'
+    # CAT-1/CAT-2: what aepp (and the docs' examples) read on every dataset
+    assert dataset["tags"] == {"adobe/pqs/table": ["harbour_members"]}
+    assert dataset["classification"] == {"dataBehavior": "record", "managedBy": "CUSTOMER"}
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", dataset["sandboxId"])
+    assert dataset["basePath"].endswith(dataset_id) and dataset["fileDescription"]["format"] == "parquet"
+    assert isinstance(dataset["dataSourceId"], int)  # ?requestDataSource=true (create-dataset.md)
+    listed = http.get(DATASETS, headers=headers).json[dataset_id]
+    assert listed == dataset
+
+
+def test_sandbox_id_is_the_one_flow_service_items_carry(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Sandboxed")
+    connection = http.post("/data/foundation/flowservice/connections", headers=headers, json={
+        "name": "Lake", "connectionSpec": {"id": "c604ff05-7f1a-43c0-8e18-33bf874cb11c", "version": "1.0"}})
+    assert connection.status_code == 201, connection.get_data(as_text=True)
+    item = http.get(f"/data/foundation/flowservice/connections/{connection.json['id']}", headers=headers).json
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["sandboxId"] == item["items"][0]["sandboxId"]
+    other = http.get(f"{DATASETS}/{make_dataset(http, helpers.make_schema(http, sandbox='dev'), 'Dev', sandbox='dev')}",
+                     headers=gateway_headers(sandbox="dev"))
+    assert next(iter(other.json.values()))["sandboxId"] != dataset["sandboxId"]
+
+
+def test_table_names_are_unique_and_kept(http, headers, schema_id):
+    first = make_dataset(http, schema_id, "Harbour Members!")
+    second = make_dataset(http, schema_id, "harbour members")
+    tables = [http.get(f"{DATASETS}/{i}", headers=headers).json[i]["tags"]["adobe/pqs/table"] for i in (first, second)]
+    assert tables == [["harbour_members"], ["harbour_members_1"]]
+    # a write that leaves the tag (or classification) out does not drop it
+    http.patch(f"{DATASETS}/{first}", headers=headers, json={"tags": {"harbour": ["north"]}})
+    http.put(f"{DATASETS}/{second}", headers=headers,
+             json={"name": "Renamed", "schemaRef": {"id": schema_id, "contentType": XED}})
+    for dataset_id, table in ((first, "harbour_members"), (second, "harbour_members_1")):
+        dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+        assert dataset["tags"]["adobe/pqs/table"] == [table] and dataset["classification"]["managedBy"] == "CUSTOMER"
+    assert http.get(f"{DATASETS}/{first}", headers=headers).json[first]["tags"]["harbour"] == ["north"]
+
+
+def test_a_user_table_name_and_classification_are_taken(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Own table", tags={"adobe/pqs/table": ["my_table"]})
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["tags"]["adobe/pqs/table"] == ["my_table"]
+    patched = http.patch(f"{CATALOG}/v2/dataSets/{dataset_id}", headers=headers,
+                         json={"classification": {"dataBehavior": "record", "managedBy": "SYSTEM"}})
+    assert patched.status_code == 200
+    assert http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]["classification"]["managedBy"] == "SYSTEM"
+    wrong = http.patch(f"{CATALOG}/v2/dataSets/{dataset_id}", headers=headers,
+                       json={"classification": {"dataBehavior": "record", "managedBy": "NOBODY"}})
+    assert_error(wrong, 400)
 
 
 @pytest.mark.parametrize("content_type", [
@@ -108,7 +157,8 @@ def test_json_patch_applies_operations(http, headers, schema_id):
                           headers={**headers, "Content-Type": "application/json-patch+json"})
     assert response.status_code == 200, response.json
     dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
-    assert dataset["description"] == "quay side" and dataset["tags"] == {"harbour": ["north"]}
+    assert dataset["description"] == "quay side"
+    assert dataset["tags"] == {"adobe/pqs/table": ["patched"], "harbour": ["north"]}
 
 
 @pytest.mark.parametrize("ops", [
