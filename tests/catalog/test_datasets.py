@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -257,3 +258,46 @@ def test_pragma_validate_only_checks_without_persisting(http, headers, schema_id
     assert_error(refused, 400)
     assert http.post(DATASETS, headers=headers, json=body).status_code == 201  # the journal is off again
     assert len(http.get(DATASETS, headers=headers).json) == 1
+
+
+PROFILE_UNION = "https://ns.adobe.com/xdm/context/profile__union"
+
+
+def test_a_dataset_on_the_profile_union_once_a_union_exists(http, headers, schema_id):
+    """CAT-3: Profile export datasets are made on the union (data-prep mapping-set.md uses the
+    union as a schemaRef too); without a union-enabled profile schema there is no union."""
+    body = {"name": "Profile Data Export", "schemaRef": {"id": PROFILE_UNION, "contentType": XED}}
+    before = state(http)
+    assert "does not name a schema" in assert_error(http.post(DATASETS, headers=headers, json=body), 400)["detail"]
+    assert state(http) == before
+    schema_headers = {**headers, "Accept": "application/vnd.adobe.xed+json"}
+    tenant = next(iter(helpers.member("x")))
+    descriptor = {"@type": "xdm:descriptorIdentity", "xdm:sourceSchema": schema_id, "xdm:sourceVersion": 1,
+                  "xdm:sourceProperty": f"/{tenant}/member/memberId", "xdm:namespace": "Email", "xdm:property": "xdm:code",
+                  "xdm:isPrimary": True}
+    made = http.post(f"{helpers.REGISTRY}/tenant/descriptors", headers=schema_headers, json=descriptor)
+    assert made.status_code == 201, made.json
+    enabled = http.patch(f"{helpers.REGISTRY}/tenant/schemas/{quote(schema_id, safe='')}", headers=schema_headers,
+                         json=[{"op": "add", "path": "/meta:immutableTags", "value": ["union"]}])
+    assert enabled.status_code == 200, enabled.json
+    created = http.post(DATASETS, headers=headers, json=body)
+    assert created.status_code == 201, created.json
+    dataset_id = created.json[0].rsplit("/", 1)[-1]
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["schemaRef"]["id"] == PROFILE_UNION and dataset["classification"]["dataBehavior"] == "record"
+
+
+def test_a_class_or_field_group_is_not_a_dataset_schema(http, headers):
+    for ref in ("https://ns.adobe.com/xdm/context/profile", "https://ns.adobe.com/xdm/context/profile-person-details"):
+        response = http.post(DATASETS, headers=headers, json={"name": "no", "schemaRef": {"id": ref, "contentType": XED}})
+        assert "not a schema" in assert_error(response, 400)["detail"]
+
+
+def test_experience_event_datasets_are_time_series(http, headers):
+    created = http.post(f"{helpers.REGISTRY}/tenant/schemas", headers={**headers, "Accept": "application/vnd.adobe.xed+json"},
+                        json={"title": "Harbour visits", "description": "d", "type": "object",
+                              "allOf": [{"$ref": "https://ns.adobe.com/xdm/context/experienceevent"}]})
+    assert created.status_code == 201, created.json
+    dataset_id = make_dataset(http, created.json["$id"], "Visits")
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["classification"] == {"dataBehavior": "time-series", "managedBy": "CUSTOMER"}

@@ -179,7 +179,7 @@ def find_batches(ctx: RequestContext, params: QueryParams) -> dict[str, Any]:
 
 
 def show_batch(ctx: RequestContext, batch_id: str, params: QueryParams) -> dict[str, Any]:
-    return query.lookup(batch_id, require_batch(ctx, batch_id), params)
+    return query.show(batch_id, require_batch(ctx, batch_id), params)
 
 
 def unique_values(ctx: RequestContext, field: str, params: QueryParams) -> list[str]:
@@ -294,7 +294,7 @@ def find_dataset_files(ctx: RequestContext, params: QueryParams) -> dict[str, An
 
 
 def show_dataset_file(ctx: RequestContext, file_id: str, params: QueryParams) -> dict[str, Any]:
-    return query.lookup(file_id, objects.require(ctx, DATASET_FILES, file_id), params)
+    return query.show(file_id, objects.require(ctx, DATASET_FILES, file_id), params)
 
 
 def patch_dataset_file(ctx: RequestContext, journal: Journal, file_id: str, body: Any, content_type: str,

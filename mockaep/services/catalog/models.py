@@ -140,8 +140,9 @@ def create_dataset(ctx: RequestContext, journal: Journal, body: Any, params: Que
     tags = dict(fields.pop("tags", None) or {})
     tags.setdefault(TABLE_TAG, [table_name(ctx, name)])
     base = f"adl://mockaep.local/{ctx.tenant_id}/{ctx.sandbox}/dataSets/{dataset_id}"
-    record: dict[str, Any] = {
-        "name": name,
+    # what the client named the dataset by first, as the docs' examples show it
+    record: dict[str, Any] = {"name": name, **{k: fields.pop(k) for k in ("description", "schemaRef") if k in fields}}
+    record.update({
         "imsOrg": ctx.org,
         "sandboxId": objects.sandbox_id(ctx),
         "tags": tags,
@@ -159,7 +160,7 @@ def create_dataset(ctx: RequestContext, journal: Journal, body: Any, params: Que
         "files": f"@/dataSetFiles?dataSetId={dataset_id}",
         "dule": {},
         "statsCache": {},
-    }
+    })
     if params is not None and (params.get("requestDataSource") or "").lower() == "true":
         # create-dataset.md asks for a data source; its id is a number derived from the dataset's
         record["dataSourceId"] = int(dataset_id[:7], 16)
@@ -241,7 +242,7 @@ def find_datasets(ctx: RequestContext, params: QueryParams) -> dict[str, Any]:
 
 
 def show_dataset(ctx: RequestContext, dataset_id: str, params: QueryParams) -> dict[str, Any]:
-    return query.lookup(dataset_id, require_dataset(ctx, dataset_id), params)
+    return query.show(dataset_id, require_dataset(ctx, dataset_id), params)
 
 
 def dataset_credentials(ctx: RequestContext, dataset_id: str, batch_id: str | None) -> dict[str, Any]:

@@ -39,7 +39,7 @@ MAX_VALUES = 100
 MAX_VALUE_LENGTH = 1024
 _OPERATORS = ("==", "!=", "<=", ">=", "~", "<", ">")
 _VERSION = re.compile(r"^\d+(\.\d+)+$")
-_NUMBER = re.compile(r"^-?\d{1,300}(\.\d{1,300})?$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 #: Epoch-millisecond bounds of the date-range filters (far beyond any real date).
 MAX_EPOCH_MS = 10 ** 15
 
@@ -423,6 +423,6 @@ def listing(collection: Collection, query: QueryParams, *, aliases: Mapping[str,
     return pager.list_page(collection, conditions(query, aliases=aliases), page)
 
 
-def lookup(record_id: str, record: Mapping[str, Any], query: QueryParams) -> dict[str, Any]:
+def show(record_id: str, record: Mapping[str, Any], query: QueryParams) -> dict[str, Any]:
     """A Catalog lookup answer: ``{id: object}``, projected by ``properties=`` (filters ignored)."""
     return {record_id: pager.project(record, pager.read_properties(query.get("properties")))}

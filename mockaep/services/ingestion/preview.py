@@ -6,11 +6,12 @@ from typing import Any
 
 from mockaep.core.errors import BadRequest, UnsupportedMediaType
 from mockaep.core.context import RequestContext
+from mockaep.core.request import QueryParams
 from mockaep.services.ingestion import rows as rowlib
 from mockaep.services.ingestion.models import file_bytes, require_target, staged_files
 
 
-def preview(ctx: RequestContext, batch_id: str, dataset_id: str, params: dict[str, str]) -> dict[str, Any]:
+def preview(ctx: RequestContext, batch_id: str, dataset_id: str, params: QueryParams) -> dict[str, Any]:
     """Rows of the files uploaded so far, flattened into columns (``nrow`` caps them; 0 = all)."""
     require_target(ctx, batch_id, dataset_id, writable=False)
     fmt = (params.get("format") or "").lower()
