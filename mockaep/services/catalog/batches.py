@@ -18,7 +18,7 @@ from mockaep.core.errors import BadRequest, Conflict
 from mockaep.core.paging import catalog as pager
 from mockaep.core.paging.selection import select
 from mockaep.core.request import QueryParams
-from mockaep.services.catalog import objects, query
+from mockaep.services.catalog import conditions, objects, query
 from mockaep.services.catalog.journal import Journal
 from mockaep.services.catalog.models import get_dataset
 from mockaep.services.catalog.resources import BATCHES, DATASET_FILES, DATASETS, KINDS
@@ -162,14 +162,14 @@ def delete_batch(ctx: RequestContext, journal: Journal, batch_id: str) -> None:
 
 def _batch_aliases() -> dict[str, query.Alias]:
     def related(kind: str) -> query.Alias:
-        def parse(raw: str) -> query.Related:
+        def parse(raw: str) -> conditions.Related:
             negate = raw.startswith("!")
-            return query.Related(kind, query.split_values(kind, raw[1:] if negate else raw), negate)
+            return conditions.Related(kind, query.split_values(kind, raw[1:] if negate else raw), negate)
         return parse
 
-    def batch(raw: str) -> query.IdIn:
+    def batch(raw: str) -> conditions.IdIn:
         negate = raw.startswith("!")
-        return query.IdIn("id", query.split_values("batch", raw[1:] if negate else raw), negate)
+        return conditions.IdIn("id", query.split_values("batch", raw[1:] if negate else raw), negate)
 
     return {"batch": batch, "dataSet": related("dataSet"), "transform": related("transform")}
 
@@ -218,15 +218,15 @@ def last_batches(ctx: RequestContext, params: QueryParams) -> dict[str, Any]:
     page = pager.read_page_request(params)
     page = pager.PageRequest(page.start, page.limit, tuple(
         pager.SortKey(_SUMMARY_FIELDS.get(k.path, k.path), k.descending) for k in page.order), page.properties)
-    conditions = [query.Exists("lastBatchId")] + query.conditions(
+    wanted = [conditions.Exists("lastBatchId")] + query.conditions(
         params, aliases={"dataSetId": _dataset_key}, renames=_SUMMARY_FIELDS, use_index=False)
-    found = pager.select_page(ctx.tenant.collection(DATASETS), conditions, page)
+    found = pager.select_page(ctx.tenant.collection(DATASETS), wanted, page)
     return {e.id: pager.project(_summary(e.id, e.record), page.properties) for e in found.entries}
 
 
-def _dataset_key(raw: str) -> query.KeyIn:
+def _dataset_key(raw: str) -> conditions.KeyIn:
     negate = raw.startswith("!")
-    return query.KeyIn(query.split_values("dataSetId", raw[1:] if negate else raw), negate)
+    return conditions.KeyIn(query.split_values("dataSetId", raw[1:] if negate else raw), negate)
 
 
 # -- what the other services ask (backend.py) ----------------------------------------------------
