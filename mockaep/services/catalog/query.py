@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 from mockaep.core.errors import BadRequest
 from mockaep.core.paging import catalog as pager
 from mockaep.core.patterns import PatternError, compile_pattern
-from mockaep.core.request import QueryParams
+from mockaep.core.request import MAX_QUERY_PARAMETERS, QueryParams
 from mockaep.core.store import Collection
 from mockaep.services.catalog.conditions import Compare, Equals, Exists, Glob, Range, Regex, Tag
 
@@ -125,9 +125,11 @@ def conditions(query: QueryParams, *, aliases: Mapping[str, Alias] | None = None
 
     ``renames``: filter names whose property is stored under another name (``/lastBatches``).
     ``use_index=False``: the conditions do not narrow through indexes (a listing whose aliases
-    must be the only ones that narrow, see :class:`KeyIn`)."""
+    must be the only ones that narrow, see :class:`.conditions.KeyIn`)."""
     renames = renames or {}
     aliases = aliases or {}
+    if len(query.items()) > MAX_QUERY_PARAMETERS:
+        raise BadRequest(f"A Catalog request takes at most {MAX_QUERY_PARAMETERS} query parameters.")
     found: list[Any] = []
     for name, raw in query.items():
         if name in aliases:
