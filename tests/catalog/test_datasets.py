@@ -191,6 +191,12 @@ def test_if_match_mismatch_is_412(http, headers, schema_id):
     assert_error(stale, 412)
     fresh = http.patch(f"{DATASETS}/{dataset_id}", headers={**headers, "If-Match": '"1.0.0"'}, json={"name": "y"})
     assert fresh.status_code == 200
+    updated = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]["updated"]
+    by_time = http.put(f"{DATASETS}/{dataset_id}", headers={**headers, "If-Match": str(updated)},
+                       json={"name": "z", "schemaRef": {"id": schema_id, "contentType": XED}})
+    assert by_time.status_code == 200  # catalog.yaml: the If-Match value is the `updated` time
+    assert_error(http.put(f"{DATASETS}/{dataset_id}", headers={**headers, "If-Match": '"1.0.1"'},
+                          json={"name": "w", "schemaRef": {"id": schema_id, "contentType": XED}}), 412)
 
 
 def test_v2_patch_merges_nested_fields(http, headers, schema_id):
