@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.schemaregistry.conftest import (FULL, IDENTITY_MAP, LIST_IDS, PROFILE, RAW, RECORD, error_code,
+from tests.schemaregistry.conftest import (FULL, IDENTITY_MAP, LIST_IDS, PROFILE, RAW, RECORD, Registry, error_code,
                                            field_group_body, quoted, seed_schema_body)
 
 EVENT = "https://ns.adobe.com/xdm/context/experienceevent"
@@ -222,8 +222,6 @@ def test_identity_descriptor_must_point_at_an_existing_field(registry, seeded):
 def test_import_is_all_or_nothing(registry, seeded, http):
     payload = registry.get(f"/rpc/export/{quoted(seeded['schema']['$id'])}").json
     assert [item["meta:resourceType"] for item in payload] == ["mixins", "schemas"]
-    from tests.schemaregistry.conftest import Registry
-
     dev = Registry(http, sandbox="dev")
     dev_before = state(http)
     broken = [payload[0], {**payload[1], "allOf": [{"$ref": PROFILE}, {"$ref": "https://ns.adobe.com/x/mixins/1"}]}]

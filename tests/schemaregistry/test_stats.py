@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.schemaregistry.conftest import IDENTITY_MAP, PROFILE, RECORD, field_group_body, quoted
 
 SHOWN = 5
-MAX_CLASSES = 10
+MAX_CLASSES = 5
 MAX_SCHEMAS_PER_CLASS = 5
 
 

@@ -85,7 +85,8 @@ def for_lookup(headers: RequestHeaders) -> LookupForm:
     """Which form a lookup returns; refuses what the registry refuses."""
     found = parse(headers.accept)
     if found is None:
-        raise _invalid(headers, "1009", "a lookup takes application/vnd.adobe.{xed|xdm}[-full][-notext]+json; version=1")
+        raise _invalid(headers, "1009",
+                       "a lookup takes application/vnd.adobe.{xed|xdm}[-full][-notext]+json; version=1")
     if found.version is None:
         raise _invalid(headers, "1007", "a lookup must name the major version, e.g. "
                                         "application/vnd.adobe.xed-full+json; version=1")

@@ -21,10 +21,10 @@ from mockaep.services.schemaregistry import kinds, overview
 from mockaep.services.schemaregistry.registry import Registry
 
 SHOWN = overview.SHOWN
-MAX_CLASSES = 10
+MAX_CLASSES = 5
 MAX_SCHEMAS_PER_CLASS = 5
 #: Newest schemas read to find the classes shown.
-CLASS_SCAN = 50
+CLASS_SCAN = 25
 
 
 def _brief(resource: Mapping[str, Any], date_key: str) -> dict[str, Any]:
