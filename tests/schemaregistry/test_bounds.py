@@ -147,3 +147,46 @@ def test_non_finite_numbers_in_resources_are_refused(registry, tenant, number):
     response = registry.http.post("/data/foundation/schemaregistry/tenant/datatypes", data=text,
                                   headers={**registry.headers, "Content-Type": "application/json"})
     refused(registry, response, before)
+
+
+def test_too_many_references_are_refused_before_they_are_looked_up(registry, tenant):
+    before = state(registry.http)
+    group = field_group_body(tenant, intended=[f"https://ns.adobe.com/nobody/classes/{n}" for n in range(1001)])
+    refused(registry, registry.post("/tenant/fieldgroups", group), before)
+    body = {**seed_schema_body(), "allOf": [{"$ref": PROFILE}] + [
+        {"$ref": f"https://ns.adobe.com/nobody/mixins/{n}"} for n in range(1001)]}
+    refused(registry, registry.post("/tenant/schemas", body), before)
+
+
+def test_definitions_that_reference_each_other_in_a_cycle_do_not_loop(registry, tenant):
+    group = field_group_body(tenant)
+    group["definitions"]["loop"] = {"$ref": "#/definitions/other", "properties": {"a": {"type": "string"}}}
+    group["definitions"]["other"] = {"$ref": "#/definitions/loop"}
+    group["allOf"].append({"$ref": "#/definitions/loop"})
+    response = registry.post("/tenant/fieldgroups", group)
+    assert response.status_code in (201, 400), response.json
+    if response.status_code == 201:
+        assert registry.lookup("fieldgroups", response.json["$id"], FULL).status_code == 200
+
+
+def test_a_long_chain_of_data_types_exports_and_resolves(registry, tenant, http):
+    """A chain deeper than resolution follows (loaded through the state document): export lists it
+    all, lookups answer (the resolved form stops at the depth bound), nothing recurses unbounded."""
+    first = registry.create("datatypes", {"title": "Link 0", "type": "object", "properties": {
+        "value": {"type": "string"}}})
+    document = http.get("/_mockaep/state").json
+    records = document["tenants"][0]["collections"]["xdmDataTypes"]
+    base, alt_base = first["$id"].rsplit("/", 1)[0], first["meta:altId"].rsplit(".", 1)[0]
+    previous = first["$id"]
+    for number in range(1, 1500):
+        hex_id = "a" * 44 + f"{number:04d}"
+        record_id = f"{base}/{hex_id}"
+        records[record_id] = {**first, "$id": record_id, "meta:altId": f"{alt_base}.{hex_id}",
+                              "title": f"Link {number}", "refs": [previous],
+                              "properties": {"next": {"$ref": previous}, "value": {"type": "string"}}}
+        previous = record_id
+    assert http.post("/_mockaep/state", json=document).status_code == 200
+    exported = registry.get(f"/rpc/export/{quoted(previous)}")
+    assert exported.status_code == 200 and len(exported.json) == 1500
+    assert registry.lookup("datatypes", previous, FULL).status_code == 200
+    assert registry.get(f"/rpc/sampledata/{quoted(previous)}").status_code == 200

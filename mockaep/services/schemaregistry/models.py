@@ -12,7 +12,7 @@ from mockaep.core import validation
 from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest, MethodNotAllowed, NotFound
 from mockaep.core.paging import registry as paging
-from mockaep.core.patch import PatchRules, apply_patch, read_patch
+from mockaep.core.patch import ALL_OPS, REASONS, PatchRules, apply_patch, read_patch
 from mockaep.core.store import Collection
 from mockaep.services.schemaregistry import accept, audit, descriptors, evolution, fields, kinds, rules, unions
 from mockaep.services.schemaregistry.kinds import Kind
@@ -24,9 +24,10 @@ DATE_PATTERNS = {
     "date-time": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$",
     "date": r"^\d{4}-\d{2}-\d{2}$",
 }
-#: JSON Patch as the registry takes it: all six RFC 6902 operations; the system fields are the
-#: kind table's read-only fields (refused with the registry's generic XDM-1000-400).
-PATCH_RULES = PatchRules()
+#: JSON Patch as the registry takes it: all six RFC 6902 operations, case as in the RFC; the
+#: system fields (the kind table's read-only fields) cannot be touched; every refusal is the
+#: registry's generic XDM-1000-400 (no other code is documented for a patch).
+PATCH_RULES = PatchRules(ops=ALL_OPS, codes={reason: "1000" for reason in REASONS})
 SUMMARY = ("$id", "meta:altId", "version", "title")
 #: Types a schema or class body may omit (``object`` is the only one they take): the community
 #: SDK's schema helpers send none, and the registry accepts them (docs/aepp.md SR-4).

@@ -49,24 +49,30 @@ def export(ctx: RequestContext, ref: str) -> list[dict[str, Any]]:
                        code=kinds.OTHER_NOT_FOUND)
     ordered: list[dict[str, Any]] = []
     seen: set[str] = set()
-
-    def visit(resource: Mapping[str, Any]) -> None:
-        if resource["$id"] in seen:
-            return
-        seen.add(resource["$id"])
-        for dep in resource.get("refs", []):
+    # Depth first, without recursion (a chain of resources may be long): each resource after what
+    # it references, then its descriptors, each after the destination schema it names.
+    tasks: list[tuple[str, Mapping[str, Any]]] = [("visit", found[1])]
+    while tasks:
+        action, item = tasks.pop()
+        if action == "emit":
+            ordered.append(dict(item))
+            continue
+        if item["$id"] in seen:
+            continue
+        seen.add(item["$id"])
+        steps: list[tuple[str, Mapping[str, Any]]] = []
+        for dep in item.get("refs", []):
             tenant_dep = reg.tenant(dep)
             if tenant_dep is not None:
-                visit(tenant_dep[1])
-        ordered.append({k: v for k, v in resource.items() if k not in NOT_EXPORTED})
-        for descriptor in descriptors.of_schema(reg, resource["$id"]):
+                steps.append(("visit", tenant_dep[1]))
+        steps.append(("emit", {k: v for k, v in item.items() if k not in NOT_EXPORTED}))
+        for descriptor in descriptors.of_schema(reg, item["$id"]):
             destination = descriptor.get("xdm:destinationSchema")
             tenant_dest = reg.tenant(destination) if isinstance(destination, str) else None
             if tenant_dest is not None:
-                visit(tenant_dest[1])
-            ordered.append(descriptors.portable(descriptor))
-
-    visit(found[1])
+                steps.append(("visit", tenant_dest[1]))
+            steps.append(("emit", descriptors.portable(descriptor)))
+        tasks.extend(reversed(steps))
     return [_swap_tenant(item, reg.tenant_id, PLACEHOLDER) for item in ordered]
 
 

@@ -28,6 +28,9 @@ from mockaep.services.schemaregistry.resources import SYSTEM_FIELDS
 READ_ONLY = SYSTEM_FIELDS + ("meta:extends", "meta:xdmType", "meta:usageCount", "meta:createdDate",
                              "meta:abstract", "meta:extensible")
 UNION_TAG = "union"
+#: Other resources one resource may reference (``$ref``s, ``meta:intendedToExtend``): each is
+#: looked up on every write, so the count is bounded before any is.
+MAX_REFERENCES = 1000
 NAMESPACE_CODES = {"classes": "1020", "mixins": "1021", "schemas": "1022", "adhoc": "1023"}
 
 
@@ -68,7 +71,11 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
     hex_id = resource_id.rsplit("/", 1)[-1] if resource_id else ids.new_xdm_hex()
     resource_id = resource_id or reg.new_id(kind, hex_id)
 
-    for ref in fields.direct_refs(record):
+    refs = fields.direct_refs(record)
+    intended = record.get("meta:intendedToExtend")
+    if len(refs) > MAX_REFERENCES or (isinstance(intended, list) and len(intended) > MAX_REFERENCES):
+        raise invalid(f"A {kind.label} may reference at most {MAX_REFERENCES} other resources.")
+    for ref in refs:
         if reg.find(ref) is None:
             raise invalid(f"The {kind.label} references '{ref}', which does not exist in this sandbox "
                           "or in the standard library.")
