@@ -13,7 +13,8 @@ docs describe both only in profile terms.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+import bisect
+from typing import Any, Mapping, Sequence
 
 from mockaep.core.errors import BadRequest
 from mockaep.services.schemaregistry import descriptors, fields, kinds, overview
@@ -45,13 +46,18 @@ def members(reg: Registry, class_id: str) -> list[Mapping[str, Any]]:
     tagged = coll.hits("meta:immutableTags[]", UNION_TAG)
     of_class = coll.hits("meta:class", class_id)
     small, large = (tagged, of_class) if len(tagged) <= len(of_class) else (of_class, tagged)
-    wanted = set(large)
+    both = [seq for seq in small if _holds(large, seq)]
     found = []
-    for schema_id in coll.ids(among=[seq for seq in small if seq in wanted]):
+    for schema_id in coll.ids(among=both):
         schema = reg.tenant(schema_id, kinds.SCHEMAS)
         if schema is not None:
             found.append(schema[1])
     return found
+
+
+def _holds(ascending: Sequence[int], seq: int) -> bool:
+    position = bisect.bisect_left(ascending, seq)
+    return position < len(ascending) and ascending[position] == seq
 
 
 def union_classes(reg: Registry) -> list[str]:
