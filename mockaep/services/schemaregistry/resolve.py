@@ -25,7 +25,9 @@ STRUCTURE = ("type", "meta:xdmType", "properties", "required", "items", "additio
 #: Keys the resolved top level drops: they only make sense in the raw form.
 RAW_ONLY = ("allOf", "definitions", "refs")
 MAX_DEPTH = 32
-CACHE_SIZE = 4096
+#: Resolved forms kept per tenant, least recently used dropped first (a resolved schema costs some
+#: tens of kB: a bound on entries bounds the memory).
+CACHE_SIZE = 512
 _DERIVED_KEY = ("schemaregistry", "resolved")
 
 
@@ -100,6 +102,7 @@ class ResolvedCache:
             if current != saved:
                 del self.entries[ref]
                 return None
+        self.entries[ref] = self.entries.pop(ref)  # most recently used last
         return entry
 
     def put(self, ref: str, entry: Resolved) -> None:
