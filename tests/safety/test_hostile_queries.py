@@ -98,10 +98,8 @@ def test_catalog_lists(app, before, kind, filters, order, limit, start, properti
     _read(app, before, f"{CATALOG}/{kind}", "catalog", query)
 
 
-REGISTRY_XFAIL = "500: OverflowError from re on a huge repetition count in a ~ filter (schemaregistry.listing)"
 
 
-@pytest.mark.xfail(strict=True, reason=REGISTRY_XFAIL)
 @settings(max_examples=150)
 @given(path=st.sampled_from(["/tenant/schemas", "/tenant/fieldgroups", "/global/classes", "/global/datatypes",
                              "/tenant/descriptors"]),
