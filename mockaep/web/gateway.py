@@ -85,10 +85,11 @@ def is_json_media(media: str) -> bool:
 
 
 # -- the checks ----------------------------------------------------------------------------------
-def _bearer_token(headers: dict[str, str]) -> str:
+def bearer_token(headers: dict[str, str]) -> str | None:
+    """The bearer token of ``Authorization``; ``None`` without the header, 401013 when malformed."""
     header = headers.get("authorization")
     if header is None:
-        raise GatewayError(403, "403010", "Oauth token is missing.")
+        return None
     scheme, _, token = header.strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
@@ -107,7 +108,9 @@ def check_request() -> None:
     config = emu.config
     headers = headers_of(request.environ)
 
-    token = _bearer_token(headers)
+    token = bearer_token(headers)
+    if token is None:
+        raise GatewayError(403, "403010", "Oauth token is missing.")
     token_info = emu.ims.lookup(token)
     if config.strict_auth and token_info is None:
         raise GatewayError(401, "401013", "Oauth token is not valid")

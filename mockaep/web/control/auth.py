@@ -20,7 +20,7 @@ import hmac
 from flask import request
 
 from mockaep.core.errors import GatewayError
-from mockaep.web.gateway import emulator
+from mockaep.web.gateway import bearer_token, emulator, headers_of
 
 CONTROL_PREFIX = "/_mockaep"
 #: (method, path) pairs anyone may call, even when the control plane is protected.
@@ -33,20 +33,9 @@ def is_control_path(path: str) -> bool:
     return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 
 
-def _bearer() -> str | None:
-    header = request.headers.get("Authorization")
-    if header is None:
-        return None
-    scheme, _, token = header.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        raise GatewayError(401, "401013", "Oauth token is not valid")
-    return token
-
-
 def require_admin() -> None:
     """Refuse (``GatewayError``) a request that does not carry an admin credential."""
-    token = _bearer()
+    token = bearer_token(headers_of(request.environ))
     if token is None:
         raise GatewayError(403, "403010", "Oauth token is missing.")
     emu = emulator()
