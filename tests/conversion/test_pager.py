@@ -84,6 +84,7 @@ def test_defaults_are_the_documented_ones():
     ("limit=%2B5&start=%2B0", (0, 5)),              # a sign, as Java's Integer.valueOf reads it
     ("limit=2147483647&start=2147483647", (2147483647, 2147483647)),  # int32, the documented format
     ("limit=007", (0, 7)),
+    ("start=-0", (0, 10)),                          # Integer.valueOf("-0") is 0
 ])
 def test_numbers_are_read_as_a_gateway_reads_them(text, expected):
     page = pager.read_page_request(query(text))
@@ -93,7 +94,7 @@ def test_numbers_are_read_as_a_gateway_reads_them(text, expected):
 @pytest.mark.parametrize("text", [
     "limit=0", "limit=-1", "limit=x", "limit=1.5", "limit=1e2", "limit=0x10", "limit=١٠", "limit=2147483648",
     "limit=" + "9" * 5000, "start=-1", "start=1.5", "start=2147483648", "start=" + "9" * 40, "limit=%20",
-    "start=+-1", "limit=1%202",
+    "start=+-1", "limit=1%202", "limit=-0", "start=--1", "start=-",
 ])
 def test_malformed_values_are_400(text):
     with pytest.raises(BadRequest) as refused:

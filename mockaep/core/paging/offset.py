@@ -6,7 +6,7 @@ What data-prep.yaml fixes: both are int32 query parameters, ``limit`` defaulting
 (aepp's getMappingSets sends ``limit`` only) and are answered: an absent or empty value takes its
 default. No page size smaller than the int32 range is documented, so that range is the bound.
 Values are read as the platform's Java gateway reads them: a repeated parameter counts once (its
-first value), whitespace around a number and a leading ``+`` are allowed, nothing else is.
+first value), whitespace around a number and a sign are allowed, nothing else is.
 
 Cost: in insertion order (or its reverse) the page is read from the store starting by bisection;
 when there is no condition, or one exact index-served condition, ``start`` is reached without
@@ -51,10 +51,12 @@ def read_integer(query: QueryParams, name: str, *, minimum: int = 0, maximum: in
     if raw is None or raw == "":
         return None
     text = raw.strip()
-    digits = text[1:] if text.startswith("+") else text
+    digits = text[1:] if text[:1] in ("+", "-") else text
     # ASCII digits only, no longer than the bound: int() of a long text costs, and Python refuses
     # texts over 4300 digits with an error of its own
-    value = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= len(str(maximum)) else None
+    value = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= len(str(max(maximum, -minimum))) else None
+    if value is not None and text.startswith("-"):
+        value = -value
     if value is None or not minimum <= value <= maximum:
         raise BadRequest(f"The query parameter '{name}' must be an integer from {minimum} to {maximum}, "
                          f"got '{raw[:40]}{'...' if len(raw) > 40 else ''}'.",

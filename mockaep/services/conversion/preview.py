@@ -9,7 +9,6 @@ from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest
 from mockaep.services.conversion import mapper, mapping_rules, models
 from mockaep.services.conversion.evaluate import OPERATION_COST, Budget, BudgetExceeded
-from mockaep.services.conversion.values import is_number
 
 
 def validate_mapping_set(ctx: RequestContext, body: Any) -> dict[str, Any]:
@@ -23,8 +22,10 @@ def validate_mapping_set(ctx: RequestContext, body: Any) -> dict[str, Any]:
 def _stored_plan(ctx: RequestContext, reference: dict[str, Any]) -> mapper.MappingPlan:
     """A preview may name a stored set (``{"id", "version"?}``) instead of spelling it out."""
     version = reference.get("version")
-    if version is not None and (not is_number(version) or int(version) != version):
-        raise BadRequest("mappingSet.version must be an integer.")
+    whole = isinstance(version, int) or isinstance(version, float) and version.is_integer()  # 1e999 reads as inf
+    if version is not None and (isinstance(version, bool) or not whole):
+        raise BadRequest("mappingSet.version must be an integer.",
+                         sub_errors=[{"path": "/mappingSet/version", "message": "must be an integer"}])
     stored = models.get_mapping_set(ctx, reference["id"], None if version is None else int(version))
     if stored is None:
         raise BadRequest(f"The mapping set '{reference['id']}' does not exist.",
