@@ -124,7 +124,8 @@ def test_preview_of_a_stored_set_refuses_a_version_that_is_no_integer(prep, sche
     response = prep.http.post("/data/foundation/conversion/mappingSets/preview", data=body,
                               headers={**prep.headers, "Content-Type": "application/json"})
     assert_mapper_error(response, 400)
-    stored = prep.post("/mappingSets/preview", {"data": [{"a": 1}], "mappingSet": {"id": created["id"], "version": 0.0}})
+    stored = prep.post("/mappingSets/preview", {"data": [{"a": 1}],
+                                                "mappingSet": {"id": created["id"], "version": 0.0}})
     assert stored.status_code == 200 and stored.get_json()[0]["data"] == {"_id": "1"}
 
 

@@ -54,13 +54,15 @@ def read_integer(query: QueryParams, name: str, *, minimum: int = 0, maximum: in
     digits = text[1:] if text[:1] in ("+", "-") else text
     # ASCII digits only, no longer than the bound: int() of a long text costs, and Python refuses
     # texts over 4300 digits with an error of its own
-    value = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= len(str(max(maximum, -minimum))) else None
+    longest = len(str(max(maximum, -minimum)))
+    value = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= longest else None
     if value is not None and text.startswith("-"):
         value = -value
     if value is None or not minimum <= value <= maximum:
-        raise BadRequest(f"The query parameter '{name}' must be an integer from {minimum} to {maximum}, "
+        expected = f"an integer from {minimum} to {maximum}"
+        raise BadRequest(f"The query parameter '{name}' must be {expected}, "
                          f"got '{raw[:40]}{'...' if len(raw) > 40 else ''}'.",
-                         sub_errors=[{"path": f"?{name}", "message": f"must be an integer from {minimum} to {maximum}"}])
+                         sub_errors=[{"path": f"?{name}", "message": f"must be {expected}"}])
     return value
 
 
