@@ -37,9 +37,6 @@ LIMIT_ALONE = defect("Schema Registry refuses limit without orderby/start (XDM-1
                      "only be used together\"); aepp sends limit=300 alone on every class/global list")
 NEXT_LINK = defect("Flow Service _links.next.href repeats limit before continuationToken; aepp re-sends its "
                    "params (FLOW-1453 'provided more than once') or parses the token as href.split('=')[1]")
-DATASET_FIELDS = defect("Catalog datasets lack classification{dataBehavior,managedBy} and the adobe/pqs/table tag "
-                        "that aepp's getDataSets reads")
-BATCH_SANDBOX = defect("Catalog batches lack sandboxId, which aepp's failed-batch report reads")
 SCHEMA_DEFAULTS = defect("schema create requires 'type' (aepp's createProfileSchema/createExperienceEventSchema "
                          "omit it; the spec does not require it)")
 ACCEPT_LIST_AND_LIMIT = defect("list Accept application/vnd.adobe.xdm-id+json refused (XDM-1006) and limit=300 "
@@ -492,7 +489,6 @@ def test_getResourceToFile_fails_in_the_sdk(sdk, dataset, tmp_path):
         sdk.catalog.getResourceToFile(f"{sdk.catalog.endpoint}/dataSets/{dataset}", str(tmp_path / "out.json"))
 
 
-@DATASET_FIELDS
 def test_getDataSets(sdk, dataset):
     listed = sdk.catalog.getDataSets()
     assert dataset in listed
@@ -500,13 +496,11 @@ def test_getDataSets(sdk, dataset):
     assert "Loyalty members" in sdk.catalog.data.table_names
 
 
-@DATASET_FIELDS
 def test_getDatasetsInfos(sdk, dataset):
     infos = sdk.catalog.getDatasetsInfos()
     assert dataset in set(infos["id"])
 
 
-@DATASET_FIELDS
 def test_getProfileSnapshotDatasets(sdk, dataset):
     assert sdk.catalog.getProfileSnapshotDatasets() == {}
 
@@ -593,18 +587,14 @@ def failed_batch(sdk, dataset, tenant):
     return created["id"]
 
 
-@BATCH_SANDBOX
 def test_getFailedBatchesDF(sdk, failed_batch):
     assert failed_batch in sdk.catalog.getFailedBatchesDF(limit=100).index
 
 
-@BATCH_SANDBOX
 def test_getMapperErrors(sdk, failed_batch):
     assert isinstance(sdk.catalog.getMapperErrors(), pd.DataFrame)
 
 
-@defect("a dataset whose schemaRef is https://ns.adobe.com/xdm/context/profile__union is refused ('names a "
-        "union, not a schema'); aepp's Profile-export dataset uses it, as data-prep mapping-set.md uses it as a schemaRef")
 def test_createUnionProfileDataset(sdk, profile_schema, identity_descriptor):
     sdk.schema.patchSchema(profile_schema["$id"], [{"op": "add", "path": "/meta:immutableTags", "value": ["union"]}])
     assert catalog_id(sdk.catalog.createUnionProfileDataset())
@@ -781,8 +771,7 @@ def test_createConnectionToUPS(sdk):
     assert sdk.flow.createConnectionToUPS("Profile store").get("id")
 
 
-@defect("no Profile (UPS) connection spec, so no dataset-to-Profile flow can exist; these helpers also read "
-        "Catalog dataset fields mockaep lacks (see DATASET_FIELDS)")
+@defect("no Profile (UPS) connection spec, so no dataset-to-Profile flow can exist")
 @pytest.mark.parametrize("call", ["getUPSFlow", "getUISFlow", "getUPSFlowRuns", "getUISFlowRuns"])
 def test_profile_flow_lookups(sdk, dataset, call):
     answer = getattr(sdk.flow, call)(datasetId=dataset)
