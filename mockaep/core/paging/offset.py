@@ -69,9 +69,11 @@ def read_integer(query: QueryParams, name: str, *, minimum: int = 0, maximum: in
 def select_page(collection: Collection, conditions: Sequence[Condition], page: PageRequest, *,
                 reverse: bool = False) -> Selection:
     """The matches of ``conditions`` on this page, in insertion order (``reverse``: newest first)."""
-    after, skip = _start_of(collection, conditions, page.start, reverse)
-    if after is _PAST_THE_END:
-        return Selection([], False)
+    after, skip = None, page.start
+    if not conditions and skip:
+        # the whole collection: the cursor is found by position (the selection does so itself for
+        # a lone exact index-served condition, and reads the skipped matches otherwise)
+        after, skip = collection.at_offset(skip, None, reverse), 0
     return select(collection, conditions, reverse=reverse, after=after, offset=skip, limit=page.limit)
 
 
@@ -90,32 +92,3 @@ def envelope(items: list[Any], page: PageRequest, *, more: bool, path: str,
         query = urlencode([("limit", page.limit), ("start", page.start + page.limit), *carried])
         body["_links"] = {"next": {"href": f"{path}?{query}", "templated": False}}
     return body
-
-
-_PAST_THE_END: Any = object()
-
-
-def _start_of(collection: Collection, conditions: Sequence[Condition], start: int,
-              reverse: bool) -> tuple[Any, int]:
-    """Where an insertion-ordered page starts: (cursor, matches still to skip).
-
-    With no condition, or one exact index-served condition, the candidate sequence numbers are
-    the matches, so the cursor is found by position; otherwise the selection skips ``start``
-    matches itself.
-    """
-    if not start:
-        return None, 0
-    if conditions:
-        if len(conditions) > 1 or not conditions[0].exact:
-            return None, start
-        among = conditions[0].narrow(collection)
-        if among is None:
-            return None, start
-        total = len(among)
-    else:
-        among, total = None, len(collection)
-    if start >= total:
-        return _PAST_THE_END, 0
-    # forwards: after the start-th match; backwards (newest first): after the match that follows
-    # the `start` newest ones, i.e. the one at 1-based position total - start + 1
-    return collection.at_offset(start if not reverse else total - start + 1, among), 0
