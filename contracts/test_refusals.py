@@ -202,8 +202,10 @@ def test_catalog_limit_zero_is_400(aep):
     assert_service_error(aep.session.send("GET", "catalog", "/dataSets", params={"limit": 0}), "catalog", 400)
 
 
-def test_mapping_set_list_needs_limit_and_start(aep):
-    assert_service_error(aep.session.send("GET", "conversion", "/mappingSets"), "conversion", 400)
+def test_mapping_set_list_refuses_a_limit_that_is_no_integer(aep):
+    """data-prep.yaml types ``limit`` and ``start`` int32 (defaults 10 and 0: aepp sends no ``start``)."""
+    response = aep.session.send("GET", "conversion", "/mappingSets", params={"limit": "ten", "start": 0})
+    assert_service_error(response, "conversion", 400)
 
 
 def _alt_id(schema_id: str) -> str:

@@ -51,3 +51,17 @@ class DataPrepPort(Protocol):
 
     def get_mapping_set(self, mapping_set_id: str, version: int | None = None) -> dict[str, Any] | None:
         """The mapping set as ``GET /mappingSets/{id}?version=`` shows it, or ``None``."""
+
+    def map_rows(self, mapping_set_id: str, version: int | None, rows: list[Any]) -> list[dict[str, Any]] | None:
+        """Source rows mapped by one version of a mapping set (the current one when ``version`` is
+        None), exactly as ``POST /mappingSets/preview`` maps them; ``None`` when that set or
+        version does not exist. One result per row, in order::
+
+            {"data": {...the mapped XDM document...},
+             "errors": None | [{"destination", "exception", "source", "columnName", "sourceType"}]}
+
+        A failed transformation nulls its destination and is listed in ``errors``; the rest of
+        the row is still mapped. A row no mapping could run on (not a JSON object, the set can no
+        longer run against its target schema, the call's work budget is spent) has ``"data": {}``
+        and one error whose ``destination``/``source``/``columnName``/``sourceType`` are null.
+        Never raises for bad rows."""

@@ -82,3 +82,20 @@ def assert_mapper_error(response, status: int) -> dict[str, Any]:
     assert isinstance(body["detail"], str) and body["detail"]
     assert response.headers["Content-Type"].startswith("application/json")
     return body
+
+
+#: A mapping set as the service stores it (what a state document holds), for tests that need a
+#: valid stored record without making one over HTTP.
+STORED_MAPPING_SET: dict[str, Any] = {
+    "id": "a" * 32, "version": 0, "createdDate": 1767225600000, "modifiedDate": 1767225600000,
+    "createdBy": "someone@AdobeID", "modifiedBy": "someone@AdobeID", "name": "n", "supportVersion": "1.1",
+    "outputSchema": {"id": "b" * 32, "version": 0, "schemaRef": {"id": "https://ns.adobe.com/xdm/context/profile",
+                                                                "contentType": XED_FULL}},
+    "mappings": [{"id": "c" * 32, "version": 0, "createdDate": 1767225600000, "modifiedDate": 1767225600000,
+                  "createdBy": "someone@AdobeID", "modifiedBy": "someone@AdobeID", "sourceType": "text/x.schema-path",
+                  "source": "Id", "destination": "_id", "identity": False, "primaryIdentity": False,
+                  "matchScore": 0.0, "functionVersion": 1, "sourceAttribute": "Id", "destinationXdmPath": "_id"}],
+    "status": "DRAFT", "strictMapping": False, "allowNullValues": False, "xdmVersion": XED_FULL,
+    "schemaRef": {"id": "https://ns.adobe.com/xdm/context/profile", "contentType": XED_FULL},
+    "xdmSchema": "https://ns.adobe.com/xdm/context/profile",
+}

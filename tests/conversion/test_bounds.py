@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 from mockaep import create_app
 from mockaep.services.conversion.evaluate import OPERATION_COST, REQUEST_BUDGET
 from mockaep.services.conversion.expressions import MAX_NESTING, MAX_TREE_DEPTH
-from mockaep.services.conversion.functions import REGISTRY
+from mockaep.services.conversion.library import build_library
 from mockaep.services.conversion.values import MAX_INTEGER_DIGITS, MAX_TEXT_LENGTH
 from tests.conversion.helpers import DataPrep, assert_mapper_error, attribute, expression, mapping_set
 
 TEXT = "person.name.firstName"  # a string field of the target schema
 REGISTRY_PATH = "/data/foundation/schemaregistry"
 PROFILE = "https://ns.adobe.com/xdm/context/profile"
+FUNCTIONS = build_library().functions
 
 
 def _preview(prep, schema_id, rows, *mappings):
@@ -248,12 +249,12 @@ def _calls() -> st.SearchStrategy[str]:
     leaves = st.one_of(st.sampled_from(FIELDS), HOSTILE_VALUES.map(_literal), st.sampled_from(["null", "true", "now()"]))
 
     def call_of(inner, name: str) -> st.SearchStrategy[str]:
-        low, high = REGISTRY[name].min_args, REGISTRY[name].max_args
+        low, high = FUNCTIONS[name].min_args, FUNCTIONS[name].max_args
         arguments = st.lists(inner, min_size=low, max_size=low + 3 if high is None else high)
         return arguments.map(lambda args: f"{name}({', '.join(args)})")
 
     def extend(inner):
-        call = st.sampled_from(sorted(REGISTRY)).flatmap(lambda name: call_of(inner, name))
+        call = st.sampled_from(sorted(FUNCTIONS)).flatmap(lambda name: call_of(inner, name))
         operator = st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "%", "=~", "<", "==", "&", "?:"]), inner).map(
             " ".join)
         return st.one_of(call, operator, inner.map(lambda text: f"[{text}]"), inner.map(lambda text: f"-({text})"))

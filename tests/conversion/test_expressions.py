@@ -15,11 +15,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mockaep.core.packagedata import read_package_json
 from mockaep.services.conversion import paths
 from mockaep.services.conversion.evaluate import Env, evaluate
 from mockaep.services.conversion.expressions import ExpressionSyntaxError, parse
-from mockaep.services.conversion.functions import REGISTRY, arity, catalogue, parse_expression
+from mockaep.services.conversion.library import FUNCTIONS_FILE, METHODS, build_library, checked_catalogue
 from mockaep.services.conversion.values import TransformError, to_json
+
+LIBRARY = build_library()
+FUNCTIONS = LIBRARY.functions
+arity = LIBRARY.arity
 
 ROW = {"city": "Lyon", "zip": 69001, "tags": ["a", "b", "c"], "First Name": "Noor", "Full.Name": "Noor Haddad",
        "address": {"street.name": "Rue Neuve", "floor": 3}, "blank": "", "state": "qc", "null_field": None,
@@ -28,7 +33,7 @@ NOW = datetime(2025, 6, 7, 8, 9, 10, tzinfo=timezone.utc)
 
 
 def run(text: str, row=None):
-    return to_json(evaluate(parse(text, arity), Env(row=ROW if row is None else row, now=NOW)))
+    return to_json(evaluate(parse(text, arity), Env(row=ROW if row is None else row, now=NOW, functions=FUNCTIONS)))
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -157,9 +162,9 @@ def test_syntax_errors_name_the_problem(text, fragment):
 def test_the_catalogue_examples_give_the_catalogue_results():
     """``GET /languages/el/functions`` shows an example and its result for every function."""
     listed_now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)  # the instant now() and timestamp() show
-    for entry in catalogue():
-        value = to_json(evaluate(parse_expression(entry["example"]),
-                                 Env(row={"address": {"city": "Lyon"}}, now=listed_now)))
+    for entry in checked_catalogue(read_package_json(FUNCTIONS_FILE), LIBRARY):
+        value = to_json(evaluate(LIBRARY.parse(entry["example"]),
+                                 Env(row={"address": {"city": "Lyon"}}, now=listed_now, functions=FUNCTIONS)))
         expected = json.loads(entry["result"])
         if entry["function"] in ("uuid", "guid"):
             assert re.fullmatch(r"[0-9a-f-]{36}", value) and value != expected
@@ -198,10 +203,10 @@ def test_fpid_to_ecid_is_stable_and_needs_a_uuid():
             run(f"fpid_to_ecid({bad})")
 
 
-def test_catalogue_and_registry_agree():
-    listed = {entry["function"] for entry in catalogue()}
-    assert set(REGISTRY) <= listed
-    assert listed - set(REGISTRY) == {"equals", "equalsIgnoreCase", "get"}
+def test_catalogue_and_library_agree():
+    listed = {entry["function"] for entry in checked_catalogue(read_package_json(FUNCTIONS_FILE), LIBRARY)}
+    assert set(FUNCTIONS) <= listed
+    assert listed - set(FUNCTIONS) == set(METHODS) == {"equals", "equalsIgnoreCase", "get"}
 
 
 @pytest.mark.parametrize("text, segments", [
@@ -242,6 +247,6 @@ def test_any_text_parses_or_is_refused_and_evaluates_or_fails_cleanly(text):
     except ExpressionSyntaxError:
         return
     try:
-        to_json(evaluate(tree, Env(row=ROW, now=NOW)))
+        to_json(evaluate(tree, Env(row=ROW, now=NOW, functions=FUNCTIONS)))
     except TransformError:
         pass

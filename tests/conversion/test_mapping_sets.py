@@ -1,7 +1,9 @@
 """Mapping sets over HTTP: create (both vocabularies), read, versions, listing, refusals."""
 from __future__ import annotations
 
+import json
 import re
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -144,12 +146,67 @@ def test_listing_shows_latest_versions(prep, schema_id):
     assert [(s["id"], s["version"]) for s in listed["data"]] == [(created["id"], 1)]
 
 
-@pytest.mark.parametrize("query", [{"start": 0}, {"limit": 0, "start": 0}, {"limit": "x", "start": 0},
+@pytest.mark.parametrize("query", [{"limit": 0, "start": 0}, {"limit": "x", "start": 0},
                                    {"limit": 5, "start": -1}, {"limit": 5, "start": "1.5"},
                                    {"limit": "9" * 40, "start": 0}, {"limit": 5, "start": 0, "orderBy": "name"},
-                                   {"limit": 5, "start": 0, "expandSchema": "maybe"}])
+                                   {"limit": 5, "start": 0, "expandSchema": "maybe"}, {"limit": 2**31},
+                                   {"start": 2**31}, {"limit": "1.0"}, {"orderBy": "-" + "x" * 5000}])
 def test_listing_refuses_bad_parameters(prep, query):
+    before = prep.state()
     assert_mapper_error(prep.get("/mappingSets", query), 400)
+    assert prep.state() == before
+
+
+def test_listing_limit_defaults_to_ten(prep, schema_id):
+    """data-prep.yaml: ``limit`` defaults to 10 (and ``start`` to 0) when a client leaves it out."""
+    ids = [prep.created(_member_set(schema_id, name=f"set {n}"))["id"] for n in range(11)]
+    for query in ({}, {"start": 0}, {"limit": ""}):
+        page = prep.get("/mappingSets", query).get_json()
+        assert page["_page"] == {"count": 10, "limit": 10}
+        assert [s["id"] for s in page["data"]] == ids[::-1][:10]
+        assert "start=10" in page["_links"]["next"]["href"]
+
+
+def test_the_next_link_keeps_the_filter_and_the_order(prep, schema_id):
+    ids = [prep.created(_member_set(schema_id, name="twin" if n % 2 else "other"))["id"] for n in range(7)]
+    twins = [ids[n] for n in (1, 3, 5)]
+    seen, query = [], {"limit": 2, "start": 0, "name": "twin", "orderBy": "+createdDate"}
+    while True:
+        page = prep.get("/mappingSets", query).get_json()
+        seen += [s["id"] for s in page["data"]]
+        if "_links" not in page:
+            break
+        path, _, query = page["_links"]["next"]["href"].partition("?")
+        assert path == "/mappingSets"
+        query = dict(parse_qsl(query))
+    assert seen == twins
+
+
+def test_an_update_moves_a_set_to_the_front_of_the_default_order(prep, schema_id):
+    """The default order is the last update, newest first (data-prep.yaml: lastUpdateDate);
+    ``updatedDate`` orders by it too, ``createdDate`` by creation whatever was updated since."""
+    ids = [prep.created(_member_set(schema_id, name=f"set {n}"))["id"] for n in range(4)]
+    assert prep.put(f"/mappingSets/{ids[1]}", _member_set(schema_id, name="renamed")).status_code == 200
+
+    def listed(**query):
+        return [(s["id"], s["version"]) for s in prep.get("/mappingSets", {"limit": 10, **query}).get_json()["data"]]
+
+    newest_update_first = [(ids[1], 1), (ids[3], 0), (ids[2], 0), (ids[0], 0)]
+    assert listed() == listed(orderBy="-updatedDate") == listed(orderBy="-lastUpdateDate") == newest_update_first
+    assert listed(orderBy="+updatedDate") == newest_update_first[::-1]
+    assert listed(orderBy="createdDate") == listed(orderBy="+createdDate") == [(ids[0], 0), (ids[1], 1), (ids[2], 0),
+                                                                              (ids[3], 0)]
+    assert listed(orderBy="-createdDate", start=1) == [(ids[2], 0), (ids[1], 1), (ids[0], 0)]
+    assert listed(name="set 1") == [] and listed(name="renamed") == [(ids[1], 1)]
+    assert listed(name="renamed", orderBy="-createdDate") == [(ids[1], 1)]
+
+
+def test_listing_with_the_expanded_schema(prep, schema_id):
+    created = prep.created(_member_set(schema_id))
+    page = prep.get("/mappingSets", {"limit": 1, "expandSchema": "TRUE"}).get_json()
+    (item,) = page["data"]
+    assert item["id"] == created["id"] and "firstName" in json.dumps(item["outputSchema"]["jsonSchema"])
+    assert prep.get(f"/mappingSets/{created['id']}", {"expandSchema": "true"}).get_json() == item
 
 
 def test_listing_start_defaults_to_zero(prep, schema_id):

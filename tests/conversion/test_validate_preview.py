@@ -117,6 +117,18 @@ def test_preview_refuses_an_invalid_set_and_bad_data(prep, schema_id):
         "data": [{"a": 1}], "mappingSet": {"id": "ab" * 16}}), 400)
 
 
+@pytest.mark.parametrize("version", ["1e999", "-1e999", "0.5", "true", '"0"'])
+def test_preview_of_a_stored_set_refuses_a_version_that_is_no_integer(prep, schema_id, version):
+    created = prep.created(mapping_set(schema_id, attribute("a", "_id")))
+    body = '{"data": [{"a": 1}], "mappingSet": {"id": "%s", "version": %s}}' % (created["id"], version)
+    response = prep.http.post("/data/foundation/conversion/mappingSets/preview", data=body,
+                              headers={**prep.headers, "Content-Type": "application/json"})
+    assert_mapper_error(response, 400)
+    stored = prep.post("/mappingSets/preview", {"data": [{"a": 1}],
+                                                "mappingSet": {"id": created["id"], "version": 0.0}})
+    assert stored.status_code == 200 and stored.get_json()[0]["data"] == {"_id": "1"}
+
+
 def test_preview_now_uses_the_emulator_clock():
     from mockaep import create_app
     from mockaep.core.config import Config

@@ -8,6 +8,8 @@ import sys
 
 import requests
 
+from tests.conversion.helpers import STORED_MAPPING_SET
+
 
 def start_server(*args: str) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen([sys.executable, "-m", "mockaep.cli", "serve", "--port", "0", *args],
@@ -52,7 +54,7 @@ def test_reset_clears_state_over_http():
     try:
         headers = {"Authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": "CLI@AdobeOrg"}
         document = {"format": "mockaep-state", "version": 1, "tenants": [
-            {"imsOrg": "CLI@AdobeOrg", "sandbox": "prod", "collections": {"mappingSets": {"a": {"id": "a", "name": "n"}}}}]}
+            {"imsOrg": "CLI@AdobeOrg", "sandbox": "prod", "collections": {"mappingSets": {STORED_MAPPING_SET["id"]: STORED_MAPPING_SET}}}]}
         assert requests.post(f"{url}/_mockaep/state", json=document, timeout=5).status_code == 200
         assert requests.get(f"{url}/_mockaep/state", timeout=5).json()["tenants"]
         assert requests.post(f"{url}/_mockaep/reset", headers=headers, timeout=5).status_code == 200

@@ -32,6 +32,7 @@ READERS: dict[str, tuple[str, dict[str, str]]] = {
 #: Kinds that are bookkeeping behind other objects, with no GET of their own.
 INTERNAL = {
     "stagedFiles": "files uploaded into an open batch; read through the batch and its dataSetFiles",
+    "mappingSetVersions": "every version of a mapping set; read as GET /mappingSets/{id}?version=n",
 }
 #: List endpoints compared too (their order comes from the store's insertion order).
 LISTS = [

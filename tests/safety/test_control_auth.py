@@ -8,6 +8,7 @@ from mockaep import create_app
 from mockaep.core.config import Config
 from mockaep.web.gateway import json_response
 from tests.conftest import ORG, gateway_headers
+from tests.conversion.helpers import STORED_MAPPING_SET
 
 TOKEN = "/ims/token/v3"
 ADMIN = {"Authorization": "Bearer the-admin-token"}
@@ -58,7 +59,7 @@ def test_refusals_change_nothing():
     app = _strict()
     http = app.test_client()
     seeded = {"format": "mockaep-state", "version": 1, "tenants": [
-        {"imsOrg": ORG, "sandbox": "prod", "collections": {"mappingSets": {"a": {"id": "a", "name": "n"}}}, "meta": {}}]}
+        {"imsOrg": ORG, "sandbox": "prod", "collections": {"mappingSets": {STORED_MAPPING_SET["id"]: STORED_MAPPING_SET}}, "meta": {}}]}
     assert http.post("/_mockaep/state", json=seeded, headers=ADMIN).status_code == 200
     token = _token(http, "ci-runner", "runner-secret")
     assert http.post("/_mockaep/reset", headers={"Authorization": f"Bearer {token}"}).status_code == 403

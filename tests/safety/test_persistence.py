@@ -14,6 +14,7 @@ import tests.catalog.helpers as helpers
 from mockaep import create_app
 from mockaep.core.config import Config
 from tests.conftest import ORG, OTHER_ORG, gateway_headers
+from tests.conversion.helpers import STORED_MAPPING_SET
 from tests.replay.servers import Server, run_mockaep
 from tests.safety.realhttp import RealHTTP
 
@@ -142,7 +143,7 @@ def test_an_unwritable_state_file_location_is_refused_at_start(tmp_path):
 def test_a_seed_starts_a_state_file_but_never_overrides_it(tmp_path):
     seed = tmp_path / "seed.json"
     seeded = {"format": "mockaep-state", "version": 1, "tenants": [
-        {"imsOrg": ORG, "sandbox": "prod", "collections": {"mappingSets": {"a": {"id": "a", "name": "n"}}}, "meta": {}}]}
+        {"imsOrg": ORG, "sandbox": "prod", "collections": {"mappingSets": {STORED_MAPPING_SET["id"]: STORED_MAPPING_SET}}, "meta": {}}]}
     seed.write_text(json.dumps(seeded))
     state_file = tmp_path / "state.json"
     app = create_app(Config(seed_file=str(seed), state_file=str(state_file)))

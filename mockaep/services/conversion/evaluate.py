@@ -19,7 +19,7 @@ from typing import Any, Mapping
 from mockaep.core.patterns import PatternError, compile_pattern
 from mockaep.services.conversion import paths
 from mockaep.services.conversion.expressions import Node
-from mockaep.services.conversion.functions import REGISTRY
+from mockaep.services.conversion.functions.declaration import Function
 from mockaep.services.conversion.values import (TransformError, check_integer, check_text_length, is_number,
                                                 to_text, truthy)
 
@@ -68,10 +68,12 @@ def _size(value: Any) -> int:
 
 @dataclass
 class Env:
-    """What an expression can see: the source row, the emulator's clock, the request's budget."""
+    """What an expression can see: the source row, the emulator's clock, the functions it may
+    call (the app's function library), the request's budget."""
 
     row: Mapping[str, Any]
     now: datetime
+    functions: Mapping[str, Function]
     budget: Budget = field(default_factory=Budget)
 
 
@@ -89,7 +91,9 @@ def _evaluate(node: Node, env: Env) -> Any:
     if kind == "field":
         return paths.lookup(env.row, list(node.path))
     if kind == "call":
-        function = REGISTRY[node.value]
+        function = env.functions.get(node.value)
+        if function is None:  # the parser lets through only names of the same library
+            raise TransformError(f"unknown function '{node.value}'")
         args = [evaluate(child, env) for child in node.children]
         env.budget.spend_on(args)  # a function reads its arguments: that work is charged first
         return function.call(env, args)

@@ -15,17 +15,17 @@ from mockaep.core import validation
 from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
 from mockaep.services.conversion import expressions, paths
-from mockaep.services.conversion.functions import parse_expression
+from mockaep.services.conversion.library import FunctionLibrary, library
+from mockaep.services.conversion.resources import STORED_SOURCE_TYPES, SYSTEM_FIELDS
 
 DEFAULT_CONTENT_TYPE = "application/vnd.adobe.xed-full+json;version=1"
 #: Set by the platform, never by the client. Its own responses carry the dates as epoch
 #: milliseconds while the request schema types them as date-time strings, so a mapping set read
 #: back and sent again would be refused if they were validated: they are ignored instead.
-SERVER_FIELDS = ("id", "version", "createdDate", "modifiedDate", "createdBy", "modifiedBy")
+SERVER_FIELDS = SYSTEM_FIELDS
 #: The platform answers with media-type names for the three source types (mapping-set.md,
 #: MappingOperation example of data-prep.yaml); a set read back must be accepted again.
-SOURCE_TYPE_ALIASES = {"text/x.schema-path": "ATTRIBUTE", "text/x.aep-xl": "EXPRESSION", "text/plain": "STATIC"}
-STORED_SOURCE_TYPES = {"ATTRIBUTE": "text/x.schema-path", "EXPRESSION": "text/x.aep-xl", "STATIC": "text/plain"}
+SOURCE_TYPE_ALIASES = {media: name for name, media in STORED_SOURCE_TYPES.items()}
 
 
 @dataclass
@@ -150,12 +150,13 @@ def check_mappings(ctx: RequestContext, request: MappingSetRequest) -> set[str]:
     if fields is None:
         raise BadRequest(f"The target schema '{request.schema_ref}' does not exist in this sandbox.",
                          sub_errors=[{"path": "/outputSchema/schemaRef/id", "message": "schema not found"}])
+    functions = library(ctx)
     for mapping in request.mappings:
-        check_mapping(mapping, fields, request.schema_ref)
+        check_mapping(mapping, fields, request.schema_ref, functions)
     return fields
 
 
-def check_mapping(mapping: Mapping, fields: set[str], schema_ref: str) -> None:
+def check_mapping(mapping: Mapping, fields: set[str], schema_ref: str, functions: FunctionLibrary) -> None:
     source_segments: list[paths.Segment] = []
     if not mapping.source:
         mapping.error("The mapping has no source.", "source")
@@ -166,7 +167,7 @@ def check_mapping(mapping: Mapping, fields: set[str], schema_ref: str) -> None:
             mapping.error(f"Invalid source attribute: {exc}.", "source")
     elif mapping.source_type == "EXPRESSION":
         try:
-            mapping.tree = parse_expression(mapping.source)
+            mapping.tree = functions.parse(mapping.source)
         except expressions.ExpressionSyntaxError as exc:
             mapping.error(f"Invalid expression: {exc}.", "source")
     if not mapping.destination:

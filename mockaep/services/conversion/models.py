@@ -1,25 +1,32 @@
 """Mapping sets: creation, versions, reads and listings (the Data Prep model; no Flask here).
 
-A stored record keeps every version of a set (``versions[n]`` is what ``GET ?version=n``
-shows), so old versions stay readable after an update, as on the platform.
+Every version of a set stays readable after an update (``GET ?version=n``), as on the platform.
+How versions are stored, and why listings cost their page, is told in ``resources.py``.
 """
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping as MappingType, Sequence
 
-from mockaep.core.errors import BadRequest, NotFound
 from mockaep.core.context import RequestContext
+from mockaep.core.errors import BadRequest, NotFound
 from mockaep.core.ids import HEX32_RE, new_mapping_id
+from mockaep.core.paging import offset
+from mockaep.core.store import Collection
 from mockaep.services.conversion import mapping_rules
-from mockaep.services.conversion.mapping_rules import STORED_SOURCE_TYPES, MappingSetRequest
+from mockaep.services.conversion.mapping_rules import MappingSetRequest
+from mockaep.services.conversion.resources import KINDS, NOT_FOUND_CODE, STORED_SOURCE_TYPES, version_key
 
-COLLECTION = "mappingSets"
+CURRENT = "mappingSets"
+VERSIONS = "mappingSetVersions"
 #: Sort keys of ``orderBy`` (mapping-set.md names createdDate and updatedDate; the spec's
 #: default is lastUpdateDate) → field of the set.
 ORDER_FIELDS = {"createdDate": "createdDate", "updatedDate": "modifiedDate", "lastUpdateDate": "modifiedDate",
                 "modifiedDate": "modifiedDate"}
+LIST_PATH = "/mappingSets"
 
 
+# -- writes ----------------------------------------------------------------------------------------
 def _stored_mapping(ctx: RequestContext, mapping: mapping_rules.Mapping) -> dict[str, Any]:
     """A mapping as the platform reports it: both vocabularies side by side."""
     stored: dict[str, Any] = {
@@ -42,22 +49,23 @@ def _stored_mapping(ctx: RequestContext, mapping: mapping_rules.Mapping) -> dict
     return stored
 
 
-def _version_view(ctx: RequestContext, request: MappingSetRequest, set_id: str, version: int,
-                  created: dict[str, Any] | None, previous: dict[str, Any] | None) -> dict[str, Any]:
+def _version_view(ctx: RequestContext, request: MappingSetRequest, set_id: str,
+                  previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The next version of a set (version 0 when there is no ``previous`` one)."""
     body = request.body
     schema_ref = {"id": request.schema_ref, "contentType": request.content_type}
     same_schema = previous is not None and previous["outputSchema"]["schemaRef"]["id"] == request.schema_ref
     view: dict[str, Any] = {
-        "id": set_id, "version": version,
-        "createdDate": created["createdDate"] if created else ctx.now_ms, "modifiedDate": ctx.now_ms,
-        "createdBy": created["createdBy"] if created else ctx.user_id, "modifiedBy": ctx.user_id,
+        "id": set_id, "version": previous["version"] + 1 if previous else 0,
+        "createdDate": previous["createdDate"] if previous else ctx.now_ms, "modifiedDate": ctx.now_ms,
+        "createdBy": previous["createdBy"] if previous else ctx.user_id, "modifiedBy": ctx.user_id,
     }
     if isinstance(body.get("name"), str):
         view["name"] = body["name"]
     view["supportVersion"] = "1.1"
     if isinstance(body.get("inputSchema"), dict) and body["inputSchema"]:
         view["inputSchema"] = body["inputSchema"]
-    view["outputSchema"] = {"id": previous["outputSchema"]["id"] if same_schema else new_mapping_id(),
+    view["outputSchema"] = {"id": previous["outputSchema"]["id"] if previous and same_schema else new_mapping_id(),
                             "version": 0, "schemaRef": schema_ref}
     view["mappings"] = [_stored_mapping(ctx, m) for m in request.mappings]
     view.update({"status": "DRAFT", "strictMapping": body.get("strictMapping") is True,
@@ -70,7 +78,7 @@ def _version_view(ctx: RequestContext, request: MappingSetRequest, set_id: str, 
 
 
 def _summary(view: dict[str, Any]) -> dict[str, Any]:
-    return {key: view[key] for key in ("id", "version", "createdDate", "modifiedDate", "createdBy", "modifiedBy")}
+    return {key: view[key] for key in KINDS[CURRENT].system_fields}
 
 
 def _read_valid(ctx: RequestContext, body: Any, path: str, method: str) -> MappingSetRequest:
@@ -80,81 +88,111 @@ def _read_valid(ctx: RequestContext, body: Any, path: str, method: str) -> Mappi
     return request
 
 
+def _store(ctx: RequestContext, view: dict[str, Any]) -> None:
+    """Record a new version: in the history, and as the set's current version, moved to the end
+    of ``mappingSets`` (its insertion order is the order of last update)."""
+    ctx.tenant.collection(VERSIONS).put(version_key(view["id"], view["version"]), view)
+    current = ctx.tenant.collection(CURRENT)
+    current.delete(view["id"])
+    current.put(view["id"], view)
+
+
 def create_mapping_set(ctx: RequestContext, body: Any) -> dict[str, Any]:
     """``POST /mappingSets`` → the summary (the platform answers 200, not 201)."""
     request = _read_valid(ctx, body, "/mappingSets", "POST")
-    collection = ctx.tenant.collection(COLLECTION)
+    current = ctx.tenant.collection(CURRENT)
     set_id = new_mapping_id()
-    while set_id in collection:
+    while set_id in current:
         set_id = new_mapping_id()
-    view = _version_view(ctx, request, set_id, 0, None, None)
-    sequence = ctx.tenant.meta["mappingSetSequence"] = ctx.tenant.meta.get("mappingSetSequence", 0) + 1
-    collection.put(set_id, {"id": set_id, "name": view.get("name"), "seq": sequence, "versions": [view]})
+    view = _version_view(ctx, request, set_id, None)
+    _store(ctx, view)
     return _summary(view)
 
 
 def update_mapping_set(ctx: RequestContext, set_id: str, body: Any) -> dict[str, Any]:
     """``PUT /mappingSets/{id}`` → the new version (previous versions stay readable)."""
-    collection = ctx.tenant.collection(COLLECTION)
-    record = collection.get(set_id)
-    if record is None:
+    latest = ctx.tenant.collection(CURRENT).get(set_id) if _is_set_id(set_id) else None
+    if latest is None:
         raise _not_found(set_id)
     request = _read_valid(ctx, body, "/mappingSets/{MAPPING_SET_ID}", "PUT")
-    latest = record["versions"][-1]
-    view = _version_view(ctx, request, set_id, latest["version"] + 1, record["versions"][0], latest)
-    record["versions"].append(view)
-    record["name"] = view.get("name")
-    collection.put(set_id, record)
+    view = _version_view(ctx, request, set_id, latest)
+    _store(ctx, view)
     return view
 
 
-def _not_found(set_id: str) -> NotFound:
-    return NotFound(f"No mapping set with id '{set_id}' exists in this sandbox.")
+# -- reads -----------------------------------------------------------------------------------------
+def _is_set_id(set_id: Any) -> bool:
+    return isinstance(set_id, str) and HEX32_RE.match(set_id) is not None
 
 
-def _expanded(ctx: RequestContext, view: dict[str, Any], expand_schema: bool) -> dict[str, Any]:
-    import copy
-
-    shown = copy.deepcopy(view)
-    if expand_schema:
-        resolved = ctx.backend("schemaregistry").resolve_schema(view["outputSchema"]["schemaRef"]["id"])
-        if resolved is not None:
-            shown["outputSchema"] = {"id": view["outputSchema"]["id"], "version": view["outputSchema"]["version"],
-                                     "jsonSchema": resolved, "schemaRef": view["outputSchema"]["schemaRef"]}
-    return shown
-
-
-def get_mapping_set(ctx: RequestContext, set_id: str, version: int | None = None,
-                    expand_schema: bool = False) -> dict[str, Any] | None:
-    """The set as ``GET /mappingSets/{id}?version=`` shows it (latest when ``version`` is None);
-    ``None`` when the id or the version does not exist. The cross-service entry point."""
-    if not isinstance(set_id, str) or not HEX32_RE.match(set_id):
+def _version_number(version: Any) -> int | None:
+    """A version as the port or a query gives it (an int, or its digits), or None when it is none."""
+    if isinstance(version, bool):
         return None
-    record = ctx.tenant.collection(COLLECTION).peek(set_id)
-    if record is None:
-        return None
-    versions = record["versions"]
+    if isinstance(version, int):
+        return version if version >= 0 else None
+    if isinstance(version, str) and version.isascii() and version.isdigit() and len(version) <= 10:
+        return int(version)
+    return None
+
+
+def _not_found(set_id: str, version: int | None = None) -> NotFound:
+    if version is not None:
+        return NotFound(f"Mapping set '{set_id}' has no version {version}.", code=NOT_FOUND_CODE)
+    return NotFound(f"No mapping set with id '{set_id}' exists in this sandbox.", code=NOT_FOUND_CODE)
+
+
+def _where(ctx: RequestContext, set_id: str, version: int | None) -> tuple[Collection, str]:
+    """The collection and key of a set's version (its current one when ``version`` is None)."""
     if version is None:
-        view = versions[-1]
-    else:
-        try:
-            number = int(version)
-        except (TypeError, ValueError):
-            return None
-        if not 0 <= number < len(versions):
-            return None
-        view = versions[number]
-    return _expanded(ctx, view, expand_schema)
+        return ctx.tenant.collection(CURRENT), set_id
+    return ctx.tenant.collection(VERSIONS), version_key(set_id, version)
+
+
+def get_mapping_set(ctx: RequestContext, set_id: str, version: Any = None,
+                    expand_schema: bool = False) -> dict[str, Any] | None:
+    """The set as ``GET /mappingSets/{id}?version=`` shows it (the current version when
+    ``version`` is None), a fresh object; ``None`` when the id or the version does not exist."""
+    number = _version_number(version)
+    if not _is_set_id(set_id) or (version is not None and number is None):
+        return None
+    collection, key = _where(ctx, set_id, number)
+    found = collection.get(key)
+    return _expanded(ctx, found) if found is not None and expand_schema else found
 
 
 def require_mapping_set(ctx: RequestContext, set_id: str, version: int | None = None,
                         expand_schema: bool = False) -> dict[str, Any]:
     found = get_mapping_set(ctx, set_id, version, expand_schema)
     if found is None:
-        if version is not None and get_mapping_set(ctx, set_id) is not None:
-            raise NotFound(f"Mapping set '{set_id}' has no version {version}.")
-        raise _not_found(set_id)
+        raise _missing(ctx, set_id, version)
     return found
+
+
+def require_stored(ctx: RequestContext, set_id: str, version: int | None = None) -> bytes:
+    """The stored JSON text of a set's version: what ``GET /mappingSets/{id}`` answers as is."""
+    found = None
+    if _is_set_id(set_id):
+        collection, key = _where(ctx, set_id, version)
+        found = collection.raw(key)
+    if found is None:
+        raise _missing(ctx, set_id, version)
+    return found
+
+
+def _missing(ctx: RequestContext, set_id: str, version: int | None) -> NotFound:
+    exists = version is not None and _is_set_id(set_id) and set_id in ctx.tenant.collection(CURRENT)
+    return _not_found(set_id, version if exists else None)
+
+
+def _expanded(ctx: RequestContext, view: dict[str, Any]) -> dict[str, Any]:
+    """``expandSchema=true``: the resolved target schema shown as ``outputSchema.jsonSchema``."""
+    output = view["outputSchema"]
+    resolved = ctx.backend("schemaregistry").resolve_schema(output["schemaRef"]["id"])
+    if resolved is not None:
+        view["outputSchema"] = {"id": output["id"], "version": output["version"], "jsonSchema": resolved,
+                                "schemaRef": output["schemaRef"]}
+    return view
 
 
 def list_mappings(ctx: RequestContext, set_id: str) -> list[dict[str, Any]]:
@@ -165,7 +203,23 @@ def get_mapping(ctx: RequestContext, set_id: str, mapping_id: str) -> dict[str, 
     for mapping in require_mapping_set(ctx, set_id)["mappings"]:
         if mapping["id"] == mapping_id:
             return mapping
-    raise NotFound(f"Mapping set '{set_id}' has no mapping with id '{mapping_id}'.")
+    raise NotFound(f"Mapping set '{set_id}' has no mapping with id '{mapping_id}'.", code=NOT_FOUND_CODE)
+
+
+# -- query parameters ------------------------------------------------------------------------------
+def read_flag(ctx: RequestContext, name: str) -> bool:
+    """A boolean query parameter (``expandSchema``): true or false in any case; absent is false."""
+    raw = ctx.query.get(name)
+    if raw is None or raw == "":
+        return False
+    if raw.strip().lower() not in ("true", "false"):
+        raise BadRequest(f"The query parameter '{name}' must be true or false, got '{raw[:40]}'.",
+                         sub_errors=[{"path": f"?{name}", "message": "must be true or false"}])
+    return raw.strip().lower() == "true"
+
+
+def read_version(ctx: RequestContext) -> int | None:
+    return offset.read_integer(ctx.query, "version")
 
 
 def _order(order_by: str | None) -> tuple[str, bool]:
@@ -179,27 +233,49 @@ def _order(order_by: str | None) -> tuple[str, bool]:
         text = text[1:]
     text = text.strip()
     if text not in ORDER_FIELDS:
-        raise BadRequest(f"orderBy '{order_by}' is not supported; use createdDate or updatedDate, "
+        raise BadRequest(f"orderBy '{order_by[:100]}' is not supported; use createdDate or updatedDate, "
                          "optionally prefixed with + or -.")
     return ORDER_FIELDS[text], descending
 
 
-def list_mapping_sets(ctx: RequestContext, limit: int, start: int, name: str | None = None,
-                      order_by: str | None = None, expand_schema: bool = False) -> dict[str, Any]:
+# -- listing ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IndexedEquals:
+    """``path == value``, answered by the collection's index on ``path`` alone."""
+
+    path: str
+    value: Any
+    exact = True
+
+    def narrow(self, collection: Collection) -> Sequence[int]:
+        return collection.hits(self.path, self.value)
+
+    def matches(self, record: MappingType[str, Any]) -> bool:
+        return record.get(self.path) == self.value
+
+
+def list_mapping_sets(ctx: RequestContext) -> dict[str, Any]:
+    """``GET /mappingSets``: one page of current versions, newest update first unless ``orderBy``
+    says otherwise; ``name`` keeps the sets of that name (exactly)."""
+    query = ctx.query
+    page = offset.read_page_request(query)
+    name, order_by = query.get("name"), query.get("orderBy")
     field, descending = _order(order_by)
-    collection = ctx.tenant.collection(COLLECTION)
-    if name is not None:
-        ids = collection.lookup("name", name)
-        records = [collection.peek(set_id) for set_id in ids]
+    expand = read_flag(ctx, "expandSchema")
+    current = ctx.tenant.collection(CURRENT)
+    conditions = [IndexedEquals("name", name)] if name is not None else []
+    if field == "modifiedDate":  # insertion order of the current versions
+        found = offset.select_page(current, conditions, page, reverse=descending)
+        views = found.records
+    elif not conditions:  # creation order: the first versions, in the order they were made
+        found = offset.select_page(ctx.tenant.collection(VERSIONS), [IndexedEquals("version", 0)], page,
+                                   reverse=descending)
+        views = [view for view in (current.get(entry.record["id"]) for entry in found.entries) if view is not None]
     else:
-        records = [record for _id, record in collection.scan()]
-    # ties (same millisecond) keep creation order, reversed with the sort direction
-    records.sort(key=lambda record: (record["versions"][-1][field], record["seq"]), reverse=descending)  # type: ignore[index]
-    latest = [record["versions"][-1] for record in records]  # type: ignore[index]
-    page = latest[start:start + limit]
-    body: dict[str, Any] = {"data": [_expanded(ctx, view, expand_schema) for view in page],
-                            "_page": {"count": len(page), "limit": limit}}
-    if start + limit < len(latest):
-        query = f"limit={limit}&start={start + limit}" + (f"&orderBy={order_by}" if order_by else "")
-        body["_links"] = {"next": {"href": f"/mappingSets?{query}", "templated": False}}
-    return body
+        # the current name decides the filter and no index orders the name's sets by creation:
+        # the name's matches are read and sorted (the cost of this query, not of the listing)
+        found = offset.select_sorted_page(current, conditions, page, "createdDate", descending=descending)
+        views = found.records
+    items = [_expanded(ctx, view) for view in views] if expand else views
+    carried = [(key, query.get(key)) for key in ("name", "orderBy", "expandSchema") if query.get(key) is not None]
+    return offset.envelope(items, page, more=found.more, path=LIST_PATH, carried=carried)  # type: ignore[arg-type]

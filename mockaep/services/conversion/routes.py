@@ -1,46 +1,19 @@
 """Data Prep (Conversion Service) routes: parse the request, call the model, serialise."""
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Response
 
-from mockaep.web import gateway
 from mockaep.core import validation
 from mockaep.core.errors import BadRequest
-from mockaep.services.conversion import expressions, functions, models, preview
+from mockaep.services.conversion import expressions, library, models, preview
+from mockaep.web import gateway
 
 blueprint = Blueprint("conversion", __name__)
-#: collection kind -> indexed paths
 
 
-def _int_arg(name: str, *, required: bool = False, minimum: int = 0, default: int | None = None) -> int | None:
-    """An integer query parameter. As at the gateway, a repeated parameter counts once (its first
-    value) and the number may arrive as text ("10", " 10"); ``default`` stands in when it is absent."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        if default is not None:
-            return default
-        if required:
-            raise BadRequest(f"The query parameter '{name}' is required.",
-                             sub_errors=[{"path": f"?{name}", "message": "is required"}])
-        return None
-    if len(raw) > 20:
-        raise BadRequest(f"The query parameter '{name}' must be an integer, got '{raw[:20]}...'.")
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise BadRequest(f"The query parameter '{name}' must be an integer, got '{raw}'.") from None
-    if value < minimum or value > 2**31 - 1:
-        raise BadRequest(f"The query parameter '{name}' must be between {minimum} and {2**31 - 1}.")
-    return value
-
-
-def _bool_arg(name: str) -> bool:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return False
-    if raw.lower() not in ("true", "false"):
-        raise BadRequest(f"The query parameter '{name}' must be true or false, got '{raw}'.")
-    return raw.lower() == "true"
+def _stored_answer(stored: bytes) -> Response:
+    """An answer that is a record as stored: its JSON text as is (no decoding, no re-encoding)."""
+    return Response(stored, 200, mimetype="application/json")
 
 
 # -- expression language -------------------------------------------------------------------------
@@ -54,7 +27,7 @@ def validate_expression():
         raise BadRequest("The request needs the 'expression' to validate.",
                          sub_errors=[{"path": "/expression", "message": "is required"}])
     try:
-        functions.parse_expression(text)
+        library.library(ctx).parse(text)
     except expressions.ExpressionSyntaxError as exc:
         # data-prep.yaml: "400 — An invalid expression was posted."
         raise BadRequest(f"Invalid expression: {exc}.",
@@ -64,22 +37,18 @@ def validate_expression():
 
 @blueprint.route("/languages/el/functions", methods=["GET"])
 def list_functions():
-    return gateway.json_response(list(functions.catalogue()))
+    return gateway.json_response(list(library.catalogue(gateway.current())))
 
 
 @blueprint.route("/languages/el/operators", methods=["GET"])
 def list_operators():
-    return gateway.json_response(list(functions.operators()))
+    return gateway.json_response(list(library.operators(gateway.current())))
 
 
 # -- mapping sets --------------------------------------------------------------------------------
 @blueprint.route("/mappingSets", methods=["GET"])
 def list_mapping_sets():
-    limit = _int_arg("limit", required=True, minimum=1)
-    start = _int_arg("start", default=0)  # data-prep.yaml: default 0; aepp leaves it out
-    page = models.list_mapping_sets(gateway.current(), limit, start, name=request.args.get("name"),  # type: ignore[arg-type]
-                                    order_by=request.args.get("orderBy"), expand_schema=_bool_arg("expandSchema"))
-    return gateway.json_response(page)
+    return gateway.json_response(models.list_mapping_sets(gateway.current()))
 
 
 @blueprint.route("/mappingSets", methods=["POST"])
@@ -100,8 +69,11 @@ def preview_mapping_set():
 
 @blueprint.route("/mappingSets/<set_id>", methods=["GET"])
 def get_mapping_set(set_id: str):
-    found = models.require_mapping_set(gateway.current(), set_id, _int_arg("version"), _bool_arg("expandSchema"))
-    return gateway.json_response(found)
+    ctx = gateway.current()
+    version = models.read_version(ctx)
+    if models.read_flag(ctx, "expandSchema"):
+        return gateway.json_response(models.require_mapping_set(ctx, set_id, version, expand_schema=True))
+    return _stored_answer(models.require_stored(ctx, set_id, version))
 
 
 @blueprint.route("/mappingSets/<set_id>", methods=["PUT"])

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as date_parser
 
 from mockaep.core.patterns import Pattern, PatternError, compile_pattern
-from mockaep.services.conversion.functions import function
+from mockaep.services.conversion.functions.declaration import function
 from mockaep.services.conversion.values import TransformError, is_number, to_text
 
 #: Longest date format accepted (real ones are a few dozen characters).

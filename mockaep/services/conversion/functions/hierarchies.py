@@ -6,7 +6,7 @@ from typing import Any
 from mockaep.core import jsonreader
 from mockaep.core.errors import BadRequest
 from mockaep.services.conversion import paths
-from mockaep.services.conversion.functions import function
+from mockaep.services.conversion.functions.declaration import function
 from mockaep.services.conversion.values import TransformError, check_array_length, is_number, to_text, truthy
 
 

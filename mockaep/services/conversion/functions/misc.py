@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from mockaep.services.conversion.functions import function
+from mockaep.services.conversion.functions.declaration import function
 from mockaep.services.conversion.values import MAX_INTEGER_DIGITS, TransformError, check_integer, to_text
 
 #: Longest text read as a number (twice the longest integer a transformation may produce).

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from mockaep.core.patterns import Pattern, PatternError, compile_pattern
-from mockaep.services.conversion.functions import function
+from mockaep.services.conversion.functions.declaration import function
 from mockaep.services.conversion.values import TransformError, check_text_length, is_number, to_text
 
 

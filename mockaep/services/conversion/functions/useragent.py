@@ -14,7 +14,7 @@ from typing import Any
 
 import ua_parser
 
-from mockaep.services.conversion.functions import function
+from mockaep.services.conversion.functions.declaration import function
 from mockaep.services.conversion.values import TransformError, to_text
 
 #: Longest user agent read (real ones are a few hundred characters).
