@@ -132,10 +132,7 @@ def select_page(collection: Collection, conditions: Sequence[Condition], page: P
     order = page.order
     if not order or (len(order) == 1 and order[0].path == insertion_field):
         reverse = bool(order) and order[0].descending
-        after, offset = _start_of(collection, conditions, page.start, reverse, transform)
-        if after is _EMPTY:
-            return Selection([], False)
-        return select(collection, conditions, reverse=reverse, after=after, offset=offset, limit=page.limit,
+        return select(collection, conditions, reverse=reverse, offset=page.start, limit=page.limit,
                       transform=transform)
     # a sort by other properties: every match is read and sorted (the query's own cost)
     return select(collection, conditions, order=order, offset=page.start, limit=page.limit, transform=transform)
@@ -148,31 +145,3 @@ def list_page(collection: Collection, conditions: Sequence[Condition], page: Pag
     return {entry.id: project(entry.record, page.properties) for entry in found.entries}
 
 
-_EMPTY: Any = object()
-
-
-def _start_of(collection: Collection, conditions: Sequence[Condition], start: int, reverse: bool,
-              transform: Callable | None) -> tuple[Any, int]:
-    """Where an insertion-ordered page starts: (cursor, matches still to skip).
-
-    With no condition, or one exact index-served condition (and no transform, which conditions
-    would see instead of the stored record), the candidate sequence numbers are the matches, so
-    the cursor is found by position; otherwise the selection skips ``start`` matches itself.
-    """
-    if not start:
-        return None, 0
-    if conditions:
-        if len(conditions) > 1 or transform is not None or not conditions[0].exact:
-            return None, start
-        among = conditions[0].narrow(collection)
-        if among is None:
-            return None, start
-        total = len(among)
-    else:
-        among, total = None, len(collection)
-    if start >= total:
-        return _EMPTY, 0
-    # forwards: after the start-th match; backwards (newest first): after the match that
-    # follows the `start` newest ones, i.e. before position total - start
-    position = start if not reverse else total - start + 1
-    return collection.at_offset(position, among), 0

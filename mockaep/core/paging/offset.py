@@ -69,12 +69,7 @@ def read_integer(query: QueryParams, name: str, *, minimum: int = 0, maximum: in
 def select_page(collection: Collection, conditions: Sequence[Condition], page: PageRequest, *,
                 reverse: bool = False) -> Selection:
     """The matches of ``conditions`` on this page, in insertion order (``reverse``: newest first)."""
-    after, skip = None, page.start
-    if not conditions and skip:
-        # the whole collection: the cursor is found by position (the selection does so itself for
-        # a lone exact index-served condition, and reads the skipped matches otherwise)
-        after, skip = collection.at_offset(skip, None, reverse), 0
-    return select(collection, conditions, reverse=reverse, after=after, offset=skip, limit=page.limit)
+    return select(collection, conditions, reverse=reverse, offset=page.start, limit=page.limit)
 
 
 def select_sorted_page(collection: Collection, conditions: Sequence[Condition], page: PageRequest,

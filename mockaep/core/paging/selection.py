@@ -33,6 +33,21 @@ class Condition(Protocol):
 
 
 @dataclass(frozen=True)
+class IndexedEquals:
+    """``path == value`` on an indexed top-level field, answered by the index alone."""
+
+    path: str
+    value: Any
+    exact = True
+
+    def narrow(self, collection: Collection) -> Sequence[int]:
+        return collection.hits(self.path, self.value)
+
+    def matches(self, record: Mapping[str, Any]) -> bool:
+        return record.get(self.path) == self.value
+
+
+@dataclass(frozen=True)
 class SortKey:
     """Order by the value at a dotted ``path`` (first value when it fans out)."""
 
@@ -88,7 +103,9 @@ def select(collection: Collection, conditions: Sequence[Condition] = (), *, orde
     """
     candidates, exact = _narrowest(collection, conditions)
     if not order:
-        if exact and not conditions[1:] and transform is None and after is None and offset:
+        # With no condition, or one an index answers exactly, the candidates are the matches:
+        # the offset is reached by position, nothing before it is read.
+        if offset and after is None and transform is None and (not conditions or (exact and not conditions[1:])):
             after, offset = collection.at_offset(offset, candidates, reverse), 0
         matches = _matches(collection, conditions, candidates, exact, after=after, reverse=reverse,
                            transform=transform)

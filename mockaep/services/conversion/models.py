@@ -5,13 +5,13 @@ How versions are stored, and why listings cost their page, is told in ``resource
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping as MappingType, Sequence
+from typing import Any
 
 from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest, NotFound
 from mockaep.core.ids import HEX32_RE, new_mapping_id
 from mockaep.core.paging import offset
+from mockaep.core.paging.selection import IndexedEquals
 from mockaep.core.store import Collection
 from mockaep.services.conversion import mapping_rules
 from mockaep.services.conversion.mapping_rules import MappingSetRequest
@@ -239,21 +239,6 @@ def _order(order_by: str | None) -> tuple[str, bool]:
 
 
 # -- listing ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class IndexedEquals:
-    """``path == value``, answered by the collection's index on ``path`` alone."""
-
-    path: str
-    value: Any
-    exact = True
-
-    def narrow(self, collection: Collection) -> Sequence[int]:
-        return collection.hits(self.path, self.value)
-
-    def matches(self, record: MappingType[str, Any]) -> bool:
-        return record.get(self.path) == self.value
-
-
 def list_mapping_sets(ctx: RequestContext) -> dict[str, Any]:
     """``GET /mappingSets``: one page of current versions, newest update first unless ``orderBy``
     says otherwise; ``name`` keeps the sets of that name (exactly)."""
