@@ -1,12 +1,7 @@
 """mockaep: an offline, spec-faithful emulator of Adobe Experience Platform APIs."""
 __version__ = "0.1.0"
 
+from mockaep.app import create_app  # noqa: E402  (modules below read __version__)
+from mockaep.testing import ThreadedServer, mock_aep  # noqa: E402
 
-def create_app(config=None):
-    """Build a new, empty emulator (a Flask app). See :mod:`mockaep.app`."""
-    from mockaep.app import create_app as _create_app
-
-    return _create_app(config)
-
-
-__all__ = ["__version__", "create_app"]
+__all__ = ["ThreadedServer", "__version__", "create_app", "mock_aep"]

@@ -121,7 +121,8 @@ def check_request() -> None:
         sandbox = config.default_sandbox
     sandbox = sandbox.strip()
     known = config.sandboxes
-    if not SANDBOX_NAME_RE.match(sandbox) or (known and sandbox not in known and sandbox != config.default_sandbox):
+    # With --sandbox given, only the sandboxes named exist (prod too only when named).
+    if not SANDBOX_NAME_RE.match(sandbox) or (known and sandbox not in known):
         raise errors.NotFound(f"The sandbox with the name '{sandbox}' could not be found. Please ensure that "
                               "the sandbox name is correct and try again.", code="2100", title="Sandbox not found")
 
@@ -137,7 +138,7 @@ def check_request() -> None:
     tenant.lock.acquire()
     g.mockaep_lock = tenant.lock
     g.mockaep_ctx = RequestContext(org=org, sandbox=sandbox, client_id=api_key, user_id=user,
-                                   request_id=request_id(), tenant=tenant, now_ms=config.clock())
+                                   request_id=request_id(), tenant=tenant, now_ms=emu.clock.now_ms())
 
 
 def _check_media_type(view: Callable | None, service: str) -> None:

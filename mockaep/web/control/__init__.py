@@ -2,6 +2,6 @@
 
 ``BLUEPRINTS`` is what the app factory registers; a new concern adds its module here.
 """
-from mockaep.web.control import state
+from mockaep.web.control import clock, faults, journal, state
 
-BLUEPRINTS = (state.blueprint,)
+BLUEPRINTS = (state.blueprint, clock.blueprint, journal.blueprint, faults.blueprint)
