@@ -6,13 +6,20 @@ one is a pair of functions, not an edit of a growing if-chain.
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import threading
-import time
 from typing import Callable
 
 from mockaep import __version__
+from mockaep.app import create_app
+from mockaep.core.clock import MODES as CLOCK_MODES
+from mockaep.core.config import Config
+from mockaep.replay import install_replay
+from mockaep.testing.server import MAX_THREADS, ThreadedServer
+from mockaep.web import accesslog
+from mockaep.web.journal import MAX_SIZE as MAX_JOURNAL_SIZE, MIN_SIZE as MIN_JOURNAL_SIZE
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
@@ -25,17 +32,54 @@ def command(name: str, help_text: str, add_arguments: Callable[[argparse.Argumen
 
 
 # -- serve ---------------------------------------------------------------------------------------
+# -- argument hygiene: every refusal is one line, "mockaep: ...", and a non-zero exit -----------
+class CommandLineParser(argparse.ArgumentParser):
+    """argparse with one-line refusals (``mockaep: <problem> (see mockaep COMMAND --help)``)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"mockaep: {message} (see {self.prog} --help)\n")
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer in {low}..{high}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be in {low}..{high}, got {value}")
+        return value
+    return parse
+
+
+#: Options that mean nothing without another one: option → the one it needs.
+NEEDS = {"replay_mode": "--replay", "match_on": "--replay"}
+
+
+def check_dependent_options(args: argparse.Namespace) -> None:
+    for name, needed in NEEDS.items():
+        if getattr(args, name, None) is not None and not getattr(args, needed.lstrip("-").replace("-", "_"), None):
+            option = "--" + name.replace("_", "-")
+            raise SystemExit(f"mockaep: {option} needs {needed} (it only changes how a cassette is replayed)")
+
+
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="TCP port (default: 8080; 0 picks a free one)")
-    parser.add_argument("--threads", type=int, default=8, help="worker threads of the WSGI server (default: 8)")
-    parser.add_argument("--seed", metavar="FILE", help="state document (GET /_mockaep/state format) to load at start")
+    parser.add_argument("--port", type=bounded_int(0, 65535), default=8080,
+                        help="TCP port, 0..65535 (default: 8080; 0 picks a free one)")
+    parser.add_argument("--threads", type=bounded_int(1, MAX_THREADS), default=8,
+                        help=f"worker threads of the WSGI server, 1..{MAX_THREADS} (default: 8)")
+    parser.add_argument("--seed", metavar="FILE", action="append", default=[],
+                        help="state document (GET /_mockaep/state format) to load at start (repeatable: "
+                             "documents of distinct orgs or sandboxes; one naming a tenant an earlier one "
+                             "loaded is refused)")
     parser.add_argument("--replay", metavar="CASSETTE", help="serve the exchanges recorded in CASSETTE")
-    parser.add_argument("--replay-mode", choices=("strict", "hybrid"), default="strict",
-                        help="unmatched requests: 4xx naming the closest recordings (strict, default) "
-                             "or fall through to the stateful emulator (hybrid)")
-    parser.add_argument("--match-on", default="method,path,query,body",
-                        help="comma-separated request parts replay matches on (default: method,path,query,body)")
+    parser.add_argument("--replay-mode", choices=("strict", "hybrid"), default=None,
+                        help="with --replay: unmatched requests get a 4xx naming the closest recordings "
+                             "(strict, default) or fall through to the stateful emulator (hybrid)")
+    parser.add_argument("--match-on", default=None,
+                        help="with --replay: comma-separated request parts replay matches on "
+                             "(default: method,path,query,body)")
     parser.add_argument("--strict-auth", action="store_true",
                         help="accept only tokens issued by /ims/token/v3 (default: any non-empty token)")
     parser.add_argument("--client", action="append", default=[], metavar="ID:SECRET",
@@ -44,11 +88,26 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a known sandbox name (repeatable; default: any well-formed name exists)")
     parser.add_argument("--require-sandbox-header", action="store_true",
                         help="refuse requests without x-sandbox-name instead of using the prod sandbox")
+    _serve_testing_arguments(parser)
+
+
+def _serve_testing_arguments(parser: argparse.ArgumentParser) -> None:
+    """Clock, journal and logging options of ``serve``."""
+    parser.add_argument("--clock", choices=CLOCK_MODES, default="wall",
+                        help="wall: time passes (default); virtual: time stands still until moved with "
+                             "POST /_mockaep/clock")
+    parser.add_argument("--journal-size", type=bounded_int(MIN_JOURNAL_SIZE, MAX_JOURNAL_SIZE),
+                        default=1000, metavar="N",
+                        help=f"requests GET /_mockaep/requests keeps, {MIN_JOURNAL_SIZE}..{MAX_JOURNAL_SIZE} "
+                             "(default: 1000; the oldest go first)")
+    logging_options = parser.add_mutually_exclusive_group()
+    logging_options.add_argument("--log-level", choices=accesslog.LEVELS, default="info",
+                                 help="stderr log level: info (default) writes one access line per request")
+    logging_options.add_argument("--quiet", action="store_true",
+                                 help="no access lines on stderr (warnings and errors only)")
 
 
 def build_config(args: argparse.Namespace):
-    from mockaep.core.config import Config
-
     clients = {}
     for pair in args.client:
         client_id, sep, secret = pair.partition(":")
@@ -56,61 +115,46 @@ def build_config(args: argparse.Namespace):
             raise SystemExit(f"mockaep: --client takes ID:SECRET, got {pair!r}")
         clients[client_id] = secret
     return Config(strict_auth=args.strict_auth, clients=clients, sandboxes=tuple(args.sandbox),
-                  require_sandbox_header=args.require_sandbox_header, seed_file=args.seed)
+                  require_sandbox_header=args.require_sandbox_header, seed_files=tuple(args.seed),
+                  clock_mode=args.clock, journal_size=args.journal_size)
 
 
 def build_app(args: argparse.Namespace):
-    from mockaep.app import create_app
-
+    check_dependent_options(args)
     try:
         app = create_app(build_config(args))
     except ValueError as exc:
         raise SystemExit(f"mockaep: {exc}") from None
     if getattr(args, "replay", None):
-        from mockaep.replay import install_replay
-
+        match_on = (args.match_on or "method,path,query,body").split(",")
         try:
-            install_replay(app, args.replay, mode=args.replay_mode, match_on=args.match_on.split(","))
+            install_replay(app, args.replay, mode=args.replay_mode or "strict", match_on=match_on)
         except ValueError as exc:
             raise SystemExit(f"mockaep: {exc}") from None
     return app
 
 
 def run_wsgi(app, host: str, port: int, threads: int, banner: str) -> int:
-    """Serve ``app`` on waitress until SIGINT/SIGTERM; print the base URL once listening."""
-    from waitress.server import create_server
+    """Serve ``app`` on waitress until SIGINT/SIGTERM; print the base URL once listening.
 
-    server = create_server(app, host=host, port=port, threads=threads, ident="mockaep")
-    bound_port = server.socket.getsockname()[1] if hasattr(server, "socket") else port
-    shown_host = f"[{host}]" if ":" in host else host
-    print(f"{banner} http://{shown_host}:{bound_port}", flush=True)
+    Raises ``OSError`` when the address cannot be listened on (port in use, unknown host).
+    Log lines (access, replay misses, recording progress) go to stderr unless the caller set up
+    logging itself (``serve`` does, from ``--log-level``/``--quiet``).
+    """
+    if not logging.getLogger("mockaep").handlers:
+        accesslog.configure()
+    server = ThreadedServer(app, host=host, port=port, threads=threads).start()
+    stopping = threading.Event()
 
-    def close_idle_connections() -> None:
-        # waitress's loop runs while any connection is open, and clients keep idle keep-alive
-        # connections for as long as they like: close each once it has no request in flight
-        for _ in range(100):
-            channels = [c for c in list(getattr(server, "_map", {}).values()) if hasattr(c, "requests")]
-            if not channels:
-                return
-            for channel in channels:
-                if not channel.requests and getattr(channel, "request", None) is None \
-                        and not channel.total_outbufs_len:
-                    channel.will_close = True
-            time.sleep(0.2)
-
-    def stop(_signum, _frame):
-        def shut_down() -> None:
-            server.close()
-            close_idle_connections()
-        threading.Thread(target=shut_down, daemon=True).start()
+    def stop(_signum, _frame) -> None:
+        stopping.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    try:
-        server.run()
-    except (OSError, ValueError):
-        # waitress raises when its sockets close underneath the loop during shutdown
+    print(f"{banner} {server.url}", flush=True)
+    while not stopping.wait(1.0):
         pass
+    server.stop()
     print("mockaep stopped", flush=True)
     return 0
 
@@ -118,7 +162,12 @@ def run_wsgi(app, host: str, port: int, threads: int, banner: str) -> int:
 @command("serve", "start the emulator on a production WSGI server (waitress)", _serve_arguments)
 def serve(args: argparse.Namespace) -> int:
     app = build_app(args)
-    return run_wsgi(app, args.host, args.port, args.threads, "mockaep listening on")
+    accesslog.configure(args.log_level, quiet=args.quiet)
+    try:
+        return run_wsgi(app, args.host, args.port, args.threads, "mockaep listening on")
+    except OSError as exc:  # the port is taken, or the host is not an address of this machine
+        reason = exc.strerror or str(exc)
+        raise SystemExit(f"mockaep: cannot listen on {args.host}:{args.port}: {reason}") from None
 
 
 # -- coverage ------------------------------------------------------------------------------------
@@ -153,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         except ModuleNotFoundError as exc:
             if exc.name is None or not module.startswith(exc.name):
                 raise
-    parser = argparse.ArgumentParser(prog="mockaep", description="Offline emulator of Adobe Experience Platform APIs.")
+    parser = CommandLineParser(prog="mockaep", description="Offline emulator of Adobe Experience Platform APIs.")
     parser.add_argument("--version", action="version", version=f"mockaep {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, add_arguments, _run) in _COMMANDS.items():

@@ -10,6 +10,7 @@ connection (idle keep-alive ones included) and joins the thread: nothing is left
 """
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from typing import Any
@@ -68,8 +69,16 @@ class ThreadedServer:
         if self._server is not None:
             raise RuntimeError("the server is already running")
         socket_map: dict[int, Any] = {}
-        server = create_server(self.app, map=socket_map, host=self.host, port=self.port, threads=self.threads,
-                               ident="mockaep", clear_untrusted_proxy_headers=True)
+        try:
+            socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise OSError(getattr(exc, "errno", None), f"{self.host!r} is not a host name or address of this "
+                                                       f"machine ({getattr(exc, 'strerror', None) or exc})") from None
+        try:
+            server = create_server(self.app, map=socket_map, host=self.host, port=self.port, threads=self.threads,
+                                   ident="mockaep", clear_untrusted_proxy_headers=True)
+        except ValueError as exc:  # waitress's word for an address it cannot use
+            raise OSError(None, f"{self.host!r} port {self.port}: {exc}") from None
         # One listener per address the host resolves to (localhost: IPv4 and IPv6); the URL names the first.
         listeners = [d for d in socket_map.values() if isinstance(d, BaseWSGIServer)]
         self.port = listeners[0].effective_port
