@@ -110,6 +110,7 @@ class OperationIndex:
     def lookup(self, method: str, path: str) -> tuple[str | None, str | None]:
         """``(service, operationId)``; the operation is None when no official operation is served there."""
         path = collapse_slashes(path)
+        path = path.rstrip("/") or "/"  # routes take a trailing slash or not (strict_slashes off)
         service = service_name(path)
         if service in (None, CONTROL_SERVICE, IMS_SERVICE):
             return service, None
