@@ -81,7 +81,7 @@ class ThreadedServer:
             raise OSError(None, f"{self.host!r} port {self.port}: {exc}") from None
         # One listener per address the host resolves to (localhost: IPv4 and IPv6); the URL names the first.
         listeners = [d for d in socket_map.values() if isinstance(d, BaseWSGIServer)]
-        self.port = listeners[0].effective_port
+        self.port = int(listeners[0].effective_port)
         self._map = socket_map
         self._server = server
         self._thread = threading.Thread(target=self._run, args=(server,), name=f"mockaep-{self.port}", daemon=True)
