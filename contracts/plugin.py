@@ -18,14 +18,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="where the contract suite runs: inprocess (default), a URL of a running server "
                          "(http://127.0.0.1:8080), platform (real AEP, credentials from AEP_* env vars), or "
                          "another registered prefix (e.g. replay:CASSETTE). Default: $MOCKAEP_TARGET or inprocess.")
+    group.addoption("--target-overwrite", action="store_true", default=False,
+                    help="let the target replace files it writes (record:CASSETTE refuses an existing one otherwise)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # Contract modules read the target at import time (hypothesis settings), so publish it early.
     targets.configured_spec = config.getoption("--target", default=None)
     if targets.configured_spec:
-        try:
-            targets.prefix_for(targets.configured_spec)
+        try:  # once, before any contract: an unusable target is one usage error, not one per test
+            targets.check_target(targets.configured_spec, overwrite=config.getoption("--target-overwrite"))
         except ValueError as exc:
             raise pytest.UsageError(f"--target: {exc}") from None
     config.addinivalue_line("markers", "emulator_only: contract that needs the mockaep control plane")
@@ -34,7 +36,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def contract_target(request: pytest.FixtureRequest):
     """The resolved target; reset once when it is a mockaep; skipped when it cannot run here."""
-    target = targets.resolve_target(request.config.getoption("--target"))
+    target = targets.resolve_target(request.config.getoption("--target"),
+                                    overwrite=request.config.getoption("--target-overwrite"))
     if target.skip_reason:
         pytest.skip(target.skip_reason)
     if target.reset is not None:

@@ -1,6 +1,6 @@
-"""Where the contract suite runs: a small registry of targets, extensible by prefix.
+"""Where the contract suite runs: a small registry of target kinds, extensible by entry points.
 
-A target spec (``--target`` / ``MOCKAEP_TARGET``) is resolved by the longest registered prefix:
+A target spec (``--target`` / ``MOCKAEP_TARGET``) is resolved by the longest matching prefix:
 
 * ``inprocess`` (default): a fresh ``mockaep.create_app()`` called through the WSGI transport.
 * ``http://HOST:PORT`` / ``https://...``: a running server. When it is a mockaep (it answers
@@ -9,17 +9,41 @@ A target spec (``--target`` / ``MOCKAEP_TARGET``) is resolved by the longest reg
 * ``platform``: the real Adobe gateway and IMS, credentials from ``AEP_CLIENT_ID``,
   ``AEP_CLIENT_SECRET``, ``AEP_ORG_ID``, ``AEP_SANDBOX``, ``AEP_SCOPES`` (optionally
   ``AEP_BASE_URL``/``AEP_IMS_URL``); skipped with the reason when they are absent.
+* ``NAME:ARGS``: a target kind another package provides, found in the entry point group
+  ``mockaep.contract_targets`` under ``NAME`` (mockaep's own ``record`` and ``replay``).
 
-Other targets (e.g. ``replay:CASSETTE``) register themselves with :func:`register_target`.
+Plugins import nothing from this suite; they hand over objects with these few attributes:
+
+A **target kind** (what the entry point loads):
+
+* ``build(spec, overwrite=False)`` → a target object (below); ``spec`` is the whole
+  ``NAME:ARGS`` string. ``overwrite`` is true when the user allows the target to replace files
+  it writes (``--target-overwrite``); without it, such a target refuses an existing file.
+* ``check(spec, overwrite=False)`` (optional): raise ``ValueError`` with a message for the user
+  when ``spec`` cannot work (missing file, file in the way…), creating nothing. It runs once
+  before the session, so a bad spec is one usage error rather than one error per contract.
+* ``deterministic`` (optional, default false): runs against this kind must send the same
+  requests every time (a replay matches recorded request bodies), so generated names carry no
+  random part and hypothesis is derandomized. Read before any target is built.
+
+A **target object** (what ``build`` returns) says where the platform is and what may be done to it:
+
+* ``app`` (a WSGI app the suite calls in-process) or ``url`` (base URL serving both the gateway
+  and IMS): the suite's clients are made from whichever is set.
+* ``reset`` (optional): a callable clearing all state, or None; ``close`` (optional): called
+  once after the session; ``is_mockaep`` (optional, default false): the ``/_mockaep`` control
+  plane exists; ``deterministic``, ``skip_reason`` and ``details`` (optional) as on :class:`Target`.
+
+:func:`register_target` registers a plain ``factory(spec) -> Target`` under a prefix at run time
+(the built-in targets, tests).
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import itertools
 import os
 import uuid
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from typing import Any, Callable
 
 import requests
@@ -30,9 +54,8 @@ from mockaep_client.aep import IMS_URL, PLATFORM_URL
 ENV_VAR = "MOCKAEP_TARGET"
 DEFAULT_TARGET = "inprocess"
 PLATFORM_ENV = ("AEP_CLIENT_ID", "AEP_CLIENT_SECRET", "AEP_ORG_ID")
-#: Modules that register more targets when imported (looked up lazily; absent ones are skipped).
-#: The replay work registers ``replay:`` from ``mockaep.replay.contract_target``.
-EXTENSION_MODULES = ["mockaep.replay.contract_target"]
+#: Entry point group of target kinds provided by other packages (see the module docstring).
+ENTRY_POINT_GROUP = "mockaep.contract_targets"
 #: The spec given on the command line (``--target``), set by the plugin; beats ``$MOCKAEP_TARGET``.
 configured_spec: str | None = None
 
@@ -65,16 +88,35 @@ class Target:
         run = "contract" if self.deterministic else self._run
         return f"{label} {run}-{next(self._counter)}"
 
+    @classmethod
+    def adopt(cls, spec: str, built: Any) -> "Target":
+        """The suite's view of a plugin's target object (see the module docstring)."""
+        if isinstance(built, cls):
+            return built
+        app, url = getattr(built, "app", None), getattr(built, "url", None)
+        if (app is None) == (url is None):
+            raise ValueError(f"target {spec!r}: the target object must give exactly one of 'app' and 'url'")
+
+        def make_client(**overrides: Any) -> AEPClient:
+            return AEPClient.in_process(app, **overrides) if app is not None else AEPClient.for_emulator(
+                url, **overrides)
+
+        return cls(spec, make_client, is_mockaep=bool(getattr(built, "is_mockaep", False)),
+                   reset=getattr(built, "reset", None), close=getattr(built, "close", None) or (lambda: None),
+                   deterministic=bool(getattr(built, "deterministic", False)),
+                   skip_reason=getattr(built, "skip_reason", None), details=dict(getattr(built, "details", None) or {}))
+
 
 TargetFactory = Callable[[str], Target]
 _REGISTRY: dict[str, TargetFactory] = {}
-#: Prefixes whose targets need reproducible generated data (known before the target is built,
-#: since hypothesis settings are fixed when test modules are imported).
-_DETERMINISTIC: set[str] = {"replay:"}
+#: Registered prefixes whose targets need reproducible generated data (known before the target
+#: is built, since hypothesis settings are fixed when test modules are imported).
+_DETERMINISTIC: set[str] = set()
 
 
 def register_target(prefix: str, factory: TargetFactory, *, deterministic: bool = False) -> None:
-    """Make specs starting with ``prefix`` resolve through ``factory(spec)`` (later wins).
+    """Make specs starting with ``prefix`` resolve through ``factory(spec)`` (later wins; a
+    registered prefix beats an entry point's of the same length).
 
     ``deterministic``: runs against this target must send the same requests every time (replay).
     """
@@ -83,8 +125,17 @@ def register_target(prefix: str, factory: TargetFactory, *, deterministic: bool 
         _DETERMINISTIC.add(prefix)
 
 
+def _plugin_entries() -> dict[str, Any]:
+    """``NAME:`` prefix → entry point, for every entry point of :data:`ENTRY_POINT_GROUP`.
+
+    Read on each call (a few milliseconds; nothing cached at module level); a kind's module is
+    imported only when a spec names it.
+    """
+    return {f"{entry.name}:": entry for entry in entry_points(group=ENTRY_POINT_GROUP)}
+
+
 def registered_prefixes() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted({*_REGISTRY, *_plugin_entries()})
 
 
 def current_spec(spec: str | None = None) -> str:
@@ -92,40 +143,54 @@ def current_spec(spec: str | None = None) -> str:
     return (spec or configured_spec or os.environ.get(ENV_VAR) or DEFAULT_TARGET).strip()
 
 
-def _load_extensions() -> None:
-    for module in list(EXTENSION_MODULES):
-        try:
-            found = importlib.util.find_spec(module)
-        except ModuleNotFoundError:  # its parent package does not exist
-            found = None
-        if found is not None:
-            importlib.import_module(module)
-        EXTENSION_MODULES.remove(module)
+def _matches(spec: str, prefixes) -> list[str]:
+    return [prefix for prefix in prefixes if spec == prefix or spec.startswith(prefix)]
 
 
 def prefix_for(spec: str | None = None) -> str:
-    """The registered prefix ``spec`` resolves through; ValueError naming the known ones."""
-    _load_extensions()
+    """The prefix ``spec`` resolves through; ValueError naming the known ones."""
     spec = current_spec(spec)
-    matches = [prefix for prefix in _REGISTRY if spec == prefix or spec.startswith(prefix)]
+    matches = _matches(spec, {*_REGISTRY, *_plugin_entries()})
     if not matches:
         raise ValueError(f"unknown contract target {spec!r}; known prefixes: {', '.join(registered_prefixes())}")
     return max(matches, key=len)
 
 
-def resolve_target(spec: str | None = None) -> Target:
-    """The target named by ``spec`` (see :func:`current_spec`), built by its registered factory."""
+def _kind_for(spec: str) -> tuple[str, Any]:
+    """(prefix, plugin kind) for ``spec``, the kind being None when a registered factory serves it."""
+    prefix = prefix_for(spec)
+    return prefix, (None if prefix in _REGISTRY else _plugin_entries()[prefix].load())
+
+
+def check_target(spec: str | None = None, *, overwrite: bool = False) -> None:
+    """Raise ``ValueError`` when ``spec`` names no target or one that cannot work, building nothing."""
     spec = current_spec(spec)
-    target = _REGISTRY[prefix_for(spec)](spec)
+    _prefix, kind = _kind_for(spec)
+    check = getattr(kind, "check", None)
+    if check is not None:
+        check(spec, overwrite=overwrite)
+
+
+def resolve_target(spec: str | None = None, *, overwrite: bool = False) -> Target:
+    """The target named by ``spec`` (see :func:`current_spec`), built by its registered factory
+    or its entry point's kind. ``overwrite``: the target may replace files it writes."""
+    spec = current_spec(spec)
+    prefix, kind = _kind_for(spec)
+    target = _REGISTRY[prefix](spec) if kind is None else Target.adopt(spec, kind.build(spec, overwrite=overwrite))
     target.deterministic = target.deterministic or is_deterministic(spec)
     return target
 
 
 def is_deterministic(spec: str | None = None) -> bool:
     """Whether ``spec`` names a target that needs reproducible generated data (without building it)."""
-    _load_extensions()
     spec = current_spec(spec)
-    return any(spec.startswith(prefix) for prefix in _DETERMINISTIC)
+    if _matches(spec, _DETERMINISTIC):
+        return True
+    try:
+        _prefix, kind = _kind_for(spec)
+    except ValueError:  # an unknown target: pytest_configure reports it as a usage error
+        return False
+    return bool(getattr(kind, "deterministic", False))
 
 
 # -- the built-in targets -------------------------------------------------------------------------

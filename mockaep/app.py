@@ -1,17 +1,20 @@
 """App factory: ``create_app(config)`` → a Flask app holding one emulator, no module-level state."""
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 
 from mockaep.core.clock import Clock
 from mockaep.core.tokens import TokenBook
 from mockaep.web import control, gateway, ims, operations
+from mockaep.web.control import auth as control_auth
 from mockaep.core.config import Config
+from mockaep.core.admission import Admission
+from mockaep.core.packagedata import PackageData
 from mockaep.core.jsonreader import read_json
-from mockaep.services import SERVICES
-from mockaep.core.store import SnapshotError, Store, check_snapshot
+from mockaep.core.persistence import StateDocumentError, StateFile, restore_document
+from mockaep.core.validation import Validators
+from mockaep.registry import BACKENDS, KINDS, SERVICES
+from mockaep.core.store import Store
 from mockaep.web.faults import FaultBook, FaultMiddleware
 from mockaep.web.journal import Journal, JournalMiddleware
 
@@ -25,13 +28,17 @@ class Emulator:
         self.journal = Journal(config.journal_size)
         self.faults = FaultBook()
         self.operations: operations.OperationIndex | None = None  # set once the app's routes exist
-        indexes: dict[str, tuple[str, ...]] = {}
-        for service in SERVICES:
-            for kind, paths in getattr(service.module, "INDEXES", {}).items():
-                indexes[kind] = tuple(dict.fromkeys(indexes.get(kind, ()) + tuple(paths)))
-        self.store = Store(indexes)
-        self.ims = TokenBook(self.clock, config.token_ttl_seconds)
+        self.store = Store(KINDS)
+        self.package = PackageData()
+        self.validators = Validators(self.package)
+        self.store.record_checker = self.validators.record_reason
+        self.backends = BACKENDS
+        self.admission = Admission(config.max_tenant_requests)
+        self.ims = TokenBook(self.clock, config.token_ttl_seconds, config.max_live_tokens)
         self.mode = "stateful"
+        #: ``--state-file``: periodic snapshots (started by ``mockaep serve``); restored in create_app.
+        self.state_file = StateFile(config.state_file, self.store, self.ims, config.snapshot_interval_seconds) \
+            if config.state_file else None
 
     def reset_extras(self) -> None:
         """Forget what lives beside the store (issued tokens, journal, fault rules) on a full reset."""
@@ -89,8 +96,12 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(ims.blueprint)
     for service in SERVICES:
-        app.register_blueprint(service.module.blueprint, url_prefix=service.prefix)
-    load_seeds(emu, ((config.seed_file,) if config.seed_file else ()) + tuple(config.seed_files))
+        app.register_blueprint(service.blueprint, url_prefix=service.prefix)
+    control_auth.install(app)
+    restored = emu.state_file.restore() if emu.state_file is not None else False
+    seeds = ((config.seed_file,) if config.seed_file else ()) + tuple(config.seed_files)
+    if seeds and not restored:  # a seed starts a state file; it never overrides one
+        load_seeds(emu, seeds)
     app.wsgi_app = _CollapseSlashes(app.wsgi_app)  # type: ignore[method-assign]
     install_edge(app, emu)
     return app
@@ -101,16 +112,17 @@ def load_seeds(emu: Emulator, paths: tuple[str, ...]) -> None:
     whole, and one naming a tenant an earlier document loaded (it would replace it silently)."""
     loaded_by: dict[tuple[str, str], str] = {}
     for path in paths:
-        document: Any = read_json(path, "seed file")
+        document = read_json(path, "seed file", StateDocumentError)
+        tenants = document.get("tenants") if isinstance(document, dict) else None
+        for entry in tenants if isinstance(tenants, list) else ():
+            key = (entry.get("imsOrg"), entry.get("sandbox")) if isinstance(entry, dict) else None
+            if key is not None and all(isinstance(part, str) for part in key) and key in loaded_by:
+                raise StateDocumentError(f"{path}: org {key[0]} sandbox {key[1]} was already loaded from "
+                                         f"{loaded_by[key]}; a seed would replace it (give seeds of "
+                                         "distinct orgs or sandboxes)")
         try:
-            check_snapshot(document)
-            for entry in document["tenants"]:
-                key = (entry["imsOrg"], entry["sandbox"])
-                if key in loaded_by:
-                    raise ValueError(f"{path}: org {key[0]} sandbox {key[1]} was already loaded from "
-                                     f"{loaded_by[key]}; a seed would replace it (give seeds of distinct "
-                                     "orgs or sandboxes)")
-            for key in emu.store.restore(document):
-                loaded_by[key] = path
-        except SnapshotError as exc:
-            raise ValueError(f"{path}: {exc}") from None
+            loaded = restore_document(emu.store, document, "seed file")
+        except StateDocumentError as exc:
+            raise StateDocumentError(f"{path}: {exc}") from None
+        for key in loaded:
+            loaded_by[key] = path

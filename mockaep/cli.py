@@ -6,10 +6,7 @@ one is a pair of functions, not an edit of a growing if-chain.
 from __future__ import annotations
 
 import argparse
-import logging
-import signal
 import sys
-import threading
 from typing import Callable
 
 from mockaep import __version__
@@ -17,9 +14,9 @@ from mockaep.app import create_app
 from mockaep.core.clock import MODES as CLOCK_MODES
 from mockaep.core.config import Config
 from mockaep.replay import install_replay
-from mockaep.testing.server import MAX_THREADS, ThreadedServer
 from mockaep.web import accesslog
 from mockaep.web.journal import MAX_SIZE as MAX_JOURNAL_SIZE, MIN_SIZE as MIN_JOURNAL_SIZE
+from mockaep.web.server import MAX_THREADS, run_wsgi  # subcommands in other modules serve through it
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
@@ -31,7 +28,6 @@ def command(name: str, help_text: str, add_arguments: Callable[[argparse.Argumen
     return register
 
 
-# -- serve ---------------------------------------------------------------------------------------
 # -- argument hygiene: every refusal is one line, "mockaep: ...", and a non-zero exit -----------
 class CommandLineParser(argparse.ArgumentParser):
     """argparse with one-line refusals (``mockaep: <problem> (see mockaep COMMAND --help)``)."""
@@ -63,6 +59,7 @@ def check_dependent_options(args: argparse.Namespace) -> None:
             raise SystemExit(f"mockaep: {option} needs {needed} (it only changes how a cassette is replayed)")
 
 
+# -- serve ---------------------------------------------------------------------------------------
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=bounded_int(0, 65535), default=8080,
@@ -88,35 +85,79 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a known sandbox name (repeatable; default: any well-formed name exists)")
     parser.add_argument("--require-sandbox-header", action="store_true",
                         help="refuse requests without x-sandbox-name instead of using the prod sandbox")
+    _shared_emulator_arguments(parser)
     _serve_testing_arguments(parser)
 
 
 def _serve_testing_arguments(parser: argparse.ArgumentParser) -> None:
     """Clock, journal and logging options of ``serve``."""
-    parser.add_argument("--clock", choices=CLOCK_MODES, default="wall",
-                        help="wall: time passes (default); virtual: time stands still until moved with "
-                             "POST /_mockaep/clock")
-    parser.add_argument("--journal-size", type=bounded_int(MIN_JOURNAL_SIZE, MAX_JOURNAL_SIZE),
-                        default=1000, metavar="N",
-                        help=f"requests GET /_mockaep/requests keeps, {MIN_JOURNAL_SIZE}..{MAX_JOURNAL_SIZE} "
-                             "(default: 1000; the oldest go first)")
-    logging_options = parser.add_mutually_exclusive_group()
+    group = parser.add_argument_group("testing", "the emulator clock, the request journal, logs")
+    group.add_argument("--clock", choices=CLOCK_MODES, default="wall",
+                       help="wall: time passes (default); virtual: time stands still until moved with "
+                            "POST /_mockaep/clock")
+    group.add_argument("--journal-size", type=bounded_int(MIN_JOURNAL_SIZE, MAX_JOURNAL_SIZE), default=1000,
+                       metavar="N", help=f"requests GET /_mockaep/requests keeps, {MIN_JOURNAL_SIZE}.."
+                                         f"{MAX_JOURNAL_SIZE} (default: 1000; the oldest go first)")
+    logging_options = group.add_mutually_exclusive_group()
     logging_options.add_argument("--log-level", choices=accesslog.LEVELS, default="info",
                                  help="stderr log level: info (default) writes one access line per request")
     logging_options.add_argument("--quiet", action="store_true",
                                  help="no access lines on stderr (warnings and errors only)")
 
 
+# Running one emulator for many clients (README, "Running a shared emulator").
+def _shared_emulator_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("shared emulator", "credentials, persistence and quotas "
+                                      "(--client ID:SECRET@ORG,... binds the client's tokens to those orgs)")
+    group.add_argument("--admin-token", action="append", default=[], metavar="TOKEN",
+                       help="bearer token that may use the control plane /_mockaep (repeatable); with "
+                            "--strict-auth or an admin credential, the control plane needs one (health excepted)")
+    group.add_argument("--admin-client", action="append", default=[], metavar="ID",
+                       help="a --client whose IMS tokens may use the control plane (repeatable)")
+    group.add_argument("--state-file", metavar="PATH",
+                       help="restore the state from PATH at start (when it exists) and snapshot it there "
+                            "atomically every --snapshot-interval seconds and at shutdown")
+    group.add_argument("--snapshot-interval", type=float, default=5.0, metavar="SECONDS",
+                       help="seconds between state-file snapshots (default: 5)")
+    group.add_argument("--upload-quota-mb", type=int, default=1024, metavar="MB",
+                       help="per org and sandbox, the megabytes of Batch Ingestion files kept staged (default: 1024)")
+
+
+def _parse_client(pair: str) -> tuple[str, str, tuple[str, ...]]:
+    """``ID:SECRET[@ORG,...]`` → (id, secret, orgs); the secret cannot contain '@'."""
+    client_id, sep, rest = pair.partition(":")
+    secret, _at, orgs = rest.partition("@")
+    org_ids = tuple(o.strip() for o in orgs.split(",") if o.strip())
+    if not sep or not client_id or not secret or (_at and not org_ids):
+        raise SystemExit(f"mockaep: --client takes ID:SECRET or ID:SECRET@ORG,..., got {pair!r}")
+    return client_id, secret, org_ids
+
+
+def _shared_emulator_config(args: argparse.Namespace, clients: dict[str, str]) -> dict:
+    unknown = [c for c in args.admin_client if c not in clients]
+    if unknown:
+        # an unregistered client id takes any secret: anyone could mint an admin token
+        raise SystemExit(f"mockaep: --admin-client {unknown[0]} needs a --client {unknown[0]}:SECRET")
+    if args.snapshot_interval <= 0:
+        raise SystemExit("mockaep: --snapshot-interval must be a positive number of seconds")
+    if args.upload_quota_mb < 1:
+        raise SystemExit("mockaep: --upload-quota-mb must be at least 1")
+    return {"admin_tokens": tuple(t for t in args.admin_token if t), "admin_clients": tuple(args.admin_client),
+            "state_file": args.state_file, "snapshot_interval_seconds": args.snapshot_interval,
+            "upload_quota_bytes": args.upload_quota_mb * 1024 * 1024}
+
+
 def build_config(args: argparse.Namespace):
-    clients = {}
+    clients, client_orgs = {}, {}
     for pair in args.client:
-        client_id, sep, secret = pair.partition(":")
-        if not sep or not client_id:
-            raise SystemExit(f"mockaep: --client takes ID:SECRET, got {pair!r}")
+        client_id, secret, orgs = _parse_client(pair)
         clients[client_id] = secret
+        if orgs:
+            client_orgs[client_id] = orgs
     return Config(strict_auth=args.strict_auth, clients=clients, sandboxes=tuple(args.sandbox),
                   require_sandbox_header=args.require_sandbox_header, seed_files=tuple(args.seed),
-                  clock_mode=args.clock, journal_size=args.journal_size)
+                  clock_mode=args.clock, journal_size=args.journal_size,
+                  client_orgs=client_orgs, **_shared_emulator_config(args, clients))
 
 
 def build_app(args: argparse.Namespace):
@@ -134,40 +175,37 @@ def build_app(args: argparse.Namespace):
     return app
 
 
-def run_wsgi(app, host: str, port: int, threads: int, banner: str) -> int:
-    """Serve ``app`` on waitress until SIGINT/SIGTERM; print the base URL once listening.
-
-    Raises ``OSError`` when the address cannot be listened on (port in use, unknown host).
-    Log lines (access, replay misses, recording progress) go to stderr unless the caller set up
-    logging itself (``serve`` does, from ``--log-level``/``--quiet``).
-    """
-    if not logging.getLogger("mockaep").handlers:
-        accesslog.configure()
-    server = ThreadedServer(app, host=host, port=port, threads=threads).start()
-    stopping = threading.Event()
-
-    def stop(_signum, _frame) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    print(f"{banner} {server.url}", flush=True)
-    while not stopping.wait(1.0):
-        pass
-    server.stop()
-    print("mockaep stopped", flush=True)
-    return 0
-
-
 @command("serve", "start the emulator on a production WSGI server (waitress)", _serve_arguments)
 def serve(args: argparse.Namespace) -> int:
     app = build_app(args)
+    emu = app.extensions["mockaep"]
+    _warn_about_exposure(args, emu.config)
+    state_file = emu.state_file
+    if state_file is not None:
+        try:
+            state_file.snapshot_now()  # a state file that cannot be written is refused at start
+        except OSError as exc:
+            raise SystemExit(f"mockaep: {args.state_file}: cannot write the state file: {exc.strerror or exc}") \
+                from None
+        state_file.start()
     accesslog.configure(args.log_level, quiet=args.quiet)
     try:
-        return run_wsgi(app, args.host, args.port, args.threads, "mockaep listening on")
+        return run_wsgi(app, args.host, args.port, args.threads, "mockaep listening on",
+                        max_body_bytes=emu.config.max_upload_bytes,
+                        on_shutdown=state_file.stop if state_file is not None else None)
     except OSError as exc:  # the port is taken, or the host is not an address of this machine
-        reason = exc.strerror or str(exc)
-        raise SystemExit(f"mockaep: cannot listen on {args.host}:{args.port}: {reason}") from None
+        if state_file is not None:
+            state_file.stop()
+        raise SystemExit(f"mockaep: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+
+
+def _warn_about_exposure(args: argparse.Namespace, config) -> None:
+    if config.strict_auth and not (config.admin_tokens or config.admin_clients):
+        print("mockaep: note: --strict-auth without --admin-token/--admin-client: the control plane "
+              "(/_mockaep, health excepted) refuses every request", file=sys.stderr, flush=True)
+    elif not config.strict_auth and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"mockaep: note: listening on {args.host} without --strict-auth: anyone who reaches it can "
+              "read, change and reset every org's state", file=sys.stderr, flush=True)
 
 
 # -- coverage ------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from werkzeug.exceptions import HTTPException
 
-from mockaep.services import SERVICES
-from mockaep.core.validation import openapi
+from mockaep.app import create_app
+from mockaep.registry import SERVICES
+from mockaep.core.validation import load_openapi
 
 SPEC_FILES = {
     "flowservice": "flow-service.yaml",
@@ -28,13 +29,11 @@ class CoverageRow:
 
 def coverage_table(app=None) -> dict[str, list[CoverageRow]]:
     """spec file → one row per official operation, ``served`` when a route of ours matches it."""
-    from mockaep.app import create_app
-
     app = app or create_app()
     adapter = app.url_map.bind("localhost")
     table: dict[str, list[CoverageRow]] = {}
     for service in SERVICES:
-        spec = openapi(service.name)
+        spec = load_openapi(service.name)
         base = spec.document.get("basePath", "") if spec.swagger2 else ""
         rows = []
         for op in spec.operations():

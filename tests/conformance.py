@@ -1,4 +1,4 @@
-"""Load an official spec from ../shared for schemathesis, with the documented overlay applied.
+"""The package's own OpenAPI documents for schemathesis, with the documented overlay applied.
 
 Usage in a test module::
 
@@ -8,27 +8,21 @@ Usage in a test module::
     def test_conformance(case):
         check_case(case)
 
-Spec files are read from ``../shared/reference/specs`` (the brief allows tests to load them
-from there); the module is skipped with a clear reason where they are absent.
+The documents are the ones the emulator validates requests with (``mockaep/specs/openapi/``,
+Adobe's official specs with the prose stripped by ``tools/extract_openapi.py``), so the
+conformance runs need nothing outside the repository and test exactly what is shipped.
 """
 from __future__ import annotations
 
 import copy
-import functools
-import pathlib
 from typing import Any
 
-import pytest
-import yaml
-
-from mockaep.coverage import SPEC_FILES as SPEC_FILE_OF
-from mockaep.services import SERVICES
+from mockaep.core.mounts import MOUNTS as MOUNT_TABLE
+from mockaep.core.validation import load_openapi
 from tests.spec_overlay import OVERLAY, REMOVE
 
-SPECS_DIR = pathlib.Path(__file__).resolve().parents[2] / "shared" / "reference" / "specs"
-#: service name → official spec file name, and service name → mount path (the package's own tables)
-SPEC_FILES = dict(SPEC_FILE_OF)
-MOUNTS = {service.name: service.prefix for service in SERVICES}
+#: service name → mount path (the package's own table)
+MOUNTS = {name: prefix for name, prefix, _shape in MOUNT_TABLE}
 #: Headers every generated request carries, so cases reach the service behind the gateway.
 GATEWAY_HEADERS = {
     "Authorization": "Bearer conformance-token",
@@ -49,15 +43,16 @@ def apply_overlay(document: dict[str, Any], service: str) -> dict[str, Any]:
         parts = [_unescape(p) for p in relax.pointer.lstrip("/").split("/")]
         node: Any = patched
         for part in parts[:-1]:
-            if isinstance(node, dict) and part not in node and part.isdigit() and int(part) in node:
-                part = int(part)  # YAML reads unquoted status codes (200:) as integers
             node = node[int(part)] if isinstance(node, list) else node[part]
         last = parts[-1]
         if relax.value is REMOVE:
+            # strict: a relaxation of a keyword the document does not have is a stale overlay entry
             if isinstance(node, list):
                 node.pop(int(last))
+            elif last in node:
+                del node[last]
             else:
-                node.pop(last, None)
+                raise KeyError(f"overlay entry {relax.pointer} removes nothing from the {service} spec")
         elif isinstance(node, list):
             node[int(last)] = copy.deepcopy(relax.value)
         else:
@@ -73,19 +68,8 @@ def apply_overlay(document: dict[str, Any], service: str) -> dict[str, Any]:
 
 
 def raw_spec(service: str) -> dict[str, Any]:
-    path = SPECS_DIR / SPEC_FILES[service]
-    if not path.exists():
-        pytest.skip(f"official spec {path} not found (tests read specs from ../shared/reference/specs)",
-                    allow_module_level=True)
-    return copy.deepcopy(_parsed(str(path)))
-
-
-@functools.lru_cache(maxsize=None)
-def _parsed(path: str) -> dict[str, Any]:
-    """Each spec file is parsed once per test process (the C loader when PyYAML has it)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)
+    """A private copy of the packaged spec of ``service`` (the emulator's own stays untouched)."""
+    return copy.deepcopy(load_openapi(service).document)
 
 
 def official_schema(service: str, app):

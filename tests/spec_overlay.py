@@ -3,7 +3,7 @@
 The official specs contradict Adobe's own documented responses in places (field types, date
 formats, status codes). mockaep follows the documented behaviour; this file relaxes exactly the
 contradicted keywords of the spec, each with the evidence, and nothing else. Every entry is
-``Relax(pointer, value, reason)``: the JSON Pointer (into the raw YAML document) is set to
+``Relax(pointer, value, reason)``: the JSON Pointer (into the packaged JSON document) is set to
 ``value``, or removed when ``value`` is ``REMOVE``.
 
 Also applied to every spec, mechanically (not a contradiction, a deployment detail): the
@@ -208,19 +208,13 @@ OVERLAY["flowservice"] += _flow_service_specs_overlay()
 
 # -- Catalog -----------------------------------------------------------------------------------------
 def _catalog_overlay() -> list[Relax]:
-    # catalog.yaml writes ``description:`` with no value on these properties: null is not a valid
-    # Schema Object description (OpenAPI 3.0.1), and schemathesis refuses to validate against it.
-    invalid = "Spec defect: empty 'description:' (null) is not a string, an invalid Schema Object."
-    entries = [Relax(f"/components/schemas/{pointer}/description", REMOVE, invalid) for pointer in (
-        "serviceResources/properties/dataSource", "resourceItem/properties/id",
-        "resourceItem/properties/method", "resourceItem/properties/resource", "resourceItem/properties/body")]
-    # PATCH v2 takes an if-match header but, unlike the other writes, has no 'default' response
-    # to cover the answer to a stale one.
-    entries.append(Relax("/paths/~1v2~1dataSets~1{DATASET_ID}/patch/responses/412",
-                         {"description": "The If-Match version does not match the dataset's current version."},
-                         "appendix.md 'If-Match': when the versions do not match, Catalog answers HTTP 412 "
-                         "(Precondition Failed) to the update."))
-    return entries
+    # catalog.yaml's empty ``description:`` values (invalid Schema Objects) need no entry: the
+    # packaged document carries no descriptions. PATCH v2 takes an if-match header but, unlike
+    # the other writes, has no 'default' response to cover the answer to a stale one.
+    return [Relax("/paths/~1v2~1dataSets~1{DATASET_ID}/patch/responses/412",
+                  {"description": "The If-Match version does not match the dataset's current version."},
+                  "appendix.md 'If-Match': when the versions do not match, Catalog answers HTTP 412 "
+                  "(Precondition Failed) to the update.")]
 
 
 OVERLAY["catalog"] = _catalog_overlay()

@@ -102,11 +102,12 @@ class Forbidden(PlatformError):
 class GatewayError(Exception):
     """A refusal by the API gateway in front of every service (headers, token, org)."""
 
-    def __init__(self, status: int, error_code: str, message: str) -> None:
+    def __init__(self, status: int, error_code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.error_code = error_code
         self.message = message
+        self.headers = dict(headers or {})
 
     def body(self) -> dict[str, Any]:
         return {"error_code": self.error_code, "message": self.message}

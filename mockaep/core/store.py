@@ -1,29 +1,51 @@
 """In-memory state, partitioned by (IMS org, sandbox), behind one narrow interface.
 
-``Store`` → one ``Tenant`` per (org, sandbox), created on first use → one ``Collection`` per
-resource kind (``flows``, ``schemas``, ``dataSets``…). A collection keeps records in insertion
-order (a stable default order for listings) and maintains secondary indexes on the paths the
-services declared, so equality filters and reference checks do not scan the whole collection.
+``Store`` → one ``Tenant`` per (org, sandbox) → one ``Collection`` per resource kind
+(``flows``, ``schemas``, ``dataSets``… as declared in the services' kind tables).
+
+Stored form: each record is kept as its compact JSON text (``bytes``), written once on ``put``.
+Nothing outside the store can change a stored record, a read decodes a fresh object the caller
+owns, an answer that is the record itself can be sent as stored (:meth:`Collection.raw`), and a
+record costs about its JSON size in memory (a dict tree costs four to five times that) and
+nothing to the garbage collector (bytes are not tracked).
+
+Order and paging: every record gets a sequence number when first inserted; a collection keeps
+the live numbers in one sorted list, and each secondary index keeps, per value, the sorted
+numbers of the records holding it. A list call therefore finds its first item by bisection and
+reads only the page (plus one, for the next link): its cost is the page, not the collection or
+the number of index hits. Lookups by id use the primary map (no index duplicates it).
+
+Tenants: created by writes only. ``find`` answers ``None`` for an unknown pair (a read on an
+unknown org or sandbox sees an empty tenant that is never stored), ``tenant`` creates one.
 
 Concurrency: each tenant has a re-entrant lock. The gateway holds it for the whole of a request
-that touches the tenant, so a request sees and leaves a consistent tenant; different tenants run
-in parallel. Records are deep-copied on the way in and out, so nothing outside the store can
-mutate stored state; ``scan``/``peek`` give read-only access for filters that must not copy.
-
-The interface (``tenant``, ``get``, ``put``, ``delete``, ``lookup``, ``scan``, ``snapshot``,
-``restore``, ``reset``) is all the services use, so a persistent or shared backend can replace
-this one without touching them.
+that touches the tenant, so a request sees and leaves a consistent tenant; tenants run in
+parallel. ``snapshot``/``restore`` read or replace tenants under their locks; a state document is
+checked whole (structure, depth, every record against its kind) before anything is swapped in.
 """
 from __future__ import annotations
 
-import copy
+import bisect
+import gc
+import json
 import threading
-from collections import defaultdict
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from mockaep.core.jsonreader import MAX_JSON_DEPTH, json_depth
+from mockaep.core.kinds import ResourceKind
 
 DEFAULT_SANDBOX = "prod"
 SNAPSHOT_FORMAT = "mockaep-state"
 SNAPSHOT_VERSION = 1
+
+
+def encode(record: Any) -> bytes:
+    """The stored form of a record: compact JSON, key order kept (the platform's field order)."""
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def decode(data: bytes) -> Any:
+    return json.loads(data)
 
 
 def index_key(value: Any) -> str | None:
@@ -47,11 +69,7 @@ def values_at(record: Any, path: str) -> list[Any]:
         name = part[:-2] if fan_out else part
         found: list[Any] = []
         for node in current:
-            if isinstance(node, list):
-                node_items = node
-            else:
-                node_items = [node]
-            for item in node_items:
+            for item in node if isinstance(node, list) else (node,):
                 if isinstance(item, dict) and name in item:
                     found.append(item[name])
         if fan_out or any(isinstance(v, list) for v in found):
@@ -63,112 +81,198 @@ def values_at(record: Any, path: str) -> list[Any]:
     return current
 
 
+def _index_keys(record: Mapping[str, Any], path: str) -> set[str]:
+    return {k for k in (index_key(v) for v in values_at(record, path)) if k is not None}
+
+
 class Collection:
-    """One resource kind in one tenant: id → record, insertion-ordered, with secondary indexes."""
+    """One resource kind in one tenant: id → stored record, in insertion order, with indexes."""
 
     def __init__(self, kind: str, indexed_paths: Iterable[str] = ()) -> None:
         self.kind = kind
-        self._records: dict[str, dict[str, Any]] = {}
-        # Insertion sequence of each id, so a set of ids (index hits) can be put in insertion
-        # order at the cost of the set, not of the collection.
-        self._position: dict[str, int] = {}
-        self._next_position = 0
-        self._indexed_paths = tuple(indexed_paths)
-        self._indexes: dict[str, dict[str, set[str]]] = {p: defaultdict(set) for p in self._indexed_paths}
+        self._data: dict[str, bytes] = {}
+        self._seq_of: dict[str, int] = {}
+        self._id_at: dict[int, str] = {}
+        self._order: list[int] = []  # live sequence numbers, ascending
+        self._next_seq = 0
+        self._indexes: dict[str, dict[str, list[int]]] = {p: {} for p in indexed_paths}
 
     # -- reads -------------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._data)
 
     def __contains__(self, record_id: object) -> bool:
-        return record_id in self._records
+        return record_id in self._data
 
     def get(self, record_id: str) -> dict[str, Any] | None:
-        """A private copy of the record, or ``None``."""
-        record = self._records.get(record_id)
-        return copy.deepcopy(record) if record is not None else None
+        """The record (a fresh object the caller owns), or ``None``."""
+        data = self._data.get(record_id)
+        return decode(data) if data is not None else None
 
-    def peek(self, record_id: str) -> Mapping[str, Any] | None:
-        """The stored record itself, for read-only use inside a request (no copy)."""
-        return self._records.get(record_id)
+    def raw(self, record_id: str) -> bytes | None:
+        """The record's stored JSON text, for answers that are the record as stored."""
+        return self._data.get(record_id)
 
-    def ids(self) -> list[str]:
-        return list(self._records)
-
-    def in_order(self, record_ids: Iterable[str], after: str | None = None) -> list[str]:
-        """Those of ``record_ids`` that exist, in insertion order; with ``after`` (an existing id),
-        only those inserted after it. Costs the given ids, not the collection."""
-        position = self._position
-        floor = position.get(after, -1) if after is not None else -1
-        return sorted((i for i in record_ids if position.get(i, -1) > floor), key=position.__getitem__)
-
-    def scan(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        """(id, record) pairs in insertion order, read-only, no copies."""
-        return iter(self._records.items())
+    def position(self, record_id: str) -> int | None:
+        """The record's sequence number (its place in insertion order), or ``None``."""
+        return self._seq_of.get(record_id)
 
     def indexed(self, path: str) -> bool:
         return path in self._indexes
 
-    def lookup(self, path: str, value: Any) -> set[str]:
-        """Ids whose value at ``path`` equals ``value`` (by :func:`index_key`), from the index."""
-        if path not in self._indexes:
+    def hits(self, path: str, value: Any) -> Sequence[int]:
+        """Sequence numbers (ascending) of the records whose indexed ``path`` equals ``value``.
+        Read-only: the index's own list (no copy), valid until the next write."""
+        index = self._indexes.get(path)
+        if index is None:
             raise KeyError(f"{self.kind} has no index on {path!r}")
         key = index_key(value)
-        return set(self._indexes[path].get(key, ())) if key is not None else set()
+        return index.get(key, ()) if key is not None else ()
+
+    def count(self, path: str | None = None, value: Any = None) -> int:
+        """How many records there are (with ``path``: whose indexed ``path`` equals ``value``)."""
+        return len(self._data) if path is None else len(self.hits(path, value))
+
+    def id_at(self, seq: int) -> str:
+        return self._id_at[seq]
+
+    def first_id(self, path: str, value: Any) -> str | None:
+        """The oldest record whose indexed ``path`` equals ``value``, by id."""
+        found = self.hits(path, value)
+        return self._id_at[found[0]] if found else None
 
     def first(self, path: str, value: Any) -> dict[str, Any] | None:
-        """A copy of one record whose indexed ``path`` equals ``value`` (oldest first), or ``None``."""
-        ids = self.lookup(path, value)
-        if not ids:
+        record_id = self.first_id(path, value)
+        return self.get(record_id) if record_id is not None else None
+
+    def ids(self, *, after: int | None = None, reverse: bool = False,
+            among: Sequence[int] | None = None) -> Iterator[str]:
+        """Ids in insertion order (``reverse``: newest first), lazily.
+
+        ``among``: only those sequence numbers (index hits, ascending); ``after``: only records
+        after that sequence number in the chosen direction. Costs what is read, not the
+        collection: the start is found by bisection.
+        """
+        seqs = self._order if among is None else among
+        id_at = self._id_at
+        if reverse:
+            stop = len(seqs) if after is None else bisect.bisect_left(seqs, after)
+            for position in range(stop - 1, -1, -1):
+                if position < len(seqs):
+                    found = id_at.get(seqs[position])
+                    if found is not None:
+                        yield found
+        else:
+            position = 0 if after is None else bisect.bisect_right(seqs, after)
+            while position < len(seqs):
+                found = id_at.get(seqs[position])
+                if found is not None:
+                    yield found
+                position += 1
+
+    def scan(self, **kwargs: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(id, record) pairs in insertion order, decoded one at a time (see :meth:`ids`)."""
+        for record_id in self.ids(**kwargs):
+            data = self._data.get(record_id)
+            if data is not None:
+                yield record_id, decode(data)
+
+    def at_offset(self, offset: int, among: Sequence[int] | None = None) -> int | None:
+        """The sequence number at ``offset`` in insertion order (of ``among`` when given): the
+        start of an offset-paged list without reading what comes before it."""
+        seqs = self._order if among is None else among
+        if offset <= 0:
             return None
-        for record_id in self._records:
-            if record_id in ids:
-                return self.get(record_id)
-        return None
+        return seqs[offset - 1] if offset - 1 < len(seqs) else (seqs[-1] if seqs else None)
+
+    # -- transitional reads (services move to the pagers of mockaep.core.paging) -------------
+    def peek(self, record_id: str) -> dict[str, Any] | None:
+        return self.get(record_id)
+
+    def lookup(self, path: str, value: Any) -> set[str]:
+        id_at = self._id_at
+        return {id_at[s] for s in self.hits(path, value)}
+
+    def in_order(self, record_ids: Iterable[str], after: str | None = None) -> list[str]:
+        seq_of = self._seq_of
+        floor = seq_of.get(after, -1) if after is not None else -1
+        return sorted((i for i in record_ids if seq_of.get(i, -1) > floor), key=seq_of.__getitem__)
 
     # -- writes ------------------------------------------------------------------------------
-    def put(self, record_id: str, record: Mapping[str, Any]) -> dict[str, Any]:
-        """Insert or replace; keeps the insertion position of an existing record."""
-        stored = copy.deepcopy(dict(record))
-        old = self._records.get(record_id)
-        if old is not None:
-            self._unindex(record_id, old)
+    def put(self, record_id: str, record: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Insert or replace (keeping the insertion place of an existing record); returns
+        ``record`` itself — the store keeps its own encoded copy."""
+        data = encode(record)
+        old = self._data.get(record_id)
+        if old is None:
+            seq = self._next_seq
+            self._next_seq += 1
+            self._seq_of[record_id] = seq
+            self._id_at[seq] = record_id
+            self._order.append(seq)
+            old_record = None
         else:
-            self._position[record_id] = self._next_position
-            self._next_position += 1
-        self._records[record_id] = stored
-        self._index(record_id, stored)
-        return copy.deepcopy(stored)
+            seq = self._seq_of[record_id]
+            old_record = decode(old) if self._indexes else None
+        self._data[record_id] = data
+        for path, index in self._indexes.items():
+            new_keys = _index_keys(record, path)
+            old_keys = _index_keys(old_record, path) if old_record is not None else set()
+            for key in old_keys - new_keys:
+                _remove(index, key, seq)
+            for key in new_keys - old_keys:
+                _insert(index, key, seq)
+        return record
 
     def delete(self, record_id: str) -> bool:
-        old = self._records.pop(record_id, None)
+        old = self._data.pop(record_id, None)
         if old is None:
             return False
-        del self._position[record_id]
-        self._unindex(record_id, old)
+        seq = self._seq_of.pop(record_id)
+        del self._id_at[seq]
+        position = bisect.bisect_left(self._order, seq)
+        del self._order[position]
+        if self._indexes:
+            old_record = decode(old)
+            for path, index in self._indexes.items():
+                for key in _index_keys(old_record, path):
+                    _remove(index, key, seq)
         return True
 
     def clear(self) -> None:
-        self._records.clear()
-        self._position.clear()
+        self._data.clear()
+        self._seq_of.clear()
+        self._id_at.clear()
+        self._order.clear()
         for index in self._indexes.values():
             index.clear()
 
-    def _index(self, record_id: str, record: Mapping[str, Any]) -> None:
-        for path, index in self._indexes.items():
-            for value in values_at(record, path):
-                key = index_key(value)
-                if key is not None:
-                    index[key].add(record_id)
+    # -- state documents ---------------------------------------------------------------------
+    def dump(self) -> bytes:
+        """The collection as one JSON object keyed by id, built from the stored form."""
+        parts = [json.dumps(rid).encode() + b":" + self._data[rid] for rid in self.ids()]
+        return b"{" + b",".join(parts) + b"}"
 
-    def _unindex(self, record_id: str, record: Mapping[str, Any]) -> None:
-        for path, index in self._indexes.items():
-            for value in values_at(record, path):
-                key = index_key(value)
-                if key is not None and key in index:
-                    index[key].discard(record_id)
-                    if not index[key]:
-                        del index[key]
+
+def _insert(index: dict[str, list[int]], key: str, seq: int) -> None:
+    seqs = index.get(key)
+    if seqs is None:
+        index[key] = [seq]
+    elif seqs[-1] < seq:
+        seqs.append(seq)
+    else:
+        bisect.insort(seqs, seq)
+
+
+def _remove(index: dict[str, list[int]], key: str, seq: int) -> None:
+    seqs = index.get(key)
+    if not seqs:
+        return
+    position = bisect.bisect_left(seqs, seq)
+    if position < len(seqs) and seqs[position] == seq:
+        del seqs[position]
+        if not seqs:
+            del index[key]
 
 
 class Tenant:
@@ -182,45 +286,50 @@ class Tenant:
         self._collections: dict[str, Collection] = {}
         #: Small per-tenant counters and settings (not records): e.g. id sequences.
         self.meta: dict[str, Any] = {}
+        #: Data derived from this tenant's records (compiled validators, resolved schemas), keyed
+        #: by what they derive from (e.g. a spec's id and etag). Never part of a snapshot.
+        self.derived: dict[Any, Any] = {}
 
     def collection(self, kind: str) -> Collection:
         found = self._collections.get(kind)
         if found is None:
-            found = self._collections[kind] = Collection(kind, self._indexes.get(kind, ()))
+            if kind not in self._indexes:
+                raise KeyError(f"no resource kind {kind!r} is declared (services' KINDS tables)")
+            found = self._collections[kind] = Collection(kind, self._indexes[kind])
         return found
 
     def kinds(self) -> list[str]:
         return [k for k, c in self._collections.items() if len(c)]
 
-    def snapshot(self) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "collections": {kind: {rid: copy.deepcopy(rec) for rid, rec in coll.scan()}
-                                for kind, coll in sorted(self._collections.items()) if len(coll)},
-                "meta": copy.deepcopy(self.meta),
-            }
+    def is_empty(self) -> bool:
+        return not self.kinds() and not self.meta
 
-    def restore(self, data: Mapping[str, Any]) -> None:
-        """Replace the whole tenant content (already validated by the caller)."""
+    def dump(self) -> bytes:
+        """This tenant's collections and meta as JSON text (no decoding of records)."""
         with self.lock:
-            for coll in self._collections.values():
-                coll.clear()
-            for kind, records in data.get("collections", {}).items():
-                coll = self.collection(kind)
-                for rid, rec in records.items():
-                    coll.put(rid, rec)
-            self.meta = copy.deepcopy(dict(data.get("meta", {})))
+            parts = [json.dumps(kind).encode() + b":" + coll.dump()
+                     for kind, coll in sorted(self._collections.items()) if len(coll)]
+            meta = encode(self.meta)
+        return b'{"collections":{' + b",".join(parts) + b'},"meta":' + meta + b"}"
 
 
 class Store:
-    """All tenants. Services declare their secondary indexes when the store is built."""
+    """All tenants. Built from the services' kind tables (collections and their indexes)."""
 
-    def __init__(self, indexes: Mapping[str, Iterable[str]] | None = None) -> None:
-        self._indexes = {k: tuple(v) for k, v in (indexes or {}).items()}
+    def __init__(self, kinds: Mapping[str, ResourceKind] | None = None) -> None:
+        self.kinds: dict[str, ResourceKind] = dict(kinds or {})
+        self._indexes = {name: kind.indexes for name, kind in self.kinds.items()}
         self._tenants: dict[tuple[str, str], Tenant] = {}
         self._lock = threading.Lock()
+        #: Called with a record's kind and the record; returns a reason it is malformed, or None.
+        self.record_checker: Callable[[ResourceKind, Any], str | None] | None = None
+
+    def find(self, org: str, sandbox: str = DEFAULT_SANDBOX) -> Tenant | None:
+        """The tenant if it exists; never creates one (reads do not create tenants)."""
+        return self._tenants.get((org, sandbox))
 
     def tenant(self, org: str, sandbox: str = DEFAULT_SANDBOX) -> Tenant:
+        """The tenant, created on first use (writes create tenants)."""
         key = (org, sandbox)
         found = self._tenants.get(key)
         if found is None:
@@ -229,6 +338,17 @@ class Store:
                 if found is None:
                     found = self._tenants[key] = Tenant(org, sandbox, self._indexes)
         return found
+
+    def transient(self, org: str, sandbox: str = DEFAULT_SANDBOX) -> Tenant:
+        """An empty tenant that is not stored: what a read on an unknown tenant sees."""
+        return Tenant(org, sandbox, self._indexes)
+
+    def discard_if_empty(self, tenant: Tenant) -> None:
+        """Forget a tenant that holds nothing (a write that was refused created it)."""
+        with self._lock:
+            key = (tenant.org, tenant.sandbox)
+            if self._tenants.get(key) is tenant and tenant.is_empty():
+                del self._tenants[key]
 
     def tenants(self) -> list[tuple[str, str]]:
         return sorted(self._tenants)
@@ -242,34 +362,55 @@ class Store:
                 del self._tenants[key]
         return len(doomed)
 
-    def snapshot(self, org: str | None = None, sandbox: str | None = None) -> dict[str, Any]:
-        """Export tenants (filtered by org/sandbox) as one JSON-ready document."""
-        tenants = []
+    # -- state documents ---------------------------------------------------------------------
+    def snapshot_json(self, org: str | None = None, sandbox: str | None = None) -> bytes:
+        """Export tenants (filtered by org/sandbox) as one JSON document, from the stored form."""
+        parts = []
         for key in self.tenants():
             if (org is None or key[0] == org) and (sandbox is None or key[1] == sandbox):
-                tenant = self._tenants[key]
-                snap = tenant.snapshot()
-                if snap["collections"] or snap["meta"]:
-                    tenants.append({"imsOrg": key[0], "sandbox": key[1], **snap})
-        return {"format": SNAPSHOT_FORMAT, "version": SNAPSHOT_VERSION, "tenants": tenants}
+                tenant = self._tenants.get(key)
+                if tenant is None or tenant.is_empty():
+                    continue
+                body = tenant.dump()
+                parts.append(b'{"imsOrg":' + encode(key[0]) + b',"sandbox":' + encode(key[1]) + b"," + body[1:])
+        head = b'{"format":' + encode(SNAPSHOT_FORMAT) + b',"version":' + encode(SNAPSHOT_VERSION)
+        return head + b',"tenants":[' + b",".join(parts) + b"]}"
 
-    def restore(self, document: Mapping[str, Any]) -> list[tuple[str, str]]:
-        """Load a snapshot document; each tenant named in it is replaced whole."""
-        check_snapshot(document)
-        loaded = []
+    def snapshot(self, org: str | None = None, sandbox: str | None = None) -> dict[str, Any]:
+        return decode(self.snapshot_json(org, sandbox))
+
+    def restore(self, document: Any, *, replace_all: bool = False) -> list[tuple[str, str]]:
+        """Load a state document: every tenant it names is replaced whole (with ``replace_all``,
+        tenants it does not name are dropped too). The document is checked whole first; a
+        refusal (:class:`SnapshotError`) changes nothing."""
+        check_snapshot(document, self.kinds, self.record_checker)
+        built: dict[tuple[str, str], Tenant] = {}
         for entry in document["tenants"]:
-            tenant = self.tenant(entry["imsOrg"], entry["sandbox"])
-            tenant.restore(entry)
-            loaded.append((entry["imsOrg"], entry["sandbox"]))
-        return loaded
+            tenant = Tenant(entry["imsOrg"], entry["sandbox"], self._indexes)
+            for kind, records in entry.get("collections", {}).items():
+                collection = tenant.collection(kind)
+                for record_id, record in records.items():
+                    collection.put(record_id, record)
+            tenant.meta = dict(entry.get("meta", {}))
+            built[(tenant.org, tenant.sandbox)] = tenant
+        with self._lock:
+            if replace_all:
+                self._tenants.clear()
+            self._tenants.update(built)
+        # Loaded records live until reset: keep them out of every later collection pass.
+        gc.collect()
+        gc.freeze()
+        return list(built)
 
 
 class SnapshotError(ValueError):
     """A state document that cannot be loaded; the message says what is wrong."""
 
 
-def check_snapshot(document: Any) -> None:
-    """Refuse a malformed state document before anything is loaded from it."""
+def check_snapshot(document: Any, kinds: Mapping[str, ResourceKind] | None = None,
+                   record_checker: Callable[[ResourceKind, Any], str | None] | None = None) -> None:
+    """Refuse a malformed state document before anything is loaded from it: its structure, its
+    depth, and (given the kind table) every collection name and every record."""
     if not isinstance(document, dict):
         raise SnapshotError("state document must be a JSON object")
     if document.get("format") != SNAPSHOT_FORMAT:
@@ -293,14 +434,34 @@ def check_snapshot(document: Any) -> None:
         if pair in seen:
             raise SnapshotError(f"{where} repeats org {pair[0]!r} sandbox {pair[1]!r} of tenants[{seen[pair]}]")
         seen[pair] = position
+        unknown = set(entry) - {"imsOrg", "sandbox", "collections", "meta"}
+        if unknown:
+            raise SnapshotError(f"{where} has unknown keys {sorted(unknown)}")
         collections = entry.get("collections", {})
         if not isinstance(collections, dict):
             raise SnapshotError(f"{where}.collections must be an object")
-        for kind, records in collections.items():
+        for kind_name, records in collections.items():
+            kind = kinds.get(kind_name) if kinds is not None else None
+            if kinds is not None and kind is None:
+                raise SnapshotError(f"{where}.collections.{kind_name}: no such resource kind "
+                                    f"(known: {', '.join(sorted(kinds))})")
             if not isinstance(records, dict):
-                raise SnapshotError(f"{where}.collections.{kind} must be an object keyed by id")
-            for rid, rec in records.items():
-                if not isinstance(rec, dict):
-                    raise SnapshotError(f"{where}.collections.{kind}.{rid} must be an object")
-        if not isinstance(entry.get("meta", {}), dict):
+                raise SnapshotError(f"{where}.collections.{kind_name} must be an object keyed by id")
+            for record_id, record in records.items():
+                at = f"{where}.collections.{kind_name}.{record_id}"
+                if not isinstance(record, dict):
+                    raise SnapshotError(f"{at} must be an object")
+                if json_depth(record) > MAX_JSON_DEPTH:
+                    raise SnapshotError(f"{at} nests deeper than {MAX_JSON_DEPTH} levels")
+                if kind is not None:
+                    if kind.id_field and kind.id_field in record and record[kind.id_field] != record_id:
+                        raise SnapshotError(f"{at}: its {kind.id_field!r} is {record[kind.id_field]!r}, "
+                                            "not the key it is stored under")
+                    reason = record_checker(kind, record) if record_checker is not None else None
+                    if reason:
+                        raise SnapshotError(f"{at} is not a valid {kind.label}: {reason}")
+        meta = entry.get("meta", {})
+        if not isinstance(meta, dict):
             raise SnapshotError(f"{where}.meta must be an object")
+        if json_depth(meta) > MAX_JSON_DEPTH:
+            raise SnapshotError(f"{where}.meta nests deeper than {MAX_JSON_DEPTH} levels")

@@ -1,33 +1,48 @@
 """The one validation entry point: official OpenAPI request schemas and embedded JSON Schemas.
 
 Three layers check every write (see ARCHITECTURE.md): (1) the official request schema of the
-operation, (2) the JSON Schemas the platform embeds in its own objects (a connection spec's
-``authSpec``, a flow spec's ``scheduleSpec``…), (3) references and rules in the service models.
-Layers 1 and 2 go through :func:`check`; compiled validators are cached, so no spec is parsed
-per request.
+operation (:func:`check_body`), (2) the JSON Schemas the platform embeds in its own objects — a
+connection spec's ``authSpec``, a flow spec's ``scheduleSpec``… (:func:`check_embedded`), (3)
+references and rules in the service models. Data (batch rows, run rows) is checked against a
+resolved XDM schema with :func:`data_checker`.
 
-The OpenAPI data are the official specs with their prose removed (``tools/extract_openapi.py``),
-shipped in ``mockaep/specs/openapi/``. ``$ref`` inside them is resolved by ``referencing``
-against the spec document itself. OpenAPI 3.0 and Swagger 2.0 schema objects are close to JSON
-Schema draft 4, so draft 4 semantics are used for them; embedded platform schemas declare
-draft 7 and get it.
+Compiled validators belong to the app (``Emulator.validators``), never to a module: the official
+documents' validators are kept per operation; embedded and data schemas are content-addressed
+(keyed by the schema's own JSON text), so a ``PUT /connectionSpecs/{id}`` that changes a spec
+changes validation on the very next request, and nothing can go stale.
+
+Each checker pairs a compiled validator (``jsonschema-rs``) that answers "valid" fast with the
+reference implementation (``jsonschema``) that words the violations; they are configured to
+agree (same draft, same format checks, linear-time regular expressions in both: RE2 through
+``mockaep.core.patterns`` here, Rust's ``regex`` there), and ``tests/core/test_validation.py``
+checks that they do over generated instances. ``$ref`` inside the official documents is
+resolved by ``referencing`` against the document itself. OpenAPI 3.0 and Swagger 2.0 schema
+objects are close to JSON Schema draft 4, so draft 4 is used for them; embedded platform schemas
+declare their draft (default 7).
 """
 from __future__ import annotations
 
-import functools
+import hashlib
 import json
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterator, Mapping
+from urllib.parse import quote
 
 import jsonschema
+import jsonschema_rs
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from mockaep.core.errors import BadRequest, PlatformError
+from mockaep.core.packagedata import PackageData, read_package_json
+from mockaep.core.patterns import PatternError, compile_pattern
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+SERVICES_WITH_SPECS = ("flowservice", "schemaregistry", "catalog", "conversion", "ingestion")
+#: Content-addressed validators kept per app (embedded and data schemas), least recently used out.
+MAX_CACHED_VALIDATORS = 512
 
 
 @dataclass(frozen=True)
@@ -49,17 +64,125 @@ class Operation:
     operation_id: str | None
 
 
+# -- the reference validator, with linear-time patterns ------------------------------------------
+def _pattern(validator, pattern, instance, schema):
+    if not validator.is_type(instance, "string"):
+        return
+    try:
+        compiled = compile_pattern(pattern)
+    except PatternError as exc:
+        yield jsonschema.ValidationError(f"the schema's pattern cannot be used: {exc}")
+        return
+    if not compiled.search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_keys(patterns: Mapping[str, Any], key: str) -> Iterator[str]:
+    for pattern in patterns:
+        try:
+            if compile_pattern(pattern).search(key):
+                yield pattern
+        except PatternError:
+            continue
+
+
+def _pattern_properties(validator, patterns, instance, schema):
+    if not validator.is_type(instance, "object"):
+        return
+    for key, value in instance.items():
+        for pattern in _pattern_keys(patterns, key):
+            yield from validator.descend(value, patterns[pattern], path=key, schema_path=pattern)
+
+
+def _additional_properties(validator, additional, instance, schema):
+    if not validator.is_type(instance, "object"):
+        return
+    declared = schema.get("properties", {})
+    patterns = schema.get("patternProperties", {})
+    extras = [k for k in instance if k not in declared and not any(True for _ in _pattern_keys(patterns, k))]
+    if validator.is_type(additional, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], additional, path=extra)
+    elif not additional and extras:
+        listed = ", ".join(repr(e) for e in sorted(extras)[:10])
+        yield jsonschema.ValidationError(f"Additional properties are not allowed ({listed} "
+                                         f"{'was' if len(extras) == 1 else 'were'} unexpected)")
+
+
+_LINEAR = {"pattern": _pattern, "patternProperties": _pattern_properties,
+           "additionalProperties": _additional_properties}
+
+
+def _reference_class(cls):
+    return jsonschema.validators.extend(cls, _LINEAR)
+
+
+def _format_names(schema: Any) -> set[str]:
+    names: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("format"), str):
+                names.add(node["format"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return names
+
+
+class Checker:
+    """A compiled fast validator and the reference one, configured to agree."""
+
+    def __init__(self, fast: Any, reference: Any) -> None:
+        self.fast = fast
+        self.reference = reference
+
+    def is_valid(self, instance: Any) -> bool:
+        if self.fast is not None:
+            try:
+                return bool(self.fast.is_valid(instance))
+            except (ValueError, TypeError, OverflowError):
+                pass  # values jsonschema-rs cannot take (integers past 64 bits): the reference decides
+        return not any(True for _ in self.reference.iter_errors(instance))
+
+    def violations(self, instance: Any, limit: int = 20) -> list[Violation]:
+        if self.is_valid(instance):
+            return []
+        found = []
+        for error in self.reference.iter_errors(instance):
+            found.append(error)
+            if len(found) >= 4 * limit:
+                break
+        found.sort(key=lambda e: ([str(p) for p in e.absolute_path], e.message))
+        return [Violation("".join(f"/{p}" for p in e.absolute_path), e.message) for e in found[:limit]]
+
+
+def _embedded_checker(schema: Mapping[str, Any]) -> Checker:
+    """Checker for a self-contained JSON Schema (its ``$schema`` picks the draft; default 7)."""
+    base = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
+    format_checker = base.FORMAT_CHECKER
+    reference = _reference_class(base)(schema, format_checker=format_checker)
+    names = _format_names(schema)
+    try:
+        fast = jsonschema_rs.validator_for(
+            schema, validate_formats=bool(names), ignore_unknown_formats=True,
+            formats={n: (lambda value, n=n: format_checker.conforms(value, n)) for n in names},
+            pattern_options=jsonschema_rs.RegexOptions())
+    except (ValueError, jsonschema_rs.ReferencingError):
+        fast = None  # a schema jsonschema-rs refuses to compile: the reference validator alone
+    return Checker(fast, reference)
+
+
 class OpenAPISpec:
-    """One official spec (package data), with cached body validators per operation."""
+    """One official spec (package data) and its operations."""
 
     def __init__(self, service: str, document: Mapping[str, Any]) -> None:
         self.service = service
         self.document = document
         self.uri = f"urn:mockaep:openapi:{service}"
-        resource = Resource.from_contents(document, default_specification=DRAFT4)
-        self.registry = Registry().with_resource(self.uri, resource)
-        self._validators: dict[tuple[str, str, str], jsonschema.protocols.Validator | None] = {}
-        self._lock = threading.Lock()
+        self.registry = Registry().with_resource(self.uri, Resource.from_contents(document, default_specification=DRAFT4))
+        self._fast_registry: Any = None
 
     @property
     def swagger2(self) -> bool:
@@ -103,59 +226,79 @@ class OpenAPISpec:
         escaped_media = media_type.replace("~", "~0").replace("/", "~1")
         return f"{base}/requestBody/content/{escaped_media}/schema"
 
-    def body_validator(self, method: str, path: str, media_type: str = "application/json"):
-        key = (method.lower(), path, media_type)
+    def body_checker(self, method: str, path: str, media_type: str = "application/json") -> Checker | None:
+        pointer = self.body_pointer(method, path, media_type)
+        if pointer is None:
+            return None
+        ref = {"$ref": f"{self.uri}#{quote(pointer, safe='/~')}"}  # braces of path templates escaped
+        reference = _reference_class(jsonschema.Draft4Validator)(ref, registry=self.registry)
+        try:
+            if self._fast_registry is None:
+                self._fast_registry = jsonschema_rs.Registry([(self.uri, dict(self.document))])
+            fast = jsonschema_rs.Draft4Validator(ref, registry=self._fast_registry, validate_formats=False,
+                                                 pattern_options=jsonschema_rs.RegexOptions())
+        except (ValueError, jsonschema_rs.ReferencingError):
+            fast = None
+        return Checker(fast, reference)
+
+
+def load_openapi(service: str) -> OpenAPISpec:
+    """The packaged official spec of a service, read now (tools and coverage; apps use
+    :meth:`Validators.openapi`, which reads it once)."""
+    return OpenAPISpec(service, read_package_json(f"openapi/{service}.json"))
+
+
+class Validators:
+    """The compiled validators of one app."""
+
+    def __init__(self, package: PackageData) -> None:
+        self.package = package
+        self._bodies: dict[tuple[str, str, str, str], Checker | None] = {}
+        self._by_content: OrderedDict[str, Checker] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def openapi(self, service: str) -> OpenAPISpec:
+        return self.package.memo(("openapi", service), lambda: OpenAPISpec(
+            service, self.package.json(f"openapi/{service}.json")))
+
+    def body_checker(self, service: str, method: str, path: str, media_type: str) -> Checker | None:
+        key = (service, method.lower(), path, media_type)
         with self._lock:
-            if key not in self._validators:
-                pointer = self.body_pointer(method, path, media_type)
-                self._validators[key] = None if pointer is None else jsonschema.Draft4Validator(
-                    {"$ref": f"{self.uri}#{pointer}"}, registry=self.registry)
-            return self._validators[key]
+            if key in self._bodies:
+                return self._bodies[key]
+        checker = self.openapi(service).body_checker(method, path, media_type)
+        with self._lock:
+            return self._bodies.setdefault(key, checker)
+
+    def schema_checker(self, schema: Mapping[str, Any]) -> Checker:
+        """A checker for a self-contained schema, keyed by the schema's content."""
+        key = hashlib.sha256(json.dumps(schema, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        with self._lock:
+            found = self._by_content.get(key)
+            if found is not None:
+                self._by_content.move_to_end(key)
+                return found
+        checker = _embedded_checker(schema)
+        with self._lock:
+            self._by_content[key] = checker
+            while len(self._by_content) > MAX_CACHED_VALIDATORS:
+                self._by_content.popitem(last=False)
+        return checker
 
 
-@functools.lru_cache(maxsize=None)
-def openapi(service: str) -> OpenAPISpec:
-    """The packaged official spec of a service (``flowservice``, ``schemaregistry``…)."""
-    text = resources.files("mockaep.specs").joinpath("openapi", f"{service}.json").read_text("utf-8")
-    return OpenAPISpec(service, json.loads(text))
+    def record_reason(self, kind: Any, record: Any) -> str | None:
+        """Why a stored record does not fit its resource kind's ``record_schema`` (state
+        documents are checked record by record with it), or ``None``."""
+        found = self.schema_checker(kind.record_schema).violations(record, limit=1)
+        return f"{found[0].message} (at {found[0].pointer or '/'})" if found else None
 
 
-SERVICES_WITH_SPECS = ("flowservice", "schemaregistry", "catalog", "conversion", "ingestion")
-
-
-def violations(validator, instance: Any, limit: int = 20) -> list[Violation]:
-    found = sorted(validator.iter_errors(instance), key=lambda e: (list(e.absolute_path), e.message))
-    return [Violation("".join(f"/{p}" for p in e.absolute_path), e.message) for e in found[:limit]]
-
-
-_schema_validators: dict[str, Any] = {}
-_schema_lock = threading.Lock()
-
-
-def compiled(schema: Mapping[str, Any], cache_key: str | None = None):
-    """A validator for an embedded JSON Schema (its ``$schema`` picks the draft; default 7)."""
-    key = cache_key or json.dumps(schema, sort_keys=True)
-    with _schema_lock:
-        found = _schema_validators.get(key)
-        if found is None:
-            cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-            found = _schema_validators[key] = cls(schema, format_checker=cls.FORMAT_CHECKER)
-        return found
-
-
-def check(
-    validator,
-    instance: Any,
-    *,
-    what: str = "request body",
-    error: type[PlatformError] = BadRequest,
-    code: str | None = None,
-    prefix: str = "",
-) -> None:
-    """Raise ``error`` listing every violation when ``instance`` does not fit ``validator``."""
-    if validator is None:
+def check(checker: Checker | None, instance: Any, *, what: str = "request body",
+          error: type[PlatformError] = BadRequest, code: str | None = None, prefix: str = "") -> None:
+    """Raise ``error`` listing every violation when ``instance`` does not fit."""
+    if checker is None:
         return
-    found = violations(validator, instance)
+    found = checker.violations(instance)
     if not found:
         return
     first = found[0]
@@ -167,20 +310,34 @@ def check(
     raise error(detail, code=code, sub_errors=subs)
 
 
-def check_body(service: str, method: str, path: str, body: Any, *, code: str | None = None,
+def _validators(ctx: Any) -> Validators:
+    return ctx.runtime.validators
+
+
+def check_body(ctx: Any, service: str, method: str, path: str, body: Any, *, code: str | None = None,
                media_type: str = "application/json") -> None:
     """Layer 1: the official request schema of ``METHOD path`` in the service's spec."""
-    check(openapi(service).body_validator(method, path, media_type), body, code=code)
+    check(_validators(ctx).body_checker(service, method, path, media_type), body, code=code)
 
 
-def check_embedded(schema: Mapping[str, Any], instance: Any, *, what: str, cache_key: str | None = None,
-                   code: str | None = None, prefix: str = "") -> None:
+def check_embedded(ctx: Any, schema: Mapping[str, Any], instance: Any, *, what: str, code: str | None = None,
+                   prefix: str = "") -> None:
     """Layer 2: a JSON Schema embedded in a platform object (authSpec, scheduleSpec…)."""
-    check(compiled(schema, cache_key), instance, what=what, code=code, prefix=prefix)
+    check(_validators(ctx).schema_checker(schema), instance, what=what, code=code, prefix=prefix)
 
 
-def all_operations(services: Iterable[str] = SERVICES_WITH_SPECS) -> list[Operation]:
+def data_checker(ctx: Any, schema: Mapping[str, Any]) -> Checker:
+    """A checker for data (batch rows, run rows) against a resolved XDM schema."""
+    return _validators(ctx).schema_checker(schema)
+
+
+def openapi_document(ctx: Any, service: str) -> Mapping[str, Any]:
+    """The official document of a service (read-only), e.g. to read a component schema."""
+    return _validators(ctx).openapi(service).document
+
+
+def all_operations(services: tuple[str, ...] = SERVICES_WITH_SPECS) -> list[Operation]:
     ops: list[Operation] = []
     for service in services:
-        ops.extend(openapi(service).operations())
+        ops.extend(load_openapi(service).operations())
     return ops

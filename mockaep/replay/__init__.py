@@ -5,6 +5,8 @@
 * :mod:`~mockaep.replay.proxy` — ``mockaep record``: the recording proxy.
 * :mod:`~mockaep.replay.matcher` / :mod:`~mockaep.replay.player` — ``mockaep serve --replay``.
 * :mod:`~mockaep.replay.postman` — ``mockaep import-postman``: Postman examples → cassette.
+* :mod:`~mockaep.replay.contract_target` — the contract suite's ``record:``/``replay:`` targets
+  (entry points of ``mockaep.contract_targets``; imported only by the suite's registry).
 """
 from __future__ import annotations
 

@@ -112,13 +112,19 @@ class Cassette:
 
 # -- reading -------------------------------------------------------------------------------------
 def load_cassette(path: str | os.PathLike[str]) -> Cassette:
-    """Read and check a whole cassette; :class:`CassetteError` names the file and the problem."""
+    """Read and check a whole cassette; :class:`CassetteError` names the file and the problem.
+
+    The format is told by the content, never by the file name: mockaep writes JSON whatever
+    ``--out`` is called (``tape.yaml`` included), and JSON is read by the JSON reader, which
+    reads it exactly (PyYAML's YAML 1.1 refuses or alters some valid JSON strings, such as a
+    raw U+007F or U+0085). Anything else is taken for vcrpy's default format, YAML.
+    """
     name = str(path)
     text = read_text(path, "cassette", CassetteError)
-    if name.lower().endswith((".yaml", ".yml")):
-        document = _load_yaml(text, name)
-    else:
+    if text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
         document = parse_text(text, name, "cassette", CassetteError)
+    else:
+        document = _load_yaml(text, name)
     try:
         return parse_cassette(document, name)
     except CassetteError as exc:
@@ -126,15 +132,19 @@ def load_cassette(path: str | os.PathLike[str]) -> Cassette:
 
 
 def _load_yaml(text: str, name: str) -> Any:
-    """vcrpy's default YAML cassettes (read-only: mockaep writes JSON)."""
+    """vcrpy's YAML cassettes (read-only: mockaep writes JSON). PyYAML is optional: vcrpy, which
+    writes them, depends on it, and ``pip install 'mockaep[yaml]'`` brings it."""
     try:
         import yaml
     except ImportError:
-        raise CassetteError(f"{name}: reading a YAML cassette needs PyYAML (pip install pyyaml)") from None
+        raise CassetteError(f"{name}: not a JSON cassette; reading it as a YAML cassette (vcrpy's format) "
+                            "needs PyYAML (pip install 'mockaep[yaml]')") from None
     try:
         return yaml.safe_load(text)
+    except RecursionError:
+        raise CassetteError(f"{name}: cassette nests too deeply to be read") from None
     except yaml.YAMLError as exc:
-        raise CassetteError(f"{name}: cassette is not valid YAML: {exc}") from None
+        raise CassetteError(f"{name}: cassette is neither JSON nor valid YAML: {exc}") from None
 
 
 def parse_cassette(document: Any, name: str = "<cassette>") -> Cassette:

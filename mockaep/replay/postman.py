@@ -12,11 +12,11 @@ the second call with a 403. ``all_examples=True`` keeps every example, in the co
 """
 from __future__ import annotations
 
-import json
 import pathlib
 import re
 from typing import Any, Iterator
 
+from mockaep.core.jsonreader import read_json
 from mockaep.replay.cassette import CassetteError, Interaction, cassette_meta
 
 VARIABLE_RE = re.compile(r"\{\{([^{}]+)\}\}")
@@ -118,14 +118,7 @@ def interactions_from_collection(collection: Any, source: str, all_examples: boo
 def import_collection(path: str, all_examples: bool = False) -> tuple[list[Interaction], dict[str, Any]]:
     """Read a collection file; errors name the file and the problem."""
     name = str(path)
-    try:
-        collection = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CassetteError(f"{name}: collection file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CassetteError(f"{name}: cannot read collection: {exc}") from None
-    except ValueError as exc:
-        raise CassetteError(f"{name}: collection is not valid JSON: {exc}") from None
+    collection = read_json(path, "collection", CassetteError)
     try:
         interactions = interactions_from_collection(collection, f"postman:{pathlib.Path(path).name}", all_examples)
     except (CassetteError, TypeError, ValueError, AttributeError) as exc:

@@ -23,24 +23,30 @@ class ControlPlaneError(RuntimeError):
 
 
 class ControlPlane:
-    """The ``/_mockaep`` endpoints of the emulator at ``base_url``."""
+    """The ``/_mockaep`` endpoints of the emulator at ``base_url``.
 
-    def __init__(self, base_url: str, session: requests.Session | None = None, timeout: float = 30.0) -> None:
+    ``admin_token``: sent as a bearer token, for an emulator whose control plane is guarded
+    (``--strict-auth``, ``--admin-token``).
+    """
+
+    def __init__(self, base_url: str, session: requests.Session | None = None, timeout: float = 30.0,
+                 admin_token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.http = session or requests.Session()
         self.http.trust_env = False  # an emulator is local: no proxy
         self.timeout = timeout
+        self.headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
 
     @classmethod
-    def in_process(cls, app: Any) -> "ControlPlane":
+    def in_process(cls, app: Any, admin_token: str | None = None) -> "ControlPlane":
         """The control plane of a WSGI ``app`` (``mockaep.create_app()``), called without a socket."""
         session = requests.Session()
         session.mount(IN_PROCESS_URL, WSGIAdapter(app))
-        return cls(IN_PROCESS_URL, session)
+        return cls(IN_PROCESS_URL, session, admin_token=admin_token)
 
     def call(self, method: str, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None) -> Any:
         response = self.http.request(method, f"{self.base_url}/_mockaep{path}", json=json, params=params,
-                                     timeout=self.timeout)
+                                     headers=self.headers, timeout=self.timeout)
         body = response.json() if response.content else None
         if response.status_code >= 400:
             detail = body.get("detail") if isinstance(body, dict) else response.text

@@ -23,6 +23,7 @@ from mockaep.core.errors import BadRequest, GatewayError, PlatformError
 from mockaep.core.mounts import MOUNTS
 from mockaep.core.context import RequestContext
 from mockaep.core.jsonreader import parse_json
+from mockaep.core.request import QueryParams, RequestHeaders
 
 #: URL prefix → (service name, error shape).
 SERVICE_PREFIXES: dict[str, tuple[str, errors.ErrorShape]] = {prefix: (name, shape) for name, prefix, shape in MOUNTS}
@@ -105,12 +106,14 @@ def check_request() -> None:
     api_key = request.headers.get("x-api-key", "").strip()
     if not api_key:
         raise GatewayError(403, "403000", "Api Key is required")
-    if config.strict_auth and config.clients and api_key not in config.clients:
+    # Strict auth binds a token to its client: the API key must be the client id it was issued to.
+    if config.strict_auth and ((config.clients and api_key not in config.clients)
+                               or (token_info is not None and token_info.client_id != api_key)):
         raise GatewayError(403, "403003", "Api Key is invalid")
     org = request.headers.get("x-gw-ims-org-id", "").strip()
     if not org:
         raise GatewayError(400, "400003", "Missing header")
-    if token_info is not None and token_info.get("org") and token_info["org"] != org:
+    if config.strict_auth and token_info is not None and token_info.orgs and org not in token_info.orgs:
         raise GatewayError(403, "403025", "Profile is not valid")
 
     sandbox = request.headers.get("x-sandbox-name")
@@ -133,12 +136,39 @@ def check_request() -> None:
                                      f"{limit} bytes this endpoint accepts.")
     _check_media_type(view, service)
 
-    user = token_info["user"] if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
-    tenant = emu.store.tenant(org, sandbox)
+    user = token_info.user if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
+    _bind_tenant(emu, org, sandbox, RequestContext(
+        org=org, sandbox=sandbox, client_id=api_key, user_id=user, request_id=request_id(), tenant=None,  # type: ignore[arg-type]
+        now_ms=emu.clock.now_ms(), query=QueryParams(request.args.items(multi=True)),
+        headers=RequestHeaders.from_pairs(request.headers.items()), backends=emu.backends, runtime=emu))
+
+
+#: Methods that only read: they never create a tenant (an unknown org or sandbox reads as empty).
+READ_METHODS = ("GET", "HEAD")
+
+
+def _bind_tenant(emu, org: str, sandbox: str, ctx: RequestContext) -> None:
+    """Admit the request for its tenant, then hold the tenant's lock for the whole request.
+
+    At most ``config.max_tenant_requests`` requests of one tenant are admitted at a time (running
+    or waiting for its lock); more are answered 429 at once, so one tenant's burst cannot hold
+    every server thread while other tenants wait (the platform throttles with 429 too).
+    """
+    key = (org, sandbox)
+    if not emu.admission.enter(key):
+        raise GatewayError(429, "429050", "Too many requests", headers={"Retry-After": "1"})
+    g.mockaep_admitted = key
+    if request.method in READ_METHODS:
+        tenant = emu.store.find(org, sandbox) or emu.store.transient(org, sandbox)
+    else:
+        existed = emu.store.find(org, sandbox) is not None
+        tenant = emu.store.tenant(org, sandbox)
+        if not existed:
+            g.mockaep_new_tenant = tenant
     tenant.lock.acquire()
     g.mockaep_lock = tenant.lock
-    g.mockaep_ctx = RequestContext(org=org, sandbox=sandbox, client_id=api_key, user_id=user,
-                                   request_id=request_id(), tenant=tenant, now_ms=emu.clock.now_ms())
+    ctx.tenant = tenant
+    g.mockaep_ctx = ctx
 
 
 def _check_media_type(view: Callable | None, service: str) -> None:
@@ -166,6 +196,13 @@ def release_tenant(_exc: BaseException | None = None) -> None:
     lock = g.pop("mockaep_lock", None)
     if lock is not None:
         lock.release()
+    emu = emulator()
+    created = g.pop("mockaep_new_tenant", None)
+    if created is not None:
+        emu.store.discard_if_empty(created)  # a refused write leaves no empty tenant behind
+    admitted = g.pop("mockaep_admitted", None)
+    if admitted is not None:
+        emu.admission.leave(admitted)
 
 
 # -- bodies --------------------------------------------------------------------------------------
@@ -202,7 +239,7 @@ def render_platform_error(error: PlatformError) -> Response:
 
 
 def render_gateway_error(error: GatewayError) -> Response:
-    return json_response(error.body(), error.status)
+    return json_response(error.body(), error.status, error.headers)
 
 
 def render_http_exception(error: HTTPException) -> Response:

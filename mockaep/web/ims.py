@@ -3,7 +3,8 @@
 Fields come as an ``application/x-www-form-urlencoded`` body or as query parameters:
 ``client_id``, ``client_secret``, ``grant_type=client_credentials``, ``scope``. Answers
 ``{"access_token", "token_type": "bearer", "expires_in": <seconds>}``. Refusals follow the
-OAuth 2 convention (``{"error", "error_description"}``), since Adobe documents none.
+OAuth 2 convention (``{"error", "error_description"}``), since Adobe documents none. Issued
+tokens are kept in the emulator's :class:`~mockaep.core.tokens.TokenBook` (bounded, purged).
 """
 from __future__ import annotations
 
@@ -41,5 +42,6 @@ def token():
     if clients and clients.get(client_id) != client_secret:
         return _oauth_error(401, "invalid_client", "invalid client_id or client_secret.")
     scopes = [s.strip() for s in fields.get("scope", "").split(",") if s.strip()]
-    access_token, expires_in = emu.ims.issue(client_id, scopes)
+    # The token remembers its client and the orgs that client may act for (--client ID:SECRET@ORG,...)
+    access_token, expires_in = emu.ims.issue(client_id, scopes, emu.config.client_orgs.get(client_id, ()))
     return json_response({"access_token": access_token, "token_type": "bearer", "expires_in": expires_in})

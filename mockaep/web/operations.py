@@ -1,8 +1,8 @@
 """Which official operation a request is, and which routes are nearest to a request that has none.
 
 :class:`OperationIndex` answers ``(service, operationId)`` for a method and path, from the app's
-own URL map and the official specs (``mockaep/specs/openapi/*.json`` through
-:func:`mockaep.core.validation.openapi`): each spec operation's path, with sample values in its
+own URL map and the official specs (``mockaep/specs/openapi/*.json``, read once
+per app by its :class:`mockaep.core.validation.Validators`): each spec operation's path, with sample values in its
 parameters, is matched against the URL map once; a request then matches its route and picks the
 operation of that route whose path template fits it. The journal and the fault rules use it.
 
@@ -21,7 +21,6 @@ from werkzeug.routing import RoutingException
 
 from mockaep.core.errors import PlatformError
 from mockaep.core.mounts import MOUNTS
-from mockaep.core.validation import openapi
 from mockaep.web.gateway import render_http_exception, render_platform_error, service_of
 
 #: Pseudo-services outside the five mounts, as journal entries and fault rules name them.
@@ -86,7 +85,7 @@ class OperationIndex:
             table: dict[tuple[str, str], list[_Candidate]] = {}
             ids = set()
             for name, prefix, _shape in MOUNTS:
-                spec = openapi(name)
+                spec = self._app.extensions["mockaep"].validators.openapi(name)
                 for op in spec.operations():
                     path = op.path if op.path.startswith("/") else "/" + op.path
                     template = prefix + path

@@ -34,7 +34,7 @@ def clock():
 @pytest.fixture
 def strict_app(clock):
     """Only tokens the emulated IMS issued, and not expired, are accepted."""
-    return create_app(Config(strict_auth=True, clock=clock.ms, token_ttl_seconds=3600))
+    return create_app(Config(strict_auth=True, clock=clock.ms, token_ttl_seconds=3600, admin_tokens=("admin",)))
 
 
 def _list_flows(aep: AEPClient):
@@ -77,7 +77,7 @@ def test_401_renews_the_token_once_and_repeats_the_request(strict_app, clock):
     aep = AEPClient.in_process(strict_app, clock=clock.s)
     aep.access_token()
     # The platform forgets the token early: a full reset revokes every issued token.
-    assert strict_app.test_client().post("/_mockaep/reset").status_code == 200
+    assert strict_app.test_client().post("/_mockaep/reset", headers={"Authorization": "Bearer admin"}).status_code == 200
     response = _list_flows(aep)
     assert response.status_code == 200
     assert aep.auth.fetch_count == 2

@@ -6,6 +6,7 @@ with this project's own sample data.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import zlib
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from mockaep.services.conversion import paths
 from mockaep.services.conversion.evaluate import Env, evaluate
 from mockaep.services.conversion.expressions import ExpressionSyntaxError, parse
-from mockaep.services.conversion.functions import REGISTRY, arity, catalogue
+from mockaep.services.conversion.functions import REGISTRY, arity, catalogue, parse_expression
 from mockaep.services.conversion.values import TransformError, to_json
 
 ROW = {"city": "Lyon", "zip": 69001, "tags": ["a", "b", "c"], "First Name": "Noor", "Full.Name": "Noor Haddad",
@@ -151,6 +152,50 @@ def test_syntax_errors_name_the_problem(text, fragment):
     with pytest.raises(ExpressionSyntaxError) as caught:
         parse(text, arity)
     assert fragment in str(caught.value)
+
+
+def test_the_catalogue_examples_give_the_catalogue_results():
+    """``GET /languages/el/functions`` shows an example and its result for every function."""
+    listed_now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)  # the instant now() and timestamp() show
+    for entry in catalogue():
+        value = to_json(evaluate(parse_expression(entry["example"]),
+                                 Env(row={"address": {"city": "Lyon"}}, now=listed_now)))
+        expected = json.loads(entry["result"])
+        if entry["function"] in ("uuid", "guid"):
+            assert re.fullmatch(r"[0-9a-f-]{36}", value) and value != expected
+        else:
+            assert value == expected, entry["function"]
+
+
+@pytest.mark.parametrize("user_agent, expected", [
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.71 "
+     "Safari/537.36", ["Windows", "Windows 10", "10", "Windows 10", "120.0.6099.71", "Chrome 120", "Chrome", "Desktop"]),
+    ("Mozilla/5.0 (Linux; Android 12; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0 Safari/537.36",
+     ["Android", "Android 12", "12", "Android 12", "118.0", "Chrome 118", "Chrome", "Tablet"]),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+     "CriOS/120.0.6099.119 Mobile/15E148 Safari/604.1",
+     ["iOS", "iOS 17", "17.2", "iOS 17.2", "120.0.6099.119", "Chrome 120", "Chrome", "Phone"]),
+    ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+     [None, None, None, None, "2.1", "Googlebot 2", "Googlebot", "Robot"]),
+    ("", [None] * 8), ("not a browser at all", [None] * 8),
+])
+def test_user_agent_functions(user_agent, expected):
+    names = ["ua_os_name", "ua_os_version_major", "ua_os_version", "ua_os_name_version", "ua_agent_version",
+             "ua_agent_version_major", "ua_agent_name", "ua_device_class"]
+    row = {"agent": user_agent}
+    assert [run(f"{name}(agent)", row) for name in names] == expected
+    assert all(run(f"{name}(null)") is None for name in names)
+
+
+def test_fpid_to_ecid_is_stable_and_needs_a_uuid():
+    fpid = "4ed70bee-b654-420a-a3fd-b58b6b65e991"
+    ecid = run(f'fpid_to_ecid("{fpid}")')
+    assert re.fullmatch(r"\d{38}", ecid) and ecid == run(f'fpid_to_ecid("{fpid.upper()}")')
+    assert ecid != run('fpid_to_ecid("4ed70bee-b654-420a-a3fd-b58b6b65e992")')
+    assert run("fpid_to_ecid(null)") is None
+    for bad in ('"not-a-uuid"', "42", '"4ed70beeb654420aa3fdb58b6b65e991"'):
+        with pytest.raises(TransformError):
+            run(f"fpid_to_ecid({bad})")
 
 
 def test_catalogue_and_registry_agree():

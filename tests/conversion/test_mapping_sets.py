@@ -144,11 +144,35 @@ def test_listing_shows_latest_versions(prep, schema_id):
     assert [(s["id"], s["version"]) for s in listed["data"]] == [(created["id"], 1)]
 
 
-@pytest.mark.parametrize("query", [{"start": 0}, {"limit": 5}, {"limit": 0, "start": 0}, {"limit": "x", "start": 0},
-                                   {"limit": 5, "start": -1}, {"limit": 5, "start": 0, "orderBy": "name"},
+@pytest.mark.parametrize("query", [{"start": 0}, {"limit": 0, "start": 0}, {"limit": "x", "start": 0},
+                                   {"limit": 5, "start": -1}, {"limit": 5, "start": "1.5"},
+                                   {"limit": "9" * 40, "start": 0}, {"limit": 5, "start": 0, "orderBy": "name"},
                                    {"limit": 5, "start": 0, "expandSchema": "maybe"}])
 def test_listing_refuses_bad_parameters(prep, query):
     assert_mapper_error(prep.get("/mappingSets", query), 400)
+
+
+def test_listing_start_defaults_to_zero(prep, schema_id):
+    """data-prep.yaml gives ``start`` a default of 0, and aepp's getMappingSets sends only
+    ``limit``: the first page comes back."""
+    ids = [prep.created(_member_set(schema_id, name=f"set {n}"))["id"] for n in range(3)]
+    without_start = prep.get("/mappingSets", {"limit": 2})
+    assert without_start.status_code == 200, without_start.get_json()
+    with_start = prep.get("/mappingSets", {"limit": 2, "start": 0}).get_json()
+    assert without_start.get_json() == with_start
+    assert [s["id"] for s in with_start["data"]] == ids[::-1][:2]
+    assert "start=2" in with_start["_links"]["next"]["href"]
+
+
+@pytest.mark.parametrize("query_string", ["limit=2&start=1&start=0", "limit=2&limit=7&start=1", "limit=%202&start=1%20"])
+def test_listing_reads_numbers_as_a_gateway_does(prep, schema_id, query_string):
+    """A repeated parameter counts once (its first value); numbers arrive as text, spaces around."""
+    for n in range(3):
+        prep.created(_member_set(schema_id, name=f"set {n}"))
+    second_page = prep.get("/mappingSets", {"limit": 2, "start": 1}).get_json()
+    response = prep.http.get("/data/foundation/conversion/mappingSets?" + query_string, headers=prep.headers)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == second_page
 
 
 def test_sets_are_private_to_their_org(http, prep, schema_id):

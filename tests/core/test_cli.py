@@ -39,7 +39,8 @@ def refused(*args: str) -> str:
     result = subprocess.run([sys.executable, "-m", "mockaep.cli", "serve", *args], capture_output=True, text=True,
                             timeout=60, cwd=ROOT)
     assert result.returncode != 0, result.stdout
-    lines = result.stderr.strip().splitlines()
+    # (a note about an exposed host may come first: it is printed before listening is tried)
+    lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("mockaep: note:")]
     assert len(lines) == 1 and lines[0].startswith("mockaep: "), result.stderr
     assert "Traceback" not in result.stderr and "listening" not in result.stdout
     return lines[0]
@@ -73,7 +74,7 @@ def test_reset_clears_state_over_http():
     try:
         headers = {"Authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": "CLI@AdobeOrg"}
         document = {"format": "mockaep-state", "version": 1, "tenants": [
-            {"imsOrg": "CLI@AdobeOrg", "sandbox": "prod", "collections": {"things": {"a": {"n": 1}}}}]}
+            {"imsOrg": "CLI@AdobeOrg", "sandbox": "prod", "collections": {"mappingSets": {"a": {"id": "a", "name": "n"}}}}]}
         assert requests.post(f"{url}/_mockaep/state", json=document, timeout=5).status_code == 200
         assert requests.get(f"{url}/_mockaep/state", timeout=5).json()["tenants"]
         assert requests.post(f"{url}/_mockaep/reset", headers=headers, timeout=5).status_code == 200

@@ -110,7 +110,8 @@ def test_strict_auth_accepts_only_issued_tokens():
                                              "client_secret": "s"}).json["access_token"]
     accepted = http.get("/_mockaep/health", headers=gateway_headers(Authorization=f"Bearer {token}"))
     assert accepted.status_code == 200
-    passed_gateway = http.get(FLOWS, headers=gateway_headers(Authorization=f"Bearer {token}"))
+    # the API key must be the client id the token was issued to
+    passed_gateway = http.get(FLOWS, headers=gateway_headers(Authorization=f"Bearer {token}", **{"x-api-key": "c"}))
     assert passed_gateway.status_code not in (401, 403)
 
 

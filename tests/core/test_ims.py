@@ -61,3 +61,37 @@ def test_tokens_expire_by_the_emulator_clock():
     now[0] += 86400 * 1000
     expired = http.get("/data/foundation/flowservice/flows", headers=headers)
     assert expired.status_code == 401 and expired.json["error_code"] == "401013"
+
+
+def _live_tokens(http) -> int:
+    return http.get("/_mockaep/health").json["tokens"]
+
+
+def test_expired_tokens_are_purged_when_a_token_is_issued():
+    now = [1_700_000_000_000]
+    http = create_app(Config(clock=lambda: now[0], token_ttl_seconds=60)).test_client()
+    for _ in range(5):
+        http.post(TOKEN, data=GOOD)
+    assert _live_tokens(http) == 5
+    now[0] += 61_000
+    http.post(TOKEN, data=GOOD)
+    assert _live_tokens(http) == 1
+
+
+def test_live_tokens_are_capped_and_the_oldest_is_forgotten_first():
+    http = create_app(Config(strict_auth=True, max_live_tokens=3)).test_client()
+    tokens = [http.post(TOKEN, data=GOOD).json["access_token"] for _ in range(5)]
+    assert _live_tokens(http) == 3
+
+    def status(token):
+        headers = {"Authorization": f"Bearer {token}", "x-api-key": "my-client", "x-gw-ims-org-id": "O@AdobeOrg"}
+        return http.get("/data/foundation/flowservice/flows", headers=headers).status_code
+
+    assert [status(t) for t in tokens] == [401, 401, 200, 200, 200]
+
+
+def test_a_full_reset_revokes_every_token():
+    http = create_app().test_client()
+    http.post(TOKEN, data=GOOD)
+    assert http.post("/_mockaep/reset").status_code == 200
+    assert _live_tokens(http) == 0

@@ -1,76 +1,110 @@
-"""The store's contract: isolation, copies, indexes, snapshot/restore."""
+"""The store's contract: isolation, owned copies, ordered indexes, page-cost reads, tenants
+created by writes only, snapshot/restore checked whole."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mockaep.core.kinds import ResourceKind
 from mockaep.core.store import SnapshotError, Store, values_at
 
 
+def kinds(**indexes: tuple[str, ...]) -> dict[str, ResourceKind]:
+    return {name: ResourceKind(name, name.rstrip("s"), "test", id_field=None, indexes=paths)
+            for name, paths in indexes.items()}
+
+
 def test_tenants_are_isolated_by_org_and_sandbox():
-    store = Store()
+    store = Store(kinds(flows=()))
     store.tenant("A@AdobeOrg", "prod").collection("flows").put("f1", {"name": "one"})
     assert store.tenant("A@AdobeOrg", "dev").collection("flows").get("f1") is None
     assert store.tenant("B@AdobeOrg", "prod").collection("flows").get("f1") is None
     assert store.tenant("A@AdobeOrg", "prod").collection("flows").get("f1") == {"name": "one"}
 
 
+def test_undeclared_collections_are_refused():
+    with pytest.raises(KeyError, match="no resource kind"):
+        Store(kinds(flows=())).tenant("A", "prod").collection("things")
+
+
 def test_reads_and_writes_are_copies():
-    flows = Store().tenant("A", "prod").collection("flows")
+    flows = Store(kinds(flows=())).tenant("A", "prod").collection("flows")
     record = {"name": "one", "tags": ["x"]}
     flows.put("f1", record)
     record["tags"].append("mutated")
     got = flows.get("f1")
     got["tags"].append("also mutated")
     assert flows.get("f1") == {"name": "one", "tags": ["x"]}
+    assert flows.raw("f1") == b'{"name":"one","tags":["x"]}'
 
 
 def test_index_follows_updates_and_deletes():
-    store = Store({"flows": ("state", "sourceConnectionIds[]")})
-    flows = store.tenant("A", "prod").collection("flows")
+    flows = Store(kinds(flows=("state", "sourceConnectionIds[]"))).tenant("A", "prod").collection("flows")
     flows.put("f1", {"state": "enabled", "sourceConnectionIds": ["s1", "s2"]})
     flows.put("f2", {"state": "enabled", "sourceConnectionIds": ["s2"]})
-    assert flows.lookup("state", "enabled") == {"f1", "f2"}
-    assert flows.lookup("sourceConnectionIds[]", "s2") == {"f1", "f2"}
+    assert list(flows.ids(among=flows.hits("state", "enabled"))) == ["f1", "f2"]
+    assert list(flows.ids(among=flows.hits("sourceConnectionIds[]", "s2"))) == ["f1", "f2"]
     flows.put("f1", {"state": "disabled", "sourceConnectionIds": ["s3"]})
-    assert flows.lookup("state", "enabled") == {"f2"}
-    assert flows.lookup("sourceConnectionIds[]", "s2") == {"f2"}
+    assert list(flows.ids(among=flows.hits("state", "enabled"))) == ["f2"]
+    assert flows.count("sourceConnectionIds[]", "s2") == 1
+    flows.put("f1", {"state": "enabled"})  # back: keeps its first place, before f2
+    assert list(flows.ids(among=flows.hits("state", "enabled"))) == ["f1", "f2"]
     flows.delete("f2")
-    assert flows.lookup("state", "enabled") == set()
-    assert flows.lookup("state", "disabled") == {"f1"}
+    assert flows.count("state", "enabled") == 1
+    assert flows.first_id("state", "enabled") == "f1"
 
 
-@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(["x", "y"]), st.booleans()),
-                max_size=30))
-def test_index_agrees_with_a_scan(operations):
-    store = Store({"things": ("colour",)})
-    things = store.tenant("A", "prod").collection("things")
-    for record_id, colour, delete in operations:
+operations = st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from(["x", "y"]), st.booleans()), max_size=40)
+
+
+@given(operations)
+def test_index_hits_agree_with_a_scan_in_insertion_order(ops):
+    things = Store(kinds(things=("colour",))).tenant("A", "prod").collection("things")
+    model: dict[str, str] = {}  # insertion-ordered, as the store must be
+    for record_id, colour, delete in ops:
+        if delete:
+            things.delete(record_id)
+            model.pop(record_id, None)
+        else:
+            things.put(record_id, {"colour": colour})
+            model[record_id] = colour
+    assert list(things.ids()) == list(model)
+    assert list(things.ids(reverse=True)) == list(reversed(model))
+    for colour in ("x", "y"):
+        expected = [i for i, c in model.items() if c == colour]
+        assert list(things.ids(among=things.hits("colour", colour))) == expected
+        for cut, record_id in enumerate(expected):
+            after = things.position(record_id)
+            assert list(things.ids(among=things.hits("colour", colour), after=after)) == expected[cut + 1:]
+            assert list(things.ids(among=things.hits("colour", colour), after=after, reverse=True)) \
+                == list(reversed(expected[:cut]))
+
+
+@given(operations, st.integers(min_value=0, max_value=10))
+def test_offsets_start_where_a_slice_would(ops, offset):
+    things = Store(kinds(things=("colour",))).tenant("A", "prod").collection("things")
+    for record_id, colour, delete in ops:
         if delete:
             things.delete(record_id)
         else:
             things.put(record_id, {"colour": colour})
-    for colour in ("x", "y"):
-        scanned = {rid for rid, rec in things.scan() if rec["colour"] == colour}
-        assert things.lookup("colour", colour) == scanned
+    everything = list(things.ids())
+    assert list(things.ids(after=things.at_offset(offset))) == everything[offset:]
 
 
-@given(st.lists(st.tuples(st.sampled_from("abcdef"), st.booleans()), max_size=30),
-       st.sets(st.sampled_from("abcdefz")), st.sampled_from("abcdef"))
-def test_in_order_follows_insertion_order(operations, wanted, after):
-    things = Store().tenant("A", "prod").collection("things")
-    for record_id, delete in operations:
-        if delete:
-            things.delete(record_id)
-        else:
-            things.put(record_id, {"n": record_id})  # a replace keeps the first position
-    order = things.ids()
-    assert things.in_order(wanted) == [i for i in order if i in wanted]
-    if after in things:
-        assert things.in_order(wanted, after) == [i for i in order[order.index(after) + 1:] if i in wanted]
-    things.clear()
-    assert things.in_order(wanted) == []
+def test_a_page_reads_only_the_page():
+    """Reading the first items after a cursor must not touch the rest of the collection."""
+    things = Store(kinds(things=("colour",))).tenant("A", "prod").collection("things")
+    for n in range(5000):
+        things.put(f"t{n:05d}", {"colour": "x" if n % 3 else "y"})
+    hits = things.hits("colour", "x")
+    cursor = things.position("t04000")
+    reader = things.ids(among=hits, after=cursor)
+    page = [next(reader) for _ in range(3)]
+    assert page == ["t04001", "t04003", "t04004"]
+    # the iterator is lazy: nothing beyond what was asked for has been produced
+    assert next(reader) == "t04006"
 
 
 def test_values_at_fans_out_over_arrays():
@@ -80,27 +114,76 @@ def test_values_at_fans_out_over_arrays():
     assert values_at(record, "missing.path") == []
 
 
+def test_tenants_are_created_by_writes_only():
+    store = Store(kinds(flows=()))
+    assert store.find("A", "prod") is None
+    assert store.transient("A", "prod").collection("flows").get("x") is None
+    assert store.tenants() == []
+    tenant = store.tenant("A", "prod")
+    store.discard_if_empty(tenant)
+    assert store.tenants() == []
+    tenant = store.tenant("A", "prod")
+    tenant.collection("flows").put("f", {"name": "kept"})
+    store.discard_if_empty(tenant)
+    assert store.tenants() == [("A", "prod")]
+
+
 def test_snapshot_restore_round_trip():
-    store = Store()
+    store = Store(kinds(flows=("name",)))
     store.tenant("A", "prod").collection("flows").put("f1", {"name": "one"})
     store.tenant("A", "prod").meta["counter"] = 3
     document = store.snapshot()
-    fresh = Store()
-    fresh.restore(document)
+    fresh = Store(kinds(flows=("name",)))
+    assert fresh.restore(document) == [("A", "prod")]
     assert fresh.snapshot() == document
+    assert fresh.tenant("A", "prod").collection("flows").first_id("name", "one") == "f1"
+
+
+DOC = {"format": "mockaep-state", "version": 1}
 
 
 @pytest.mark.parametrize("document, message", [
     ([], "JSON object"),
     ({"format": "other", "version": 1, "tenants": []}, "format"),
-    ({"format": "mockaep-state", "version": 99, "tenants": []}, "version"),
-    ({"format": "mockaep-state", "version": 1, "tenants": [{"imsOrg": "", "sandbox": "prod"}]}, "imsOrg"),
-    ({"format": "mockaep-state", "version": 1,
-      "tenants": [{"imsOrg": "A", "sandbox": "prod", "collections": {"flows": []}}]}, "keyed by id"),
+    ({**DOC, "version": 99, "tenants": []}, "version"),
+    ({**DOC, "tenants": [{"imsOrg": "", "sandbox": "prod"}]}, "imsOrg"),
+    ({**DOC, "tenants": [{"imsOrg": "A", "sandbox": "prod", "collections": {"flows": []}}]}, "keyed by id"),
+    ({**DOC, "tenants": [{"imsOrg": "A", "sandbox": "prod", "collections": {"things": {}}}]}, "no such resource kind"),
+    ({**DOC, "tenants": [{"imsOrg": "A", "sandbox": "prod", "collections": {"flows": {"f": 3}}}]}, "must be an object"),
+    ({**DOC, "tenants": [{"imsOrg": "A", "sandbox": "prod",
+                          "collections": {"flows": {"f": {"deep": [[[[[[[[["ok"]]]]]]]]]}}}}]}, None),
 ])
 def test_bad_snapshots_are_refused_whole(document, message):
-    store = Store()
+    store = Store(kinds(flows=()))
     store.tenant("A", "prod").collection("flows").put("keep", {"name": "kept"})
+    before = store.snapshot()
+    if message is None:  # a legitimate document: accepted
+        store.restore(document)
+        return
     with pytest.raises(SnapshotError, match=message):
         store.restore(document)
-    assert store.tenant("A", "prod").collection("flows").get("keep") == {"name": "kept"}
+    assert store.snapshot() == before
+
+
+def test_a_deep_record_is_refused_before_any_tenant_changes():
+    deep: object = "leaf"
+    for _ in range(600):
+        deep = [deep]
+    document = {**DOC, "tenants": [
+        {"imsOrg": "A", "sandbox": "prod", "collections": {"flows": {"ok": {"name": "fine"}}}},
+        {"imsOrg": "B", "sandbox": "prod", "collections": {"flows": {"bad": {"deep": deep}}}}]}
+    store = Store(kinds(flows=()))
+    store.tenant("A", "prod").collection("flows").put("keep", {"name": "kept"})
+    before = store.snapshot()
+    with pytest.raises(SnapshotError, match="deeper"):
+        store.restore(document)
+    assert store.snapshot() == before
+
+
+def test_record_checker_refuses_a_mistyped_record():
+    store = Store(kinds(flows=()))
+    store.record_checker = lambda kind, record: "name must be a string" if not isinstance(record.get("name"), str) else None
+    with pytest.raises(SnapshotError, match="not a valid flow: name must be a string"):
+        store.restore({**DOC, "tenants": [{"imsOrg": "A", "sandbox": "prod",
+                                           "collections": {"flows": {"f": {"name": 3}}}}]})
+    assert store.tenants() == []

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from mockaep.core.errors import BadRequest
 from mockaep.services.flowservice.query import list_response
+from mockaep.core.kinds import ResourceKind
 from mockaep.core.store import Store
 from tests.flowservice.helpers import SERVICE_CLOUD, SERVICENOW, error_code
 
@@ -260,7 +261,7 @@ def expression(condition):
 
 
 def stored_things(records):
-    things = Store({"things": ("name", "state", "tags[]", "meta.level")}).tenant("ORG@AdobeOrg").collection("things")
+    things = Store({"things": ResourceKind("things", "thing", "test", indexes=("name", "state", "tags[]", "meta.level"))}).tenant("ORG@AdobeOrg").collection("things")
     for position, record in enumerate(records):
         things.put(f"id-{position:03d}", {"id": f"id-{position:03d}", **record})
     return things
@@ -340,7 +341,7 @@ def _stable_ties(ordered, path):
 
 
 def test_equality_on_an_indexed_field_does_not_read_every_record():
-    flows = Store({"flows": ("state", "sourceConnectionIds[]")}).tenant("ORG@AdobeOrg").collection("flows")
+    flows = Store({"flows": ResourceKind("flows", "flow", "test", indexes=("state", "sourceConnectionIds[]"))}).tenant("ORG@AdobeOrg").collection("flows")
     for number in range(10_000):
         flows.put(f"f{number:05d}", {"id": f"f{number:05d}", "name": f"flow {number}",
                                      "state": "enabled" if number % 100 == 0 else "disabled",

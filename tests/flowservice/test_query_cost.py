@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from mockaep.services.flowservice import schedules
 from mockaep.services.flowservice.query import list_response
+from mockaep.core.kinds import ResourceKind
 from mockaep.core.store import Store
 
 SIZE = 5_000
@@ -18,7 +19,7 @@ SIZE = 5_000
 
 def counted_flows():
     """A large flows collection whose reads are counted (records handed out by scan or peek)."""
-    flows = Store({"flows": ("state", "sourceConnectionIds[]")}).tenant("ORG@AdobeOrg").collection("flows")
+    flows = Store({"flows": ResourceKind("flows", "flow", "test", indexes=("state", "sourceConnectionIds[]"))}).tenant("ORG@AdobeOrg").collection("flows")
     for number in range(SIZE):
         flows.put(f"f{number:05d}", {"id": f"f{number:05d}", "name": f"flow {number}", "createdAt": number,
                                      "state": "enabled" if number % 10 == 0 else "disabled",

@@ -133,6 +133,29 @@ def test_created_spec_drives_connection_validation(fs):
     assert fs.post("/connections", bad).status_code == 400
 
 
+def test_put_spec_changes_validation_on_the_next_request(fs):
+    """Compiled validators are keyed by the spec's content: a PUT that makes a field required
+    refuses, on the very next request, a connection the old spec accepted."""
+    spec_id = fs.created("/connectionSpecs", custom_spec())["id"]
+    without_port = {"name": "Tide login", "connectionSpec": {"id": spec_id, "version": "1.0"},
+                    "auth": {"specName": "Basic Authentication",
+                             "params": {"host": "https://tides.example.org", "username": "u", "password": "p"}}}
+    assert fs.post("/connections", without_port).status_code == 201
+    stricter = custom_spec()
+    auth_spec = stricter["authSpec"][0]["spec"]
+    auth_spec["properties"]["port"] = {"type": "integer"}
+    auth_spec["required"] = auth_spec["required"] + ["port"]
+    assert fs.call("PUT", f"/connectionSpecs/{spec_id}", stricter).status_code == 200
+    refused = fs.post("/connections", without_port)
+    assert refused.status_code == 400, refused.get_json()
+    assert "port" in refused.get_json()["errorMessage"]
+    with_port = {**without_port, "auth": {"specName": "Basic Authentication",
+                                          "params": {**without_port["auth"]["params"], "port": 443}}}
+    assert fs.post("/connections", with_port).status_code == 201
+    assert fs.call("PUT", f"/connectionSpecs/{spec_id}", custom_spec()).status_code == 200
+    assert fs.post("/connections", without_port).status_code == 201  # and back
+
+
 @pytest.mark.parametrize("change, where", [
     ({"name": None}, "name"),
     ({"providerId": 42}, "providerId"),

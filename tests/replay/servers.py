@@ -24,12 +24,21 @@ def run_mockaep(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
 
 
 class Server:
-    """A ``mockaep`` process serving on ``--port 0``; ``url`` is read from its banner."""
+    """A ``mockaep`` process serving on ``--port 0``; ``url`` is read from its banner.
 
-    def __init__(self, *args: str, startup_timeout: float = 60) -> None:
-        self.process = subprocess.Popen(mockaep_command(*args, "--port", "0"), stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, cwd=ROOT,
-                                        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    By default the repository's mockaep runs; ``program`` runs another one instead (e.g. the
+    ``mockaep`` script of an installed copy), with the environment less ``PYTHONPATH``, from ``cwd``.
+    """
+
+    def __init__(self, *args: str, startup_timeout: float = 60, program: str | None = None,
+                 cwd: str | os.PathLike[str] | None = None) -> None:
+        if program is None:
+            command, env = mockaep_command(*args, "--port", "0"), {**os.environ, "PYTHONPATH": str(ROOT)}
+        else:
+            command = [program, *args, "--port", "0"]
+            env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        cwd=cwd or ROOT, env=env)
         self.lines: list[str] = []
         found = threading.Event()
 
@@ -44,8 +53,7 @@ class Server:
         self._reader.start()
         if not found.wait(startup_timeout) or not any(URL_RE.search(line) for line in self.lines):
             self.stop()
-            raise RuntimeError(f"mockaep {' '.join(args)} did not start: {''.join(self.lines)}"
-                               f"")
+            raise RuntimeError(f"mockaep {' '.join(args)} did not start: {''.join(self.lines)}")
         self.url = next(URL_RE.search(line).group(1) for line in self.lines if URL_RE.search(line))
 
     def stop(self, timeout: float = 20) -> int:

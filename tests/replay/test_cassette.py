@@ -122,6 +122,18 @@ def test_missing_and_unreadable_cassettes(tmp_path):
         load_cassette(tmp_path / "latin1.json")
 
 
+def test_the_format_is_told_by_content_not_by_name(tmp_path):
+    """What the recorder writes as ``--out tape.yaml`` is JSON, and is read as JSON, exactly."""
+    awkward = "DEL \x7f, NEL \x85, BOM \ufeff: valid JSON string content YAML 1.1 refuses or alters"
+    recorded = exchange(response=json.dumps({"name": awkward}, ensure_ascii=False).encode())
+    for name in ("tape.yaml", "tape.yml", "tape", "tape.cassette"):
+        with CassetteWriter(tmp_path / name, cassette_meta()) as writer:
+            writer.append(recorded)
+        assert json.loads(load_cassette(tmp_path / name).interactions[0].response_body) == {"name": awkward}
+    (tmp_path / "vcr.json").write_text("version: 1\ninteractions: []\n")  # YAML, whatever the name says
+    assert load_cassette(tmp_path / "vcr.json").interactions == []
+
+
 def test_vcrpy_yaml_cassettes_replay(tmp_path):
     pytest.importorskip("yaml")
     vcr_serialize = pytest.importorskip("vcr.serialize")
@@ -144,5 +156,5 @@ def test_vcrpy_yaml_cassettes_replay(tmp_path):
                                    headers=gateway_headers())
     assert answer.status_code == 200 and answer.get_json() == {"5f0c1a2b3c4d5e6f7a8b9c0d": {"name": "from vcrpy"}}
     path.write_text("interactions: [\n  - request: {")
-    with pytest.raises(CassetteError, match=r"vcr\.yaml: cassette is not valid YAML"):
+    with pytest.raises(CassetteError, match=r"vcr\.yaml: cassette is neither JSON nor valid YAML"):
         load_cassette(path)

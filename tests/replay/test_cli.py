@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import requests
 
 from mockaep.replay.cassette import load_cassette, write_cassette
 from mockaep.replay.postman import import_collection
+from tests.replay.conftest import POSTMAN
 from tests.replay.servers import Server, run_mockaep
 
-POSTMAN = Path(__file__).resolve().parents[3] / "shared" / "reference" / "postman"
 REAL = {"client_id": "cli-real-client-5521", "client_secret": "cli-real-secret-8830",
         "org": "77AA88BB99CC00DD11EE22FF@AdobeOrg"}
 OTHER = {"client_id": "someone-else-0001", "client_secret": "another-secret-0002",
@@ -83,7 +82,9 @@ def test_record_refuses_to_overwrite_and_bad_upstreams(tmp_path):
 
 
 def test_import_postman_turns_every_official_collection_into_a_cassette(tmp_path):
-    for collection in sorted(POSTMAN.glob("*.json")):
+    collections = sorted(POSTMAN.glob("*.json"))
+    assert [c.stem for c in collections] == ["catalog", "conversion", "flowservice", "ingestion", "schemaregistry"]
+    for collection in collections:
         interactions, meta = import_collection(str(collection))
         out = tmp_path / f"{collection.stem}.cassette.json"
         write_cassette(out, interactions, meta)
@@ -91,7 +92,7 @@ def test_import_postman_turns_every_official_collection_into_a_cassette(tmp_path
         assert loaded.interactions and all(200 <= i.status < 300 for i in loaded.interactions)
         assert all(i.uri.startswith("https://platform.adobe.io/data/foundation/") for i in loaded.interactions)
         assert loaded.meta["collectionFile"] == collection.name
-    everything, _meta = import_collection(str(POSTMAN / "flow-service.json"), all_examples=True)
+    everything, _meta = import_collection(str(POSTMAN / "flowservice.json"), all_examples=True)
     assert {i.status for i in everything} >= {200, 201, 403}
     broken = tmp_path / "broken-collection.json"
     broken.write_text('{"info": {}, "item": [')
@@ -102,7 +103,7 @@ def test_import_postman_turns_every_official_collection_into_a_cassette(tmp_path
 
 def test_a_postman_cassette_replays_the_documented_examples(tmp_path):
     cassette = tmp_path / "flow-service.cassette.json"
-    assert run_mockaep("import-postman", str(POSTMAN / "flow-service.json"), "--out", str(cassette)).returncode == 0
+    assert run_mockaep("import-postman", str(POSTMAN / "flowservice.json"), "--out", str(cassette)).returncode == 0
     headers = {"Authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": "o@AdobeOrg"}
     with Server("serve", "--replay", str(cassette)) as replay:
         flow = requests.get(f"{replay.url}/data/foundation/flowservice/flows/any-flow-id", headers=headers,

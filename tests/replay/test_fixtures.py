@@ -32,7 +32,7 @@ def test_scenario_loads_and_every_object_reads_back(source):
     document = json.loads(path.read_text())
     app = create_app(Config(seed_file=str(path)))
     http = app.test_client()
-    assert http.get("/_mockaep/state").get_json() == document  # loaded exactly, nothing more
+    assert http.get("/_mockaep/state?secrets=include").get_json() == document  # loaded exactly, nothing more
     # (reads come after: the seeded run then moves on with the wall clock, as runs do)
     answers = read_everything(http, document)
     assert answers and all(status == 200 for status, _ in answers.values()), \

@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 from mockaep import create_app
 from mockaep.replay import install_replay
+from mockaep.replay.cassette import write_cassette
+from mockaep.replay.postman import import_collection
 from tests.conftest import gateway_headers
-from tests.replay.conftest import exchange
+from tests.replay.conftest import POSTMAN, exchange
 
 FLOWS = "https://platform.adobe.io/data/foundation/flowservice/flows"
 RUN_STATES = [b'{"state": "scheduled"}', b'{"state": "inProgress"}', b'{"state": "success"}']
@@ -129,11 +131,7 @@ def test_hybrid_replay_over_a_seeded_world(write):
 
 
 def test_a_postman_cassette_answers_any_id_even_an_encoded_schema_id(tmp_path):
-    from mockaep.replay.cassette import write_cassette
-    from mockaep.replay.postman import import_collection
-    from tests.replay.servers import ROOT
-
-    interactions, meta = import_collection(str(ROOT.parent / "shared" / "reference" / "postman" / "schema-registry.json"))
+    interactions, meta = import_collection(str(POSTMAN / "schemaregistry.json"))
     write_cassette(tmp_path / "registry.json", interactions, meta)
     _app, http = _replaying(str(tmp_path / "registry.json"))
     answer = http.get("/data/foundation/schemaregistry/tenant/schemas/"

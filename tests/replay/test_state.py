@@ -39,7 +39,8 @@ def world():
     # Reading runs makes the runs a flow's schedule has made due (Flow Service creates them lazily,
     # with fresh ids): read once so that the export holds them, then export.
     read_everything(http, http.get("/_mockaep/state").get_json())
-    document = http.get("/_mockaep/state").get_json()
+    # secrets=include: this round trip must give identical answers, credentials included
+    document = http.get("/_mockaep/state?secrets=include").get_json()
     return app, document, read_everything(http, document)
 
 
@@ -64,7 +65,7 @@ def test_export_reset_seed_gives_identical_answers_for_every_object(world):
     assert {(t["imsOrg"], t["sandbox"]) for t in loaded.get_json()["loaded"]} == \
         {(t["imsOrg"], t["sandbox"]) for t in document["tenants"]}
     assert read_everything(http, document) == before
-    assert http.get("/_mockaep/state").get_json() == document
+    assert http.get("/_mockaep/state?secrets=include").get_json() == document
 
 
 def test_a_seed_file_at_start_up_gives_the_same_answers(world, tmp_path):
@@ -86,7 +87,7 @@ def _tenant(org="X@AdobeOrg", sandbox="prod", **collections):
     return {"imsOrg": org, "sandbox": sandbox, "collections": collections, "meta": {}}
 
 
-GOOD_TENANT = _tenant(flows={"f-1": {"id": "f-1", "name": "kept?"}})
+GOOD_TENANT = _tenant(flows={"f-1": {"id": "f-1", "name": "kept?", "flowSpec": {"id": "14518937-270c-4525-bdec-c2ba7cce3860"}}})
 BAD_DOCUMENTS = [
     ("", "state document is empty"),
     ('{"format": "mockaep-state", "version": 1, "tenants": [', r"not valid JSON \(it looks truncated\)"),
@@ -110,7 +111,7 @@ def test_bad_state_documents_are_refused_and_nothing_is_loaded(world, text, prob
     refused = http.post("/_mockaep/state", data=text, content_type="application/json")
     assert refused.status_code == 400
     assert re.search(problem, refused.get_json()["detail"]), refused.get_json()
-    assert http.get("/_mockaep/state").get_json() == document  # unchanged, not even the good first tenant
+    assert http.get("/_mockaep/state?secrets=include").get_json() == document  # unchanged, not even the good first tenant
 
 
 @pytest.mark.parametrize("text, problem", BAD_DOCUMENTS)

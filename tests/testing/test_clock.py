@@ -5,6 +5,7 @@ import pytest
 
 from mockaep import ThreadedServer, create_app
 from mockaep.core.config import Config
+from mockaep.testing import ControlPlane
 from mockaep_client import AEPClient, AuthError, onboard
 from mockaep_client import onboarding as steps
 
@@ -73,14 +74,16 @@ def test_timestamps_of_created_objects_follow_the_clock(app, http):
 
 
 def test_issued_tokens_expire_on_the_emulator_clock():
-    app = create_app(Config(strict_auth=True, clock_mode="virtual"))
+    app = create_app(Config(strict_auth=True, clock_mode="virtual", admin_tokens=("admin-secret",)))
     client = AEPClient.in_process(app)
     client.flowservice.list_flows()  # a token from the emulated IMS is accepted
-    control = app.test_client()
-    control.post(CLOCK, json={"advance": 86_400})  # the 86399 s lifetime has passed
-    stale = AEPClient.in_process(app, access_token=client.access_token())
+    control = ControlPlane.in_process(app, admin_token="admin-secret")  # strict: the control plane is guarded
+    held = AEPClient.in_process(app, access_token=client.access_token())  # never renewed
+    control.advance_clock(86_398)
+    assert held.flowservice.list_flows()["items"] == []  # still within its 86399 s
+    control.advance_clock(1)  # the lifetime has passed
     with pytest.raises(AuthError) as refused:
-        stale.flowservice.list_flows()
+        held.flowservice.list_flows()
     assert refused.value.status == 401
 
 

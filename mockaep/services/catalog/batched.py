@@ -95,7 +95,7 @@ def _dispatch(ctx: RequestContext, method: str, resource: str, body: Any) -> Any
 
 
 def run(ctx: RequestContext, items: Any) -> list[dict[str, Any]]:
-    validation.check_body("catalog", "POST", "/", items)
+    validation.check_body(ctx, "catalog", "POST", "/", items)
     if not items:
         raise BadRequest("The batched request must contain at least one sub-request.")
     if len(items) > MAX_SUB_REQUESTS:

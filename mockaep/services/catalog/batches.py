@@ -98,7 +98,7 @@ def _note_on_dataset(ctx: RequestContext, batch: dict[str, Any], new: bool) -> N
 def create_batch(ctx: RequestContext, body: Any, batch_id: str | None = None) -> str:
     """``POST /batches`` (or ``POST /batches/{id}`` with a client-chosen id)."""
     path = "/batches/{BATCH_ID}" if batch_id else "/batches"
-    validation.check_body("catalog", "POST", path, body)
+    validation.check_body(ctx, "catalog", "POST", path, body)
     _check_related(ctx, body)
     if batch_id is not None and batch_id in ctx.tenant.collection(BATCHES):
         raise Conflict(f"A batch with id '{batch_id}' already exists.", code="1409")
@@ -110,7 +110,7 @@ def create_batch(ctx: RequestContext, body: Any, batch_id: str | None = None) ->
 def replace_batch(ctx: RequestContext, batch_id: str, body: Any, if_match: str | None = None) -> None:
     current = require_batch(ctx, batch_id)
     check_if_match(current, if_match)
-    validation.check_body("catalog", "PUT", "/batches/{BATCH_ID}", body)
+    validation.check_body(ctx, "catalog", "PUT", "/batches/{BATCH_ID}", body)
     _check_related(ctx, body)
     record = {k: v for k, v in current.items() if k in SYSTEM_FIELDS}
     record.update({k: copy.deepcopy(v) for k, v in body.items() if k not in SYSTEM_FIELDS})
@@ -123,7 +123,7 @@ def patch_batch(ctx: RequestContext, batch_id: str, body: Any, if_match: str | N
     check_if_match(current, if_match)
     if not isinstance(body, dict):
         raise BadRequest("PATCH /batches/{id} takes an object of batch attributes to change.")
-    validation.check_body("catalog", "PATCH", "/batches/{BATCH_ID}", body)
+    validation.check_body(ctx, "catalog", "PATCH", "/batches/{BATCH_ID}", body)
     _check_related(ctx, body)
     previous = current.get("status")
     current.update({k: copy.deepcopy(v) for k, v in body.items() if k not in SYSTEM_FIELDS})

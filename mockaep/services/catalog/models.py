@@ -17,7 +17,6 @@ from mockaep.core.errors import BadRequest, NotFound, PreconditionFailed
 from mockaep.core.context import RequestContext
 from mockaep.services.catalog import journal
 from mockaep.services.catalog.query import listing, lookup
-from mockaep.services.schemaregistry import api as schemaregistry
 
 DATASETS = "dataSets"
 #: Set by Catalog, never by the client: silently kept as stored when a body carries them.
@@ -75,7 +74,7 @@ def check_schema_ref(ctx: RequestContext, schema_ref: Any) -> None:
     if content_type is not None and not (isinstance(content_type, str) and SCHEMA_CONTENT_TYPE.match(content_type)):
         raise BadRequest(f"schemaRef.contentType '{content_type}' is not supported: use "
                          "application/vnd.adobe.xed+json;version=1 (or another xed flavour of version 1).")
-    resource = schemaregistry.find_resource(ctx, schema_ref["id"])
+    resource = ctx.backend("schemaregistry").find_resource(schema_ref["id"])
     if resource is None:
         raise BadRequest(f"schemaRef.id '{schema_ref['id']}' does not name a schema in the Schema Registry of "
                          f"org {ctx.org}, sandbox {ctx.sandbox}. Create the schema first or correct the id.")
@@ -87,7 +86,7 @@ def check_schema_ref(ctx: RequestContext, schema_ref: Any) -> None:
 
 def _check_writable(ctx: RequestContext, body: dict[str, Any], method: str, path: str) -> dict[str, Any]:
     """Layer 1 (official request schema) and the rules on which fields a client may set."""
-    validation.check_body("catalog", method, path, body)
+    validation.check_body(ctx, "catalog", method, path, body)
     for key, value in body.items():
         if isinstance(value, str) and value.startswith("@"):
             raise BadRequest(f"'{key}' refers to an interrelated object ('{value}') and cannot be set here; "
@@ -206,7 +205,7 @@ def json_patch_dataset(ctx: RequestContext, dataset_id: str, operations: Any, if
         raise BadRequest("The JSON Patch must leave the dataset an object.")
     writable = {k: v for k, v in patched.items() if k not in SYSTEM_FIELDS}
     changed = {k: v for k, v in writable.items() if current.get(k) != v}
-    validation.check_body("catalog", "PATCH", "/dataSets/{DATASET_ID}", writable)
+    validation.check_body(ctx, "catalog", "PATCH", "/dataSets/{DATASET_ID}", writable)
     if "schemaRef" in changed:
         check_schema_ref(ctx, changed["schemaRef"])
     if "schemaRef" in current and "schemaRef" not in patched:
@@ -223,7 +222,7 @@ def deep_merge_dataset(ctx: RequestContext, dataset_id: str, body: Any, if_match
     check_if_match(current, if_match)
     if not isinstance(body, dict):
         raise BadRequest("PATCH v2 takes an object of (possibly nested) dataset attributes to update.")
-    validation.check_body("catalog", "PATCH", "/v2/dataSets/{DATASET_ID}", body)
+    validation.check_body(ctx, "catalog", "PATCH", "/v2/dataSets/{DATASET_ID}", body)
     _refuse_interrelated(current, body.keys())
     system = sorted(k for k in body if k in SYSTEM_FIELDS)
     if system:

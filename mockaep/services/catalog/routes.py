@@ -11,11 +11,6 @@ from mockaep.services.catalog import batched, batches, journal, models
 blueprint = Blueprint("catalog", __name__)
 PREFIX = "/data/foundation/catalog"
 #: collection kind -> indexed paths
-INDEXES: dict[str, tuple[str, ...]] = {
-    "dataSets": ("name", "state", "createdClient", "createdUser", "schemaRef.id"),
-    "batches": ("status", "externalId", "createdClient", "relatedObjects[].id"),
-    "dataSetFiles": ("batchId", "dataSetId"),
-}
 #: getting-started.md: filters may come as headers too; query parameters win.
 HEADER_PARAMS = ("limit", "start", "orderBy", "properties")
 

@@ -3,42 +3,100 @@
 Values are plain JSON values plus ``datetime`` (the platform's ZonedDateTime). A failure raises
 :class:`TransformError`; the caller nulls the destination attribute and reports the error, as
 Data Prep does (data-prep/home.md, troubleshooting-guide.md).
+
+Numbers follow Java's rules where the platform's are Java's: integers are exact (BigInteger, up
+to :data:`~values.MAX_INTEGER_DIGITS` digits here), a double that overflows is ``Infinity``.
+What every operation reads and builds is charged to the request's :class:`Budget`, so a request
+cannot make the emulator do more than a bounded amount of work however its expressions combine.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
+from mockaep.core.patterns import PatternError, compile_pattern
 from mockaep.services.conversion import paths
 from mockaep.services.conversion.expressions import Node
-from mockaep.services.conversion.values import TransformError, is_number, to_text, truthy
+from mockaep.services.conversion.functions import REGISTRY
+from mockaep.services.conversion.values import (TransformError, check_integer, check_text_length, is_number,
+                                                to_text, truthy)
+
+#: Units of work one request may cause: a character of text or an item of an array or object
+#: read by an operation or built by it costs one, an operation itself (a node evaluated, a mapping
+#: applied to a row) costs OPERATION_COST. Some seconds of work at most.
+REQUEST_BUDGET = 50_000_000
+OPERATION_COST = 32
+
+
+class BudgetExceeded(Exception):
+    """The request asked for more work than :data:`REQUEST_BUDGET` (a 400 for the whole request)."""
+
+
+@dataclass
+class Budget:
+    """What is left of one request's allowance (one per request, never shared)."""
+
+    remaining: int = REQUEST_BUDGET
+
+    def spend(self, units: int) -> None:
+        self.remaining -= units
+        if self.remaining < 0:
+            raise BudgetExceeded(f"the request would cause more than {REQUEST_BUDGET} units of work")
+
+    def spend_on(self, value: Any) -> None:
+        """Charge the full size of ``value`` (every nested item and character), without recursion."""
+        stack = [value]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, str):
+                self.spend(len(current) + 1)
+            elif isinstance(current, dict):
+                self.spend(len(current) + 1)
+                stack.extend(current.values())
+            elif isinstance(current, list):
+                self.spend(len(current) + 1)
+                stack.extend(current)
+            else:
+                self.spend(1)
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, dict)) else 0
 
 
 @dataclass
 class Env:
-    """What an expression can see: the source row and the emulator's clock."""
+    """What an expression can see: the source row, the emulator's clock, the request's budget."""
 
     row: Mapping[str, Any]
     now: datetime
+    budget: Budget = field(default_factory=Budget)
 
 
 def evaluate(node: Node, env: Env) -> Any:
+    value = _evaluate(node, env)
+    # literals and fields are read, not built: only the operation is charged for them
+    env.budget.spend(OPERATION_COST + (0 if node.kind in ("literal", "field") else _size(value)))
+    return value
+
+
+def _evaluate(node: Node, env: Env) -> Any:
     kind = node.kind
     if kind == "literal":
         return node.value
     if kind == "field":
         return paths.lookup(env.row, list(node.path))
     if kind == "call":
-        from mockaep.services.conversion.functions import REGISTRY
-
         function = REGISTRY[node.value]
         args = [evaluate(child, env) for child in node.children]
+        env.budget.spend_on(args)  # a function reads its arguments: that work is charged first
         return function.call(env, args)
     if kind == "method":
         target = evaluate(node.children[0], env)
         args = [evaluate(child, env) for child in node.children[1:]]
+        env.budget.spend_on([target, *args])
         return _method(node.value, target, args)
     if kind == "member":
         target = evaluate(node.children[0], env)
@@ -54,7 +112,9 @@ def evaluate(node: Node, env: Env) -> Any:
             return truthy(left) and truthy(evaluate(node.children[1], env))
         if op == "||":
             return truthy(left) or truthy(evaluate(node.children[1], env))
-        return binary(op, left, evaluate(node.children[1], env))
+        right = evaluate(node.children[1], env)
+        env.budget.spend_on([left, right])
+        return binary(op, left, right)
     if kind == "ternary":
         chosen = node.children[1] if truthy(evaluate(node.children[0], env)) else node.children[2]
         return evaluate(chosen, env)
@@ -87,7 +147,7 @@ def _method(name: str, target: Any, args: list[Any]) -> Any:
 
 def _index(target: Any, index: Any) -> Any:
     if isinstance(target, list):
-        if not is_number(index) or int(index) != index:
+        if not is_number(index) or isinstance(index, float) and not math.isfinite(index) or int(index) != index:
             raise TransformError("an array index must be an integer")
         position = int(index)
         return target[position] if 0 <= position < len(target) else None
@@ -135,9 +195,9 @@ def binary(op: str, left: Any, right: Any) -> Any:
             found = any(_equal(left, item) for item in right)
         elif isinstance(right, str) and left is not None:
             try:
-                found = re.fullmatch(right, to_text(left)) is not None
-            except re.error as exc:
-                raise TransformError(f"invalid regular expression: {exc}") from None
+                found = compile_pattern(right).fullmatch(to_text(left)) is not None
+            except PatternError as exc:
+                raise TransformError(str(exc)) from None
         else:
             found = False
         return found if op == "=~" else not found
@@ -150,7 +210,9 @@ def binary(op: str, left: Any, right: Any) -> Any:
         return found if op[0] == "=" else not found
     if op == "+" and (isinstance(left, str) or isinstance(right, str)):
         # a text operand makes '+' a concatenation; null reads as nothing
-        return ("" if left is None else to_text(left)) + ("" if right is None else to_text(right))
+        first, second = ("" if left is None else to_text(left)), ("" if right is None else to_text(right))
+        check_text_length(len(first) + len(second))
+        return first + second
     if op in ("<", "<=", ">", ">="):
         return _compare(op, left, right)
     if op in ("&", "|", "^"):
@@ -161,22 +223,50 @@ def binary(op: str, left: Any, right: Any) -> Any:
         return {"&": left & right, "|": left | right, "^": left ^ right}[op]
     if not (is_number(left) and is_number(right)):
         raise TransformError(f"'{op}' needs two numbers, got {_kind(left)} and {_kind(right)}")
+    if isinstance(left, int) and isinstance(right, int):
+        return check_integer(_integer_arithmetic(op, left, right))
+    return _double_arithmetic(op, _double(left), _double(right))
+
+
+def _integer_arithmetic(op: str, left: int, right: int) -> int:
+    """Exact, as JEXL promotes to BigInteger. Operands are at most a request's digits long, so
+    the work is small; the result is then held to MAX_INTEGER_DIGITS."""
     if op == "+":
         return left + right
     if op == "-":
         return left - right
     if op == "*":
         return left * right
-    if right == 0 and (op == "/" or op == "%"):
+    if right == 0:
         raise TransformError("division by zero")
-    both_int = isinstance(left, int) and isinstance(right, int)
-    if op == "/":
-        return _java_div(left, right) if both_int else left / right
+    quotient = _java_div(left, right)
     # '%' keeps the sign of the dividend, as in Java
-    if both_int:
-        return left - right * _java_div(left, right)
-    import math
+    return quotient if op == "/" else left - right * quotient
 
+
+def _double(value: int | float) -> float:
+    """A number as a Java double: an integer beyond the double range becomes an infinity."""
+    if isinstance(value, float):
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _double_arithmetic(op: str, left: float, right: float) -> float:
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    if right == 0:
+        raise TransformError("division by zero")
+    if op == "/":
+        return left / right
+    if not math.isfinite(left) or math.isnan(right):
+        return math.nan  # Java: Infinity % x and x % NaN are NaN
     return math.fmod(left, right)
 
 

@@ -1,4 +1,4 @@
-"""The Data Prep expression language: tokenizer and parser (calculated fields, EXPRESSION mappings).
+"""The Data Prep expression language: the parser (calculated fields, EXPRESSION mappings).
 
 The platform's language is JEXL-like: field references (``name.firstName``, ``${First Name}``,
 ``address.street\\.name``), string and number literals, function calls, method calls on values
@@ -6,45 +6,35 @@ The platform's language is JEXL-like: field references (``name.firstName``, ``${
 ``/languages/el/operators`` endpoint lists. :func:`parse` turns a text into a tree of
 :class:`Node` values and refuses, with the position, anything it cannot read, an unknown
 function or a wrong number of arguments, so the validate endpoints and mapping-set checks give
-the same answer the evaluator would.
+the same answer the evaluator would. A regular expression written as a literal (``=~ "a+"``, the
+pattern argument of ``matches_regex``...) is compiled here too, so an unusable one is refused up
+front rather than failing on every row.
+
+Bounds, checked before any work they would cause: the text's length, how deeply it nests (the
+parser and the evaluator recurse), the depth of the resulting tree, and the size of number
+literals.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
+
+from mockaep.core.patterns import PatternError, compile_pattern
+from mockaep.services.conversion.tokenizer import (BINARY_LEVELS, UNARY_OPERATORS, WORD_OPERATORS,  # noqa: F401
+                                                   ExpressionSyntaxError, Token, tokenize)
 
 #: Calculated fields are limited to this many characters (data-prep/home.md).
 MAX_EXPRESSION_LENGTH = 4096
+#: Sub-expressions inside sub-expressions (parentheses, arguments, unary operators): the parser
+#: recurses once per level, so the bound keeps it far from the interpreter's stack limit.
+MAX_NESTING = 64
+#: Depth of the syntax tree (a chain ``a + b + c ...`` is as deep as it is long): the evaluator
+#: recurses once per level.
+MAX_TREE_DEPTH = 128
 
 #: Words a field may not be called unless wrapped in ``${...}`` (data-prep/functions.md).
 RESERVED = frozenset("""new mod or break var lt for false while eq gt div not null continue else and
 ne true le if ge return _errors do function empty size""".split())
-WORD_OPERATORS = {"and": "&&", "or": "||", "not": "!", "eq": "==", "ne": "!=", "lt": "<", "le": "<=",
-                  "gt": ">", "ge": ">=", "div": "/", "mod": "%"}
-#: Binary operators by precedence, lowest first (JEXL's order).
-BINARY_LEVELS: tuple[tuple[str, ...], ...] = (
-    ("||",), ("&&",), ("|",), ("^",), ("&",),
-    ("==", "!=", "=~", "!~", "=^", "=$", "!^", "!$"),
-    ("<", "<=", ">", ">="),
-    ("+", "-"),
-    ("*", "/", "%"),
-)
-UNARY_OPERATORS = ("-", "!", "~")
-_SYMBOLS = sorted({"?:", "?", ":", "(", ")", "[", "]", "{", "}", ",", ".", *UNARY_OPERATORS,
-                   *(op for level in BINARY_LEVELS for op in level)}, key=len, reverse=True)
-
-
-_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
-
-
-class ExpressionSyntaxError(ValueError):
-    """An expression that cannot be read; ``position`` is the 0-based character offset."""
-
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(f"{message} (at character {position + 1})")
-        self.message = message
-        self.position = position
 
 
 # -- tree ----------------------------------------------------------------------------------------
@@ -57,156 +47,27 @@ class Node:
     position: int = 0
 
 
-@dataclass
-class Token:
-    kind: str    # num str ident field sym eof
-    value: Any
-    position: int
-    segments: list[str] = field(default_factory=list)
-
-
-# -- tokenizer -----------------------------------------------------------------------------------
-def _is_ident_start(ch: str) -> bool:
-    return ch.isalpha() or ch in "_$"
-
-
-def _is_ident_part(ch: str) -> bool:
-    return ch.isalnum() or ch in "_$"
-
-
-def _read_string(text: str, start: int) -> tuple[str, int]:
-    """A quoted literal. As in JEXL, only ``\\\\``, ``\\"``, ``\\'`` and ``\\uXXXX`` are escapes;
-    any other backslash is kept, so regular expressions (``"\\d+"``) need no doubling."""
-    quote = text[start]
-    out: list[str] = []
-    i = start + 1
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            if nxt == "u" and _HEX4.fullmatch(text[i + 2:i + 6]):
-                out.append(chr(int(text[i + 2:i + 6], 16)))
-                i += 6
-                continue
-            if nxt not in ("\\", '"', "'"):
-                out.append("\\")
-            out.append(nxt)
-            i += 2
-            continue
-        if ch == quote:
-            return "".join(out), i + 1
-        out.append(ch)
-        i += 1
-    raise ExpressionSyntaxError("unterminated string literal", start)
-
-
-def _read_braced_field(text: str, start: int) -> tuple[list[str], int]:
-    """``${...}``: any characters; an unescaped ``.`` separates levels, ``\\x`` is a literal x."""
-    segments, current = [], []
-    i = start + 2
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            current.append(text[i + 1])
-            i += 2
-        elif ch == "}":
-            segments.append("".join(current))
-            if any(not s for s in segments):
-                raise ExpressionSyntaxError("empty field name in ${...}", start)
-            return segments, i + 1
-        elif ch == ".":
-            segments.append("".join(current))
-            current = []
-            i += 1
-        else:
-            current.append(ch)
-            i += 1
-    raise ExpressionSyntaxError("unterminated ${...} field reference", start)
-
-
-def _read_number(text: str, start: int) -> tuple[int | float, int]:
-    i = start
-    while i < len(text) and text[i].isdigit():
-        i += 1
-    is_float = False
-    if i + 1 < len(text) and text[i] == "." and text[i + 1].isdigit():
-        is_float = True
-        i += 1
-        while i < len(text) and text[i].isdigit():
-            i += 1
-    if i < len(text) and text[i] in "eE":
-        j = i + 1
-        if j < len(text) and text[j] in "+-":
-            j += 1
-        if j < len(text) and text[j].isdigit():
-            is_float = True
-            i = j
-            while i < len(text) and text[i].isdigit():
-                i += 1
-    literal = text[start:i]
-    if i < len(text) and text[i] in "lLfFdD" and not (i + 1 < len(text) and _is_ident_part(text[i + 1])):
-        is_float = is_float or text[i] in "fFdD"
-        i += 1  # Java-style type suffixes (1L, 2.5d) are accepted and ignored
-    if i < len(text) and _is_ident_part(text[i]):
-        raise ExpressionSyntaxError(f"malformed number '{text[start:i + 1]}'", start)
-    return (float(literal) if is_float else int(literal)), i
-
-
-def tokenize(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-        elif ch in "\"'":
-            value, end = _read_string(text, i)
-            tokens.append(Token("str", value, i))
-            i = end
-        elif ch == "$" and text.startswith("${", i):
-            segments, end = _read_braced_field(text, i)
-            tokens.append(Token("field", None, i, segments))
-            i = end
-        elif ch.isdigit():
-            value, end = _read_number(text, i)
-            tokens.append(Token("num", value, i))
-            i = end
-        elif _is_ident_start(ch) or ch == "\\":
-            name, j = [], i
-            while j < len(text) and (_is_ident_part(text[j]) or text[j] == "\\"):
-                if text[j] == "\\":
-                    if j + 1 >= len(text):
-                        raise ExpressionSyntaxError("dangling escape character", j)
-                    name.append(text[j + 1])
-                    j += 2
-                else:
-                    name.append(text[j])
-                    j += 1
-            tokens.append(Token("ident", "".join(name), i))
-            i = j
-        else:
-            for symbol in _SYMBOLS:
-                if text.startswith(symbol, i) and not (symbol.endswith("$") and text.startswith("{", i + len(symbol))):
-                    tokens.append(Token("sym", symbol, i))
-                    i += len(symbol)
-                    break
-            else:
-                raise ExpressionSyntaxError(f"unexpected character {ch!r}", i)
-    tokens.append(Token("eof", None, len(text)))
-    return tokens
-
-
 # -- parser --------------------------------------------------------------------------------------
 #: name -> (min arguments, max arguments or None); supplied by the function registry.
 Arity = Callable[[str], "tuple[int, int | None] | None"]
+#: name -> 0-based positions of the arguments that are regular expressions.
+PatternArguments = Callable[[str], "tuple[int, ...]"]
 METHOD_ARITY = {"equals": (1, 1), "equalsIgnoreCase": (1, 1), "get": (1, 1)}
+_LEVEL_OF = {op: level for level, ops in enumerate(BINARY_LEVELS) for op in ops}
+_REGEX_OPERATORS = ("=~", "!~")
+
+
+def _no_patterns(_name: str) -> tuple[int, ...]:
+    return ()
 
 
 class _Parser:
-    def __init__(self, text: str, arity: Arity) -> None:
+    def __init__(self, text: str, arity: Arity, pattern_arguments: PatternArguments) -> None:
         self.tokens = tokenize(text)
         self.pos = 0
         self.arity = arity
+        self.pattern_arguments = pattern_arguments
+        self.nesting = 0
 
     # helpers
     def peek(self, offset: int = 0) -> Token:
@@ -223,11 +84,19 @@ class _Parser:
             return True
         return token.kind == "ident" and WORD_OPERATORS.get(token.value) in symbols
 
+    def operator(self, token: Token) -> str:
+        return WORD_OPERATORS.get(token.value, token.value) if token.kind == "ident" else token.value
+
     def expect(self, symbol: str) -> Token:
         token = self.next()
         if token.kind != "sym" or token.value != symbol:
             raise ExpressionSyntaxError(f"expected '{symbol}' but found {_describe(token)}", token.position)
         return token
+
+    def enter(self, token: Token) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise ExpressionSyntaxError(f"the expression nests more than {MAX_NESTING} levels deep", token.position)
 
     # grammar
     def parse(self) -> Node:
@@ -240,34 +109,46 @@ class _Parser:
         return node
 
     def ternary(self) -> Node:
+        self.enter(self.peek())
         cond = self.binary(0)
         token = self.peek()
         if self.is_sym("?:"):
             self.next()
-            return Node("elvis", None, (cond, self.ternary()), position=token.position)
-        if self.is_sym("?"):
+            node = Node("elvis", None, (cond, self.ternary()), position=token.position)
+        elif self.is_sym("?"):
             self.next()
             when_true = self.ternary()
             self.expect(":")
-            return Node("ternary", None, (cond, when_true, self.ternary()), position=token.position)
-        return cond
+            node = Node("ternary", None, (cond, when_true, self.ternary()), position=token.position)
+        else:
+            node = cond
+        self.nesting -= 1
+        return node
 
-    def binary(self, level: int) -> Node:
-        if level == len(BINARY_LEVELS):
-            return self.unary()
-        left = self.binary(level + 1)
-        while self.is_sym(*BINARY_LEVELS[level]):
-            token = self.next()
-            op = WORD_OPERATORS.get(token.value, token.value) if token.kind == "ident" else token.value
+    def binary(self, min_level: int) -> Node:
+        """Precedence climbing: operators of one level associate to the left."""
+        left = self.unary()
+        while True:
+            token = self.peek()
+            if token.kind not in ("sym", "ident"):
+                return left
+            level = _LEVEL_OF.get(self.operator(token))
+            if level is None or level < min_level:
+                return left
+            self.next()
+            op = self.operator(token)
             right = self.binary(level + 1)
+            if op in _REGEX_OPERATORS:
+                _check_literal_pattern(right)
             left = Node("binary", op, (left, right), position=token.position)
-        return left
 
     def unary(self) -> Node:
         if self.is_sym(*UNARY_OPERATORS):
             token = self.next()
-            op = WORD_OPERATORS.get(token.value, token.value) if token.kind == "ident" else token.value
+            op = self.operator(token)
+            self.enter(token)
             operand = self.unary()
+            self.nesting -= 1
             if op == "-" and operand.kind == "literal" and isinstance(operand.value, (int, float)) \
                     and not isinstance(operand.value, bool):
                 return Node("literal", -operand.value, position=token.position)
@@ -321,6 +202,9 @@ class _Parser:
             if self.is_sym("("):
                 args = self.arguments()
                 _check_arity(token, len(args), self.arity(name), "function")
+                for index in self.pattern_arguments(name):
+                    if index < len(args):
+                        _check_literal_pattern(args[index])
                 return Node("call", name, args, position=token.position)
             if name in RESERVED:
                 raise ExpressionSyntaxError(f"'{name}' is a reserved word; wrap a field of that name as ${{{name}}}",
@@ -354,6 +238,26 @@ class _Parser:
         raise ExpressionSyntaxError(f"unexpected {_describe(token)}", token.position)
 
 
+def _check_literal_pattern(node: Node) -> None:
+    """A regular expression written as a text literal must compile (RE2, see core.patterns)."""
+    if node.kind == "literal" and isinstance(node.value, str):
+        try:
+            compile_pattern(node.value)
+        except PatternError as exc:
+            raise ExpressionSyntaxError(str(exc), node.position) from None
+
+
+def tree_depth(node: Node) -> int:
+    """Depth of a syntax tree, measured without recursion."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in current.children)
+    return deepest
+
+
 def _describe(token: Token) -> str:
     if token.kind == "eof":
         return "end of expression"
@@ -372,17 +276,21 @@ def _check_arity(token: Token, count: int, arity: tuple[int, int | None] | None,
                                     token.position)
 
 
-def parse(text: str, arity: Arity) -> Node:
-    """The syntax tree of ``text``; :class:`ExpressionSyntaxError` when it cannot be read."""
+def parse(text: str, arity: Arity, pattern_arguments: PatternArguments = _no_patterns) -> Node:
+    """The syntax tree of ``text``; :class:`ExpressionSyntaxError` when it cannot be read.
+
+    ``pattern_arguments`` names, per function, the arguments that are regular expressions, so
+    literal ones are compiled (and refused) here.
+    """
     if not isinstance(text, str):
         raise ExpressionSyntaxError("the expression must be a string", 0)
     if len(text) > MAX_EXPRESSION_LENGTH:
         raise ExpressionSyntaxError(f"an expression may have at most {MAX_EXPRESSION_LENGTH} characters, "
                                     f"this one has {len(text)}", MAX_EXPRESSION_LENGTH)
-    try:
-        return _Parser(text, arity).parse()
-    except RecursionError:
-        raise ExpressionSyntaxError("the expression is nested too deeply", 0) from None
+    tree = _Parser(text, arity, pattern_arguments).parse()
+    if tree_depth(tree) > MAX_TREE_DEPTH:
+        raise ExpressionSyntaxError(f"the expression is more than {MAX_TREE_DEPTH} operations deep", 0)
+    return tree
 
 
 def field_references(node: Node) -> list[tuple[str, ...]]:

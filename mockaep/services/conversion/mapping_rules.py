@@ -15,8 +15,7 @@ from mockaep.core import validation
 from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
 from mockaep.services.conversion import expressions, paths
-from mockaep.services.conversion.functions import arity
-from mockaep.services.schemaregistry import api as schema_registry
+from mockaep.services.conversion.functions import parse_expression
 
 DEFAULT_CONTENT_TYPE = "application/vnd.adobe.xed-full+json;version=1"
 #: Set by the platform, never by the client. Its own responses carry the dates as epoch
@@ -123,10 +122,10 @@ def _read_mapping(raw: Any, position: int) -> Mapping:
                    namespace_code=optional["namespaceCode"], identity_group=raw.get("identityGroup"))
 
 
-def read_request(body: Any, operation_path: str, method: str = "POST") -> MappingSetRequest:
+def read_request(ctx: RequestContext, body: Any, operation_path: str, method: str = "POST") -> MappingSetRequest:
     """Layer 1 (official schema) and the shape rules; no lookups yet."""
     view = request_view(body)
-    validation.check_body("conversion", method, operation_path, view)
+    validation.check_body(ctx, "conversion", method, operation_path, view)
     schema_ref_obj = (view.get("outputSchema") or {}).get("schemaRef") or {}
     schema_ref = schema_ref_obj.get("id") or view.get("xdmSchema")
     if not isinstance(schema_ref, str) or not schema_ref.strip():
@@ -147,7 +146,7 @@ def check_mappings(ctx: RequestContext, request: MappingSetRequest) -> set[str]:
 
     Returns the schema's field paths. An unknown schema refuses the whole request (400).
     """
-    fields = schema_registry.field_paths(ctx, request.schema_ref)
+    fields = ctx.backend("schemaregistry").field_paths(request.schema_ref)
     if fields is None:
         raise BadRequest(f"The target schema '{request.schema_ref}' does not exist in this sandbox.",
                          sub_errors=[{"path": "/outputSchema/schemaRef/id", "message": "schema not found"}])
@@ -167,7 +166,7 @@ def check_mapping(mapping: Mapping, fields: set[str], schema_ref: str) -> None:
             mapping.error(f"Invalid source attribute: {exc}.", "source")
     elif mapping.source_type == "EXPRESSION":
         try:
-            mapping.tree = expressions.parse(mapping.source, arity)
+            mapping.tree = parse_expression(mapping.source)
         except expressions.ExpressionSyntaxError as exc:
             mapping.error(f"Invalid expression: {exc}.", "source")
     if not mapping.destination:

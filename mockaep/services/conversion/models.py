@@ -12,7 +12,6 @@ from mockaep.core.context import RequestContext
 from mockaep.core.ids import HEX32_RE, new_mapping_id
 from mockaep.services.conversion import mapping_rules
 from mockaep.services.conversion.mapping_rules import STORED_SOURCE_TYPES, MappingSetRequest
-from mockaep.services.schemaregistry import api as schema_registry
 
 COLLECTION = "mappingSets"
 #: Sort keys of ``orderBy`` (mapping-set.md names createdDate and updatedDate; the spec's
@@ -75,7 +74,7 @@ def _summary(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_valid(ctx: RequestContext, body: Any, path: str, method: str) -> MappingSetRequest:
-    request = mapping_rules.read_request(body, path, method)
+    request = mapping_rules.read_request(ctx, body, path, method)
     mapping_rules.check_mappings(ctx, request)
     mapping_rules.refuse_failed(request)
     return request
@@ -118,7 +117,7 @@ def _expanded(ctx: RequestContext, view: dict[str, Any], expand_schema: bool) ->
 
     shown = copy.deepcopy(view)
     if expand_schema:
-        resolved = schema_registry.resolve_schema(ctx, view["outputSchema"]["schemaRef"]["id"])
+        resolved = ctx.backend("schemaregistry").resolve_schema(view["outputSchema"]["schemaRef"]["id"])
         if resolved is not None:
             shown["outputSchema"] = {"id": view["outputSchema"]["id"], "version": view["outputSchema"]["version"],
                                      "jsonSchema": resolved, "schemaRef": view["outputSchema"]["schemaRef"]}

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Union
 
-from mockaep.services.conversion.values import TransformError
+from mockaep.services.conversion.values import MAX_ARRAY_LENGTH, TransformError
+
+#: Largest index a path may name: writing ``a[n]`` builds an array of n + 1 items, and no
+#: transformation builds arrays longer than MAX_ARRAY_LENGTH.
+MAX_INDEX = MAX_ARRAY_LENGTH - 1
+#: Longest path read (XDM paths are a few dozen characters; the reader walks it character by
+#: character).
+MAX_PATH_LENGTH = 1024
 
 
 class Wildcard:
@@ -30,6 +37,8 @@ class PathError(ValueError):
 def parse_path(text: str) -> list[Segment]:
     if not isinstance(text, str) or not text.strip():
         raise PathError("the path is empty")
+    if len(text) > MAX_PATH_LENGTH:
+        raise PathError(f"a path may have at most {MAX_PATH_LENGTH} characters")
     body = text.strip()
     if body.startswith("${") and body.endswith("}"):
         body = body[2:-1]
@@ -64,7 +73,9 @@ def parse_path(text: str) -> list[Segment]:
             inside = body[i + 1:end].strip()
             if inside == "*":
                 segments.append(WILDCARD)
-            elif inside.isdigit():
+            elif inside.isascii() and inside.isdigit():
+                if len(inside) > len(str(MAX_INDEX)) or int(inside) > MAX_INDEX:
+                    raise PathError(f"'{text}' has an index larger than {MAX_INDEX}")
                 segments.append(int(inside))
             else:
                 raise PathError(f"'{text}' has an index that is neither a number nor '*'")

@@ -13,18 +13,18 @@ from datetime import datetime, timezone
 from typing import Any
 
 from mockaep.core.errors import BadRequest
+from mockaep.core import validation
 from mockaep.core.context import RequestContext
 from mockaep.services.conversion import mapping_rules, models, paths
-from mockaep.services.conversion.evaluate import Env, evaluate
+from mockaep.services.conversion.evaluate import OPERATION_COST, Budget, BudgetExceeded, Env, evaluate
 from mockaep.services.conversion.functions.dates import as_date
 from mockaep.services.conversion.mapping_rules import Mapping, MappingSetRequest
 from mockaep.services.conversion.values import TransformError, is_number, iso, to_json, to_text
-from mockaep.services.schemaregistry import api as schema_registry
 
 
 def validate_mapping_set(ctx: RequestContext, body: Any) -> dict[str, Any]:
     """One ``{status, errors}`` entry per mapping, in order."""
-    request = mapping_rules.read_request(body, "/mappingSets/validate")
+    request = mapping_rules.read_request(ctx, body, "/mappingSets/validate")
     mapping_rules.check_mappings(ctx, request)
     return {"validationResponse": [{"status": "FAILED" if m.errors else "SUCCESS", "errors": m.errors or None}
                                    for m in request.mappings]}
@@ -39,15 +39,13 @@ def _stored_request(ctx: RequestContext, reference: dict[str, Any]) -> MappingSe
     if stored is None:
         raise BadRequest(f"The mapping set '{reference['id']}' does not exist.",
                          sub_errors=[{"path": "/mappingSet/id", "message": "mapping set not found"}])
-    return mapping_rules.read_request(stored, "/mappingSets/validate")
+    return mapping_rules.read_request(ctx, stored, "/mappingSets/validate")
 
 
 def preview(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
-    from mockaep.core import validation
-
     view = body if not isinstance(body, dict) else {**body, "mappingSet": mapping_rules.request_view(
         body.get("mappingSet"))}
-    validation.check_body("conversion", "POST", "/mappingSets/preview", view)
+    validation.check_body(ctx, "conversion", "POST", "/mappingSets/preview", view)
     rows = body.get("data")
     reference = body.get("mappingSet")
     if not isinstance(rows, list):
@@ -58,18 +56,25 @@ def preview(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
     if isinstance(reference.get("id"), str) and "mappings" not in reference:
         request = _stored_request(ctx, reference)
     else:
-        request = mapping_rules.read_request(reference, "/mappingSets/validate")
+        request = mapping_rules.read_request(ctx, reference, "/mappingSets/validate")
     mapping_rules.check_mappings(ctx, request)
     mapping_rules.refuse_failed(request)
-    resolved = schema_registry.resolve_schema(ctx, request.schema_ref) or {}
+    resolved = ctx.backend("schemaregistry").resolve_schema(request.schema_ref) or {}
     now = datetime.fromtimestamp(ctx.now_ms / 1000, tz=timezone.utc)
-    return [apply_mappings(request.mappings, row, resolved, now) for row in rows]
+    budget = Budget()  # one allowance for the whole request: rows x mappings x what each builds
+    try:
+        budget.spend(len(rows) * len(request.mappings) * OPERATION_COST)  # the least it will cost, up front
+        return [apply_mappings(request.mappings, row, resolved, now, budget) for row in rows]
+    except BudgetExceeded:
+        raise BadRequest("The preview asks for more work than one request may cause (rows x mappings x what "
+                         "each builds); send fewer rows or lighter mappings.",
+                         sub_errors=[{"path": "/data", "message": "too much data to preview"}]) from None
 
 
 def apply_mappings(mappings: list[Mapping], row: dict[str, Any], schema: dict[str, Any],
-                   now: datetime) -> dict[str, Any]:
+                   now: datetime, budget: Budget | None = None) -> dict[str, Any]:
     """One mapped document and its transformation errors (``null`` when there are none)."""
-    env = Env(row=row, now=now)
+    env = Env(row=row, now=now, budget=budget or Budget())
     document: dict[str, Any] = {}
     errors: list[dict[str, Any]] = []
     for mapping in mappings:
@@ -84,6 +89,7 @@ def apply_mappings(mappings: list[Mapping], row: dict[str, Any], schema: dict[st
                 value = [None if item is None else to_json(coerce(item, node)) for item in value]
             else:
                 value = to_json(coerce(value, node))
+            env.budget.spend_on(value)  # what the answer will carry
             paths.write(document, mapping.destination_path, value)
         except (TransformError, RecursionError) as exc:
             errors.append({"destination": mapping.destination, "exception": str(exc) or type(exc).__name__,
@@ -156,7 +162,7 @@ def coerce(value: Any, node: dict[str, Any] | None) -> Any:
                 value = float(value.strip())
             except ValueError:
                 raise TransformError(f"{value!r} is not a number") from None
-        if not is_number(value) or not math.isfinite(value):
+        if not is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
             raise TransformError(f"{to_text(value)!r} is not a number")
         return value
     if kind == "boolean":

@@ -4,21 +4,27 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from mockaep.web import gateway
+from mockaep.core import validation
 from mockaep.core.errors import BadRequest
 from mockaep.services.conversion import expressions, functions, models, preview
 
 blueprint = Blueprint("conversion", __name__)
 #: collection kind -> indexed paths
-INDEXES: dict[str, tuple[str, ...]] = {"mappingSets": ("name",)}
 
 
-def _int_arg(name: str, *, required: bool = False, minimum: int = 0) -> int | None:
+def _int_arg(name: str, *, required: bool = False, minimum: int = 0, default: int | None = None) -> int | None:
+    """An integer query parameter. As at the gateway, a repeated parameter counts once (its first
+    value) and the number may arrive as text ("10", " 10"); ``default`` stands in when it is absent."""
     raw = request.args.get(name)
     if raw is None or raw == "":
+        if default is not None:
+            return default
         if required:
             raise BadRequest(f"The query parameter '{name}' is required.",
                              sub_errors=[{"path": f"?{name}", "message": "is required"}])
         return None
+    if len(raw) > 20:
+        raise BadRequest(f"The query parameter '{name}' must be an integer, got '{raw[:20]}...'.")
     try:
         value = int(raw.strip())
     except ValueError:
@@ -40,16 +46,15 @@ def _bool_arg(name: str) -> bool:
 # -- expression language -------------------------------------------------------------------------
 @blueprint.route("/languages/el/validate", methods=["POST"])
 def validate_expression():
+    ctx = gateway.current()
     body = gateway.json_body()
-    from mockaep.core import validation
-
-    validation.check_body("conversion", "POST", "/languages/el/validate", body)
+    validation.check_body(ctx, "conversion", "POST", "/languages/el/validate", body)
     text = body.get("expression")
     if not isinstance(text, str):
         raise BadRequest("The request needs the 'expression' to validate.",
                          sub_errors=[{"path": "/expression", "message": "is required"}])
     try:
-        expressions.parse(text, functions.arity)
+        functions.parse_expression(text)
     except expressions.ExpressionSyntaxError as exc:
         # data-prep.yaml: "400 — An invalid expression was posted."
         raise BadRequest(f"Invalid expression: {exc}.",
@@ -71,7 +76,7 @@ def list_operators():
 @blueprint.route("/mappingSets", methods=["GET"])
 def list_mapping_sets():
     limit = _int_arg("limit", required=True, minimum=1)
-    start = _int_arg("start", required=True)
+    start = _int_arg("start", default=0)  # data-prep.yaml: default 0; aepp leaves it out
     page = models.list_mapping_sets(gateway.current(), limit, start, name=request.args.get("name"),  # type: ignore[arg-type]
                                     order_by=request.args.get("orderBy"), expand_schema=_bool_arg("expandSchema"))
     return gateway.json_response(page)

@@ -1,4 +1,9 @@
-"""Value rules shared by the evaluator and the mapping functions (text form, truth, dates)."""
+"""Value rules shared by the evaluator and the mapping functions (text form, truth, dates), and
+the bounds on what one transformation may build.
+
+The platform documents no limits; these keep the work of a request proportional to its size:
+every function or operator that builds a value larger than its inputs checks the size first.
+"""
 from __future__ import annotations
 
 import json
@@ -7,8 +12,37 @@ from datetime import datetime, timezone
 from typing import Any
 
 
+#: Digits of the largest integer a transformation produces (Java's BigInteger has no limit;
+#: Python refuses to print integers past 4300 digits, and the work grows with the size).
+MAX_INTEGER_DIGITS = 1000
+_INTEGER_LIMIT = 10 ** MAX_INTEGER_DIGITS
+#: Characters of the longest text a function or ``+`` builds.
+MAX_TEXT_LENGTH = 1_000_000
+#: Items of the longest array a function builds.
+MAX_ARRAY_LENGTH = 100_000
+
+
 class TransformError(ValueError):
     """A transformation that failed for one row; Data Prep nulls the attribute and reports it."""
+
+
+def check_integer(value: int) -> int:
+    """``value`` unless it has more than :data:`MAX_INTEGER_DIGITS` digits (then TransformError)."""
+    if value.bit_length() > 3 * MAX_INTEGER_DIGITS and abs(value) >= _INTEGER_LIMIT:
+        raise TransformError(f"integer overflow: the result has more than {MAX_INTEGER_DIGITS} digits")
+    return value
+
+
+def check_text_length(length: int) -> None:
+    """Refuse, before building it, a text longer than :data:`MAX_TEXT_LENGTH`."""
+    if length > MAX_TEXT_LENGTH:
+        raise TransformError(f"the result would have {length} characters; at most {MAX_TEXT_LENGTH} are allowed")
+
+
+def check_array_length(length: int) -> None:
+    """Refuse, before building it, an array longer than :data:`MAX_ARRAY_LENGTH`."""
+    if length > MAX_ARRAY_LENGTH:
+        raise TransformError(f"the result would have {length} items; at most {MAX_ARRAY_LENGTH} are allowed")
 
 
 def is_number(value: Any) -> bool:
@@ -42,7 +76,11 @@ def to_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
+        if math.isnan(value):
+            return "NaN"  # Java's names for the non-finite doubles (a double overflow gives Infinity)
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        if value.is_integer() and abs(value) < 1e16:
             return f"{value:.1f}"
         return repr(value)
     if isinstance(value, datetime):

@@ -1,13 +1,8 @@
 """Flow Service: connections, source/target connections, flows (routes.py, models), the list
-query language (query.py), JSON Patch (patching.py); specs and runs register their routes on
-the same blueprint from ``spec_routes`` and ``run_routes`` once those modules exist."""
-import importlib
-import importlib.util
+query language (query.py), JSON Patch (patching.py), connection and flow specs (spec_routes.py),
+runs (run_routes.py). Every module adds its URL rules to the one blueprint of routes.py."""
+from mockaep.services.flowservice import run_routes, spec_routes  # noqa: F401  (they add URL rules)
+from mockaep.services.flowservice.resources import KINDS
+from mockaep.services.flowservice.routes import blueprint
 
-from mockaep.services.flowservice.routes import INDEXES, blueprint
-
-for _module in ("spec_routes", "run_routes"):
-    if importlib.util.find_spec(f"mockaep.services.flowservice.{_module}") is not None:
-        importlib.import_module(f"mockaep.services.flowservice.{_module}")  # noqa: registers routes
-
-__all__ = ["INDEXES", "blueprint"]
+__all__ = ["KINDS", "blueprint"]

@@ -11,9 +11,8 @@ from typing import Any, Mapping
 from mockaep.core import validation
 from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
-from mockaep.services.catalog import api as catalog_api
 from mockaep.services.flowservice import specs
-from mockaep.services.flowservice.records import (CONNECTIONS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, Kind, ask,
+from mockaep.services.flowservice.records import (CONNECTIONS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, Kind,
                                                   peek)
 
 
@@ -52,7 +51,7 @@ def _check_text(fields: Mapping[str, Any]) -> None:
 # -- base connections -------------------------------------------------------------------------
 def validate_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
     _check_object(body, CONNECTIONS)
-    validation.check_body("flowservice", "POST", CONNECTIONS.create_path, body)
+    validation.check_body(ctx, "flowservice", "POST", CONNECTIONS.create_path, body)
     fields = _client_part(CONNECTIONS, body)
     _check_text(fields)
     spec = _connection_spec(ctx, body)
@@ -71,8 +70,7 @@ def validate_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
                          code="1415")
     params = auth.get("params", {})
     if isinstance(entry.get("spec"), Mapping):
-        validation.check_embedded(entry["spec"], params, what=f"auth.params of auth spec '{name}'",
-                                  cache_key=f"flowservice:auth:{spec['id']}:{name}", prefix="/auth/params")
+        validation.check_embedded(ctx, entry["spec"], params, what=f"auth.params of auth spec '{name}'", prefix="/auth/params")
     return fields
 
 
@@ -106,7 +104,7 @@ def _check_base_connection(ctx: RequestContext, fields: Mapping[str, Any], spec:
 
 def validate_source_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
     _check_object(body, SOURCE_CONNECTIONS)
-    validation.check_body("flowservice", "POST", SOURCE_CONNECTIONS.create_path, body)
+    validation.check_body(ctx, "flowservice", "POST", SOURCE_CONNECTIONS.create_path, body)
     fields = _client_part(SOURCE_CONNECTIONS, body)
     _check_text(fields)
     spec = _connection_spec(ctx, body)
@@ -116,8 +114,7 @@ def validate_source_connection(ctx: RequestContext, body: Any) -> dict[str, Any]
     _check_format(spec, body["data"], "/data")
     source_spec = spec.get("sourceSpec") if isinstance(spec.get("sourceSpec"), Mapping) else {}
     if isinstance(source_spec.get("spec"), Mapping):
-        validation.check_embedded(source_spec["spec"], body.get("params", {}), what="params of the source connection",
-                                  cache_key=f"flowservice:source:{spec['id']}", prefix="/params")
+        validation.check_embedded(ctx, source_spec["spec"], body.get("params", {}), what="params of the source connection", prefix="/params")
     _check_base_connection(ctx, fields, spec, SOURCE_CONNECTIONS)
     # data.schema of a source connection is not checked: the seed points it at a class of a
     # staging tenant and newer tutorials drop it (BEHAVIOUR.md §15 #2).
@@ -136,7 +133,7 @@ def inherited_base(ctx: RequestContext, fields: Mapping[str, Any]) -> dict[str, 
 # -- target connections -----------------------------------------------------------------------
 def validate_target_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
     _check_object(body, TARGET_CONNECTIONS)
-    validation.check_body("flowservice", "POST", TARGET_CONNECTIONS.create_path, body)
+    validation.check_body(ctx, "flowservice", "POST", TARGET_CONNECTIONS.create_path, body)
     fields = _client_part(TARGET_CONNECTIONS, body)
     _check_text(fields)
     if not isinstance(body["connectionSpec"].get("id"), str):
@@ -150,8 +147,7 @@ def validate_target_connection(ctx: RequestContext, body: Any) -> dict[str, Any]
     target_spec = spec.get("targetSpec") if isinstance(spec.get("targetSpec"), Mapping) else {}
     params = body.get("params", {})
     if isinstance(target_spec.get("spec"), Mapping):
-        validation.check_embedded(target_spec["spec"], params, what="params of the target connection",
-                                  cache_key=f"flowservice:target:{spec['id']}", prefix="/params")
+        validation.check_embedded(ctx, target_spec["spec"], params, what="params of the target connection", prefix="/params")
     if spec.get("authSpec"):
         _check_base_connection(ctx, fields, spec, TARGET_CONNECTIONS)
     else:
@@ -165,7 +161,7 @@ def validate_target_connection(ctx: RequestContext, body: Any) -> dict[str, Any]
 
 def _check_dataset(ctx: RequestContext, dataset_id: Any, data: Mapping[str, Any]) -> None:
     """The target dataset must exist here; ``data.schema.id``, when given, must be its schema."""
-    dataset = ask(catalog_api.get_dataset, ctx, dataset_id) if isinstance(dataset_id, str) else None
+    dataset = ctx.backend("catalog").get_dataset(dataset_id) if isinstance(dataset_id, str) else None
     if dataset is None:
         raise BadRequest(f"The dataset {dataset_id} does not exist in this organization and sandbox.",
                          report={"dataSetId": dataset_id},
@@ -185,7 +181,7 @@ def dataset_schema(ctx: RequestContext, target: Mapping[str, Any]) -> tuple[str 
     dataset_id = params.get("dataSetId")
     if not isinstance(dataset_id, str):
         return None, None
-    dataset = ask(catalog_api.get_dataset, ctx, dataset_id)
+    dataset = ctx.backend("catalog").get_dataset(dataset_id)
     if not isinstance(dataset, Mapping) or not isinstance(dataset.get("schemaRef"), Mapping):
         return dataset_id, None
     return dataset_id, dataset["schemaRef"].get("id")

@@ -253,7 +253,7 @@ def iter_matches(collection: Collection, conditions: Sequence[Condition], index_
     if narrowed is not None:
         pairs = ((i, collection.peek(i)) for i in collection.in_order(narrowed, after))
     elif after is not None:
-        order = collection.ids()  # ids only (a C-level copy): the cursor's place in insertion order
+        order = list(collection.ids())  # ids only: the cursor's place in insertion order
         pairs = ((i, collection.peek(i)) for i in order[order.index(after) + 1:])
     else:
         pairs = collection.scan()

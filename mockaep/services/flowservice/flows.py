@@ -10,17 +10,15 @@ the client sent them. A non-numeric string for an integer is refused.
 """
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any, Mapping
 
 from mockaep.core import validation
 from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
-from mockaep.services.conversion import api as conversion_api
 from mockaep.services.flowservice import specs
 from mockaep.services.flowservice.connections import dataset_schema
-from mockaep.services.flowservice.records import (CONNECTIONS, FLOWS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, ask,
+from mockaep.services.flowservice.records import (CONNECTIONS, FLOWS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS,
                                                   peek)
 
 _INTEGER = re.compile(r"^\s*-?\d+\s*$")
@@ -48,17 +46,16 @@ def coerce(value: Any, schema: Any) -> Any:
     return value
 
 
-@functools.cache
-def _official_schedule_schema() -> dict[str, Any]:
-    return dict(validation.openapi("flowservice").document["components"]["schemas"]["ScheduleSpecDTO"])
+def _official_schedule_schema(ctx: RequestContext) -> Mapping[str, Any]:
+    return validation.openapi_document(ctx, "flowservice")["components"]["schemas"]["ScheduleSpecDTO"]
 
 
-def _layer_one_view(body: Mapping[str, Any]) -> dict[str, Any]:
+def _layer_one_view(ctx: RequestContext, body: Mapping[str, Any]) -> dict[str, Any]:
     """The body as the official DTO types it: schedule values coerced, mapping versions as strings
     (update-dataflows.md sends ``mappingVersion: 2``; the DTO and the flow spec type it string)."""
     view = dict(body)
     if isinstance(body.get("scheduleParams"), dict):
-        view["scheduleParams"] = coerce(body["scheduleParams"], _official_schedule_schema())
+        view["scheduleParams"] = coerce(body["scheduleParams"], _official_schedule_schema(ctx))
     if isinstance(body.get("transformations"), list):
         view["transformations"] = [_with_string_version(t) for t in body["transformations"]]
     return view
@@ -80,7 +77,7 @@ def validate_flow(ctx: RequestContext, body: Any, *, creating: bool = True) -> d
         raise BadRequest("The request body of a flow must be a JSON object.")
     if creating and "state" in body:
         raise BadRequest("State is not allowed in the create flow request.", code="1410")
-    validation.check_body("flowservice", "POST", FLOWS.create_path, _layer_one_view(body))
+    validation.check_body(ctx, "flowservice", "POST", FLOWS.create_path, _layer_one_view(ctx, body))
     fields = {key: body[key] for key in FLOWS.client_fields if key in body}
     if "transformations" in fields:
         fields["transformations"] = [_with_string_version(t) for t in fields["transformations"]]
@@ -98,7 +95,7 @@ def validate_flow(ctx: RequestContext, body: Any, *, creating: bool = True) -> d
     if flow_spec is None:
         raise BadRequest("The spec ID provided is invalid. Please provide a valid spec ID and try again. "
                          f"No flow spec has the id '{spec_id}'.", code="1413", report={"specId": spec_id})
-    _check_embedded(fields, flow_spec)
+    _check_embedded(ctx, fields, flow_spec)
     sources = _connections(ctx, fields, "sourceConnectionIds", flow_spec)
     targets = _connections(ctx, fields, "targetConnectionIds", flow_spec)
     for transformation in fields.get("transformations", []):
@@ -109,7 +106,7 @@ def validate_flow(ctx: RequestContext, body: Any, *, creating: bool = True) -> d
     return fields
 
 
-def _check_embedded(fields: Mapping[str, Any], flow_spec: Mapping[str, Any]) -> None:
+def _check_embedded(ctx: RequestContext, fields: Mapping[str, Any], flow_spec: Mapping[str, Any]) -> None:
     """Layer 2: transformations, schedule and options against the flow spec's JSON Schemas."""
     by_name = {t.get("name"): t for t in specs.transformation_specs(flow_spec)}
     for position, transformation in enumerate(fields.get("transformations", [])):
@@ -121,21 +118,20 @@ def _check_embedded(fields: Mapping[str, Any], flow_spec: Mapping[str, Any]) -> 
                              sub_errors=[{"path": f"/transformations/{position}/name", "message": "unknown"}])
         spec = by_name[name].get("spec")
         if isinstance(spec, Mapping):
-            validation.check_embedded(spec, transformation["params"], what=f"params of transformation '{name}'",
-                                      cache_key=f"flowservice:transformation:{flow_spec['id']}:{name}",
+            validation.check_embedded(ctx, spec, transformation["params"], what=f"params of transformation '{name}'",
                                       prefix=f"/transformations/{position}/params")
     schedule_spec = flow_spec.get("scheduleSpec") if isinstance(flow_spec.get("scheduleSpec"), Mapping) else {}
     if "scheduleParams" in fields and isinstance(schedule_spec.get("spec"), Mapping):
-        validation.check_embedded(schedule_spec["spec"], coerce(fields["scheduleParams"], schedule_spec["spec"]),
-                                  what="scheduleParams", cache_key=f"flowservice:schedule:{flow_spec['id']}",
+        validation.check_embedded(ctx, schedule_spec["spec"], coerce(fields["scheduleParams"], schedule_spec["spec"]),
+                                  what="scheduleParams",
                                   prefix="/scheduleParams")
     option_spec = flow_spec.get("optionSpec") if isinstance(flow_spec.get("optionSpec"), Mapping) else {}
     if "options" in fields:
         if not isinstance(option_spec.get("spec"), Mapping):
             raise BadRequest(f"Flow spec {flow_spec['id']} takes no options.",
                              sub_errors=[{"path": "/options", "message": "not allowed"}])
-        validation.check_embedded(option_spec["spec"], coerce(fields["options"], option_spec["spec"]),
-                                  what="options", cache_key=f"flowservice:options:{flow_spec['id']}",
+        validation.check_embedded(ctx, option_spec["spec"], coerce(fields["options"], option_spec["spec"]),
+                                  what="options",
                                   prefix="/options")
 
 
@@ -198,10 +194,10 @@ def _check_mapping(ctx: RequestContext, params: Mapping[str, Any], targets: list
             raise BadRequest("Invalid Mapping Version in request. Please provide correct mapping version.",
                              code="1412")
         version = int(raw_version)
-    mapping = ask(conversion_api.get_mapping_set, ctx, mapping_id, version) if isinstance(mapping_id, str) else None
+    mapping = ctx.backend("conversion").get_mapping_set(mapping_id, version) if isinstance(mapping_id, str) else None
     if mapping is None:
         if version is not None and isinstance(mapping_id, str) and \
-                ask(conversion_api.get_mapping_set, ctx, mapping_id, None) is not None:
+                ctx.backend("conversion").get_mapping_set(mapping_id, None) is not None:
             raise BadRequest(f"Invalid Mapping Version in request. Please provide correct mapping version. Mapping "
                              f"{mapping_id} has no version {version}.", code="1412")
         raise BadRequest(f"Error while validating mapping with id {mapping_id}, version {raw_version}. This could be "

@@ -21,7 +21,6 @@ from typing import Any, Mapping
 
 from mockaep.core.context import RequestContext
 from mockaep.core.ids import derived_ulid
-from mockaep.services.catalog import api as catalog
 from mockaep.services.flowservice import models
 
 
@@ -34,7 +33,7 @@ def land(ctx: RequestContext, flow: Mapping[str, Any] | None, run_id: str, *, re
         entry: dict[str, Any] = {"id": target_id, "type": "TargetConnection"}
         target = models.get_target_connection(ctx, target_id)
         dataset_id = ((target or {}).get("params") or {}).get("dataSetId")
-        if records and isinstance(dataset_id, str) and catalog.get_dataset(ctx, dataset_id) is not None:
+        if records and isinstance(dataset_id, str) and ctx.backend("catalog").get_dataset(dataset_id) is not None:
             batch_id = _batch(ctx, dataset_id, f"{run_id}/{target_id}", run_id, records, input_bytes, output_bytes,
                               input_files, started, completed)
             entry["reference"] = {"type": "Batch", "ids": [batch_id]}
@@ -48,12 +47,12 @@ def _batch(ctx: RequestContext, dataset_id: str, seed: str, run_id: str, records
     # derived from the run, the target and the completion time, so a state exported before the
     # run finished and seeded elsewhere lands the same batch id.
     derived = derived_ulid(completed, seed)
-    batch_id = catalog.open_ingest_batch(ctx, dataset_id, {"inputFormat": {"format": "parquet"}}, derived)["id"]
-    catalog.add_dataset_file(ctx, batch_id, dataset_id, f"part-00000-{run_id}.parquet", records, output_bytes)
+    batch_id = ctx.backend("catalog").open_ingest_batch(dataset_id, {"inputFormat": {"format": "parquet"}}, derived)["id"]
+    ctx.backend("catalog").add_dataset_file(batch_id, dataset_id, f"part-00000-{run_id}.parquet", records, output_bytes)
     # The same metric names Batch Ingestion reports for a promoted batch.
     metrics = {"recordsRead": records, "recordsWritten": records, "failedRecordCount": 0,
                "inputFileCount": input_files, "inputByteSize": input_bytes, "inputRecordCount": records,
                "outputRecordCount": records, "outputFileCount": 1, "partitionCount": 1}
-    catalog.set_batch_status(ctx, batch_id, "success", started=started, completed=completed, metrics=metrics,
+    ctx.backend("catalog").set_batch_status(batch_id, "success", started=started, completed=completed, metrics=metrics,
                              errors=[], recordCount=records, failedRecordCount=0, size=output_bytes)
     return batch_id

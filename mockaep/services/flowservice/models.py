@@ -144,7 +144,7 @@ def search(ctx: RequestContext, kind: Kind, body: Any, args: Any) -> dict[str, A
         body = {}
     if not isinstance(body, dict):
         raise BadRequest("The search request body must be a JSON object.")
-    validation.check_body("flowservice", "POST", f"{kind.base_path}/search", body)
+    validation.check_body(ctx, "flowservice", "POST", f"{kind.base_path}/search", body)
     for name in args.keys():
         if name != "continuationToken":
             raise BadRequest(f"Invalid params {name} provided in query params.", code="1451")

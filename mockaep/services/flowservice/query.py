@@ -289,7 +289,7 @@ def _after_insertion_cursor(records: Any, ordered: list[Mapping[str, Any]],
         if record.get("id") == cursor["id"]:
             return ordered[position + 1:]
     if isinstance(records, Collection) and cursor["id"] in records:
-        order = records.ids()  # ids only: no record is read
+        order = list(records.ids())  # ids only: no record is read
         later = set(order[order.index(cursor["id"]) + 1:])
         return [r for r in ordered if r.get("id") in later]
     created = cursor.get("createdAt")

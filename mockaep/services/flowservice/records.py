@@ -7,7 +7,7 @@ object in the tenant collection of the same name, so reads are plain copies.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from mockaep.core.errors import BadRequest, NotFound, PreconditionFailed
 from mockaep.core.context import RequestContext
@@ -107,11 +107,3 @@ def check_if_match(header: str | None, record: Mapping[str, Any]) -> None:
         f"The supplied version '{header.strip()}' does not match the current version on entity '{current}'. "
         "Please ensure that the supplied version matches the current version on entity and try again.",
         code="1404", title="Version not matching")
-
-
-def ask(service_call: Callable[..., Any], *args: Any) -> Any:
-    """Call another service's ``api`` function; a service not built yet counts as "not found"."""
-    try:
-        return service_call(*args)
-    except ImportError:
-        return None

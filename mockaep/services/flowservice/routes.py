@@ -14,16 +14,6 @@ from mockaep.services.flowservice.records import CONNECTIONS, FLOWS, SOURCE_CONN
 blueprint = Blueprint("flowservice", __name__)
 MOUNT = "/data/foundation/flowservice"
 
-#: collection kind -> indexed paths (equality filters and reference checks use them)
-INDEXES: dict[str, tuple[str, ...]] = {
-    "connections": ("id", "name", "state", "connectionSpec.id"),
-    "sourceConnections": ("id", "name", "state", "connectionSpec.id", "baseConnectionId"),
-    "targetConnections": ("id", "name", "state", "connectionSpec.id", "baseConnectionId"),
-    "flows": ("id", "name", "state", "flowSpec.id", "sourceConnectionIds[]", "targetConnectionIds[]"),
-    # Runs belong to the runs module; they are listed by flow.
-    "runs": ("flowId",),
-}
-
 _PATH_PARAM = {"connections": "BASE_CONNECTION_ID", "sourceConnections": "SOURCE_CONNECTION_ID",
                "targetConnections": "TARGET_CONNECTION_ID", "flows": "FLOW_ID"}
 
@@ -62,7 +52,7 @@ def _action(kind: Kind, object_id: str):
     if body is not None and kind in (CONNECTIONS, FLOWS):
         # Only these two actions take a body (StateActionDTO) in the official spec.
         spec_path = f"{kind.base_path}/{{{_PATH_PARAM[kind.collection]}}}/action"
-        validation.check_body("flowservice", "POST", spec_path, body)
+        validation.check_body(ctx, "flowservice", "POST", spec_path, body)
     sub_ops = [part for value in request.args.getlist("subOp") for part in value.split(",") if part.strip()]
     record = models.action(ctx, kind, object_id, request.args.get("op"), sub_ops, request.headers.get("If-Match"))
     return gateway.json_response(models.summary(record))

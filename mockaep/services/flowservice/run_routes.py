@@ -7,11 +7,10 @@ from mockaep.web import gateway
 from mockaep.services.flowservice import runs
 from mockaep.services.flowservice.filters import equality_values
 from mockaep.services.flowservice.query import list_response
-from mockaep.services.flowservice.routes import INDEXES, blueprint
+from mockaep.services.flowservice.routes import blueprint
 
 # Runs are listed by flow (monitor.md) and by state (sort-and-filter.md); both are indexed, and
 # ``runs.advance`` finds unfinished runs through the state index.
-INDEXES["runs"] = tuple(dict.fromkeys(INDEXES.get("runs", ()) + ("flowId", "state")))
 
 
 @blueprint.route("/runs", methods=["GET"])

@@ -22,7 +22,6 @@ each record under ``_mockaep`` and never shown (:func:`render`). No Flask here.
 from __future__ import annotations
 
 import copy
-import functools
 import threading
 import weakref
 from typing import Any, Mapping
@@ -60,10 +59,9 @@ def _not_found(run_id: str) -> NotFound:
                     code="1101", report={"id": run_id, "type": "runs"})
 
 
-@functools.cache
-def _official_params_schema() -> dict[str, Any]:
-    schemas = validation.openapi("flowservice").document["components"]["schemas"]
-    return dict(schemas["CreateFlowRunRequest"]["properties"]["params"])
+def _official_params_schema(ctx: RequestContext) -> Mapping[str, Any]:
+    schemas = validation.openapi_document(ctx, "flowservice")["components"]["schemas"]
+    return schemas["CreateFlowRunRequest"]["properties"]["params"]
 
 
 # -- creating --------------------------------------------------------------------------------------
@@ -81,7 +79,7 @@ def _check_params(ctx: RequestContext, flow: Mapping[str, Any], params: Any) -> 
         # create-flow-runs.md sends no startTime although CS2's runSpec requires it, and the
         # platform accepted the run: the start defaults to now.
         view.setdefault("startTime", ctx.now_ms // 1000)
-        validation.check_embedded(run_spec, view, what="run params", prefix="/params")
+        validation.check_embedded(ctx, run_spec, view, what="run params", prefix="/params")
     start, end = seconds(params.get("windowStartTime")), seconds(params.get("windowEndTime"))
     if start is not None and end is not None and end < start:
         raise BadRequest(f"The run window ends ({end}) before it starts ({start}); windowEndTime must not be "
@@ -107,8 +105,8 @@ def create_run(ctx: RequestContext, body: Any) -> dict[str, Any]:
                          sub_errors=[{"path": "/flowId", "message": "required"}])
     view = dict(body)
     if isinstance(body.get("params"), dict):
-        view["params"] = coerce(body["params"], _official_params_schema())
-    validation.check_body("flowservice", "POST", "/runs", view)
+        view["params"] = coerce(body["params"], _official_params_schema(ctx))
+    validation.check_body(ctx, "flowservice", "POST", "/runs", view)
     flow = models.get_flow(ctx, flow_id)
     if flow is None:
         raise BadRequest(f"Flow not found with id {flow_id}.", code="1430", report={"id": flow_id, "type": "flows"})
@@ -197,7 +195,7 @@ def advance(ctx: RequestContext, flow_id: str | None = None) -> None:
     elif flows.indexed("state"):
         _schedule(ctx, sorted(flows.lookup("state", "enabled")))
     else:
-        _schedule(ctx, flows.ids())
+        _schedule(ctx, list(flows.ids()))
     collection = ctx.tenant.collection(RUNS)
     if flow_id is not None:
         # The flow's own runs, not every unfinished run of the tenant (a flow read costs its runs).
@@ -300,7 +298,7 @@ def update_run(ctx: RequestContext, run_id: str, body: Any, if_match: str | None
     check_if_match(if_match, current)
     if not isinstance(body, dict):
         raise BadRequest("The request body of a run must be a JSON object.")
-    validation.check_body("flowservice", "PUT", "/runs/{RUN_ID}", body)
+    validation.check_body(ctx, "flowservice", "PUT", "/runs/{RUN_ID}", body)
     if body.get("flowId") not in (None, current["flowId"]):
         raise BadRequest(f"The flow of run {run_id} cannot be changed (it is {current['flowId']}).",
                          sub_errors=[{"path": "/flowId", "message": "cannot be changed"}])

@@ -89,7 +89,7 @@ def create_flow_spec():
 def search_flow_specs():
     ctx = gateway.current()
     body = gateway.json_body(empty_code="1405")
-    args = spec_writes.search_args(body)
+    args = spec_writes.search_args(ctx, body)
     answer = list_response(specs.visible_flow_specs(ctx), args, resource="flowSpecs", base_path="/flowSpecs",
                            allowed=("property", "limit", "orderby", "count"), fields=())
     return gateway.json_response(spec_writes.project(answer, body.get("projectionFields")))

@@ -137,7 +137,7 @@ def layer_one_view(body: Any) -> Any:
 
 def _connection_spec_record(ctx: RequestContext, method: str, path: str, body: Any, spec_id: str,
                             previous: Mapping[str, Any] | None) -> dict[str, Any]:
-    validation.check_body("flowservice", method, path, layer_one_view(body))
+    validation.check_body(ctx, "flowservice", method, path, layer_one_view(body))
     _check_named_specs(body.get("authSpec"), "authSpec")
     _check_part(body, "sourceSpec", "spec")
     _check_part(body, "targetSpec", "spec")
@@ -166,7 +166,7 @@ def update_connection_spec(ctx: RequestContext, spec_id: str, body: Any) -> dict
 
 def _flow_spec_record(ctx: RequestContext, method: str, path: str, body: Any, spec_id: str,
                       previous: Mapping[str, Any] | None) -> dict[str, Any]:
-    validation.check_body("flowservice", method, path, layer_one_view(body))
+    validation.check_body(ctx, "flowservice", method, path, layer_one_view(body))
     # The Sources SDK pages spell the key singular; the platform answers with the plural.
     has_plural, has_singular = "transformationSpecs" in body, "transformationSpec" in body
     if has_plural and has_singular:
@@ -204,7 +204,7 @@ def update_flow_spec(ctx: RequestContext, spec_id: str, body: Any) -> dict[str, 
             raise spec_not_found("flowSpecs", spec_id)
         return collection.put(spec_id, _flow_spec_record(ctx, "PUT", "/flowSpecs/{FLOW_SPEC_ID}", body, spec_id,
                                                          previous))
-    validation.check_body("flowservice", "PUT", "/flowSpecs/{FLOW_SPEC_ID}", layer_one_view(body))
+    validation.check_body(ctx, "flowservice", "PUT", "/flowSpecs/{FLOW_SPEC_ID}", layer_one_view(body))
     current = previous or packaged
     if body.get("name") != packaged["name"] or body.get("providerId") != packaged["providerId"]:
         raise BadRequest(f"The flow spec {spec_id} is provided by the platform: only its "
@@ -237,14 +237,14 @@ class _Args(dict):
         return list(self.get(name, []))
 
 
-def search_args(body: Any) -> _Args:
+def search_args(ctx: RequestContext, body: Any) -> _Args:
     """A ``FlowSpecFilterRequest`` as list query parameters.
 
     ``queryString`` holds ``property`` expressions of the list language, several joined with
     ``&`` (``name==CRMToAEP&providerId==...``); ``limit``, ``orderby`` and ``count`` mean what
     they mean on lists. Grouping is refused: its answer shape is undocumented.
     """
-    validation.check_body("flowservice", "POST", "/flowSpecs/search", body)
+    validation.check_body(ctx, "flowservice", "POST", "/flowSpecs/search", body)
     args = _Args()
     query = body.get("queryString")
     if query:

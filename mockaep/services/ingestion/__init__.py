@@ -1,4 +1,5 @@
 """ingestion service (routes.py: URL rules; models.py: rules and state)."""
-from mockaep.services.ingestion.routes import INDEXES, blueprint
+from mockaep.services.ingestion.resources import KINDS
+from mockaep.services.ingestion.routes import blueprint
 
-__all__ = ["INDEXES", "blueprint"]
+__all__ = ["KINDS", "blueprint"]

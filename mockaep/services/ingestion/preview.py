@@ -7,10 +7,12 @@ from typing import Any
 from mockaep.core.errors import BadRequest, UnsupportedMediaType
 from mockaep.core.context import RequestContext
 from mockaep.services.ingestion import rows as rowlib
-from mockaep.services.ingestion.models import file_bytes, require_target, staged_files
+from mockaep.services.ingestion.spool import UploadSpool
+from mockaep.services.ingestion.staging import ContentLost, file_bytes, require_target, staged_files
 
 
-def preview(ctx: RequestContext, batch_id: str, dataset_id: str, params: dict[str, str]) -> dict[str, Any]:
+def preview(ctx: RequestContext, spool: UploadSpool, batch_id: str, dataset_id: str,
+            params: dict[str, str]) -> dict[str, Any]:
     """Rows of the files uploaded so far, flattened into columns (``nrow`` caps them; 0 = all)."""
     require_target(ctx, batch_id, dataset_id, writable=False)
     fmt = (params.get("format") or "").lower()
@@ -32,9 +34,12 @@ def preview(ctx: RequestContext, batch_id: str, dataset_id: str, params: dict[st
         if staged["state"] != "complete":
             continue
         try:
-            parsed = rowlib.read_rows(file_bytes(staged), fmt, **flags)
+            parsed = rowlib.read_rows(file_bytes(spool, staged), fmt, **flags)
         except rowlib.FileError as exc:
             raise BadRequest(f"{staged['name']} cannot be previewed as {fmt}: {exc.description}") from None
+        except ContentLost:
+            raise BadRequest(f"{staged['name']} cannot be previewed: its bytes are not available (the state was "
+                             "loaded from a document that does not carry uploads).") from None
         values = (rowlib.json_value(row.value, fmt) for row in parsed)
         flat_rows.extend(_flatten(value) for value in values if isinstance(value, dict))
     if nrow:

@@ -1,19 +1,44 @@
 """Batch Ingestion routes (batch-ingestion.yaml), mounted on /data/foundation/import."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from mockaep.web import gateway
 from mockaep.core.errors import PlatformError
-from mockaep.services.ingestion import models
+from mockaep.services.ingestion import models, staging
 from mockaep.services.ingestion.preview import preview as preview_rows
+from mockaep.services.ingestion.spool import UploadSpool
 
 blueprint = Blueprint("ingestion", __name__)
 #: collection kind -> indexed paths
-INDEXES: dict[str, tuple[str, ...]] = {"stagedFiles": ("batchId",)}
 #: batch-ingestion.yaml: "The URL length exceeds the allowed 2000 characters" → 414.
 MAX_URL_LENGTH = 2000
 FILE = "/batches/<batch_id>/datasets/<dataset_id>/files/<path:file_path>"
+
+
+SPOOL = "mockaep_uploads"
+
+
+@blueprint.record_once
+def _create_spool(setup) -> None:
+    """One upload spool per app: beside the state file when there is one, else a temporary one."""
+    app = setup.app
+    emu = app.extensions["mockaep"]
+    state_file = emu.state_file
+    spool = UploadSpool(f"{state_file.path}.uploads" if state_file is not None else None)
+    app.extensions[SPOOL] = spool
+    if state_file is not None:
+        store = emu.store
+        state_file.after_snapshot.append(
+            lambda state: spool.collect(lambda: staging.referenced_blobs(state, store)))
+
+
+def _spool() -> UploadSpool:
+    return current_app.extensions[SPOOL]
+
+
+def _quota() -> int:
+    return gateway.emulator().config.upload_quota_bytes
 
 
 @blueprint.before_request
@@ -30,21 +55,23 @@ def create_batch():
 
 @blueprint.route("/batches/<batch_id>", methods=["POST"])
 def batch_action(batch_id: str):
-    return gateway.json_response(models.batch_action(gateway.current(), batch_id, request.args.get("action")))
+    return gateway.json_response(models.batch_action(gateway.current(), _spool(), batch_id,
+                                                     request.args.get("action")))
 
 
 @blueprint.route(FILE, methods=["PUT"])
 @gateway.accepts("application/octet-stream")
 def upload_file(batch_id: str, dataset_id: str, file_path: str):
-    models.put_file(gateway.current(), batch_id, dataset_id, file_path, request.get_data(cache=False))
+    staging.put_file(gateway.current(), _spool(), _quota(), batch_id, dataset_id, file_path, request.stream,
+                     request.content_length)
     return Response(status=200)
 
 
 @blueprint.route(FILE, methods=["PATCH"])
 @gateway.accepts("application/octet-stream")
 def upload_file_part(batch_id: str, dataset_id: str, file_path: str):
-    body, received = models.put_chunk(gateway.current(), batch_id, dataset_id, file_path,
-                                      request.headers.get("Content-Range"), request.get_data(cache=False))
+    body, received = staging.put_chunk(gateway.current(), _spool(), _quota(), batch_id, dataset_id, file_path,
+                                       request.headers.get("Content-Range"), request.stream, request.content_length)
     return gateway.json_response(body, 200, {"Range": received})
 
 
@@ -54,16 +81,17 @@ def large_file_action(batch_id: str, dataset_id: str, file_path: str):
     ctx = gateway.current()
     action = models.check_action_param(request.args.get("action"), ("INITIALIZE", "COMPLETE"))
     if action == "INITIALIZE":
-        return gateway.json_response(models.initialize_file(ctx, batch_id, dataset_id, file_path), 201)
-    return gateway.json_response(models.complete_file(ctx, batch_id, dataset_id, file_path), 201)
+        return gateway.json_response(staging.initialize_file(ctx, _spool(), batch_id, dataset_id, file_path), 201)
+    return gateway.json_response(staging.complete_file(ctx, _spool(), batch_id, dataset_id, file_path), 201)
 
 
 @blueprint.route(FILE, methods=["HEAD"])
 def file_status(batch_id: str, dataset_id: str, file_path: str):
-    received = models.file_status(gateway.current(), batch_id, dataset_id, file_path)
+    received = staging.file_status(gateway.current(), batch_id, dataset_id, file_path)
     return Response(status=200, headers={"Range": received})
 
 
 @blueprint.route("/batches/<batch_id>/datasets/<dataset_id>/preview", methods=["GET"])
 def preview(batch_id: str, dataset_id: str):
-    return gateway.json_response(preview_rows(gateway.current(), batch_id, dataset_id, request.args.to_dict()))
+    return gateway.json_response(preview_rows(gateway.current(), _spool(), batch_id, dataset_id,
+                                              request.args.to_dict()))

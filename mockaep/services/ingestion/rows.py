@@ -164,9 +164,9 @@ def coerce_csv(value: Any, schema: dict[str, Any]) -> Any:
     return value
 
 
-def check_rows(rows: list[Row], schema: dict[str, Any], fmt: str, result: FileResult) -> None:
+def check_rows(rows: list[Row], schema: dict[str, Any], checker: validation.Checker, fmt: str,
+               result: FileResult) -> None:
     """Validate each row against the resolved XDM schema, recording valid counts and problems."""
-    validator = validation.compiled(schema)
     for row in rows:
         result.rows += 1
         value = row.value
@@ -183,7 +183,7 @@ def check_rows(rows: list[Row], schema: dict[str, Any], fmt: str, result: FileRe
         if not isinstance(value, dict):
             result.problems.append((row.number, "a record must be a JSON object"))
             continue
-        found = validation.violations(validator, value, limit=1)
+        found = checker.violations(value, limit=1)
         if found:
             where = found[0].pointer or "/"
             result.problems.append((row.number, f"{found[0].message} (at {where})"))

@@ -1,4 +1,6 @@
 """schemaregistry service (routes.py: URL rules; models.py: rules and state)."""
-from mockaep.services.schemaregistry.routes import INDEXES, blueprint
+from mockaep.services.schemaregistry.backend import SchemaRegistryBackend as Backend
+from mockaep.services.schemaregistry.resources import KINDS
+from mockaep.services.schemaregistry.routes import blueprint
 
-__all__ = ["INDEXES", "blueprint"]
+__all__ = ["Backend", "KINDS", "blueprint"]

@@ -40,7 +40,7 @@ def _compose(reg: Registry, body: Any, existing: Mapping[str, Any] | None, spec_
     if isinstance(body, dict) and isinstance(body.get("xdm:sourceVersion"), int) \
             and not isinstance(body.get("xdm:sourceVersion"), bool):
         shaped = {**body, "xdm:sourceVersion": str(body["xdm:sourceVersion"])}
-    validation.check_body("schemaregistry", spec_method, spec_path, shaped)
+    validation.check_body(reg.ctx, "schemaregistry", spec_method, spec_path, shaped)
     record = {k: v for k, v in body.items() if k not in SYSTEM_KEYS}
     kind = record.get("@type")
     if not isinstance(kind, str):

@@ -22,7 +22,6 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from mockaep.core.errors import BadRequest
-from mockaep.services.catalog import api as catalog
 from mockaep.services.schemaregistry import fields, kinds
 from mockaep.services.schemaregistry.registry import Registry
 from mockaep.services.schemaregistry.unions import UNION_TAG, types_by_path
@@ -33,9 +32,9 @@ SHOWN = 5
 
 def datasets_using(reg: Registry, schema: Mapping[str, Any]) -> list[str]:
     """Ids of the datasets based on ``schema`` (by ``$id`` or ``meta:altId``), oldest first."""
-    found = catalog.datasets_using_schema(reg.ctx, schema["$id"])
+    found = reg.ctx.backend("catalog").datasets_using_schema(schema["$id"])
     if schema.get("meta:altId"):
-        found += [d for d in catalog.datasets_using_schema(reg.ctx, schema["meta:altId"]) if d not in found]
+        found += [d for d in reg.ctx.backend("catalog").datasets_using_schema(schema["meta:altId"]) if d not in found]
     return found
 
 

@@ -18,14 +18,6 @@ from mockaep.services.schemaregistry import accept, descriptors, evolution, fiel
 from mockaep.services.schemaregistry.kinds import Kind
 from mockaep.services.schemaregistry.registry import UNION_SUFFIX, Registry, check_container, copy_of, normalize_ref
 
-#: Index declarations (collection → dotted paths); routes.py exports them as INDEXES.
-INDEXES: dict[str, tuple[str, ...]] = {
-    kinds.SCHEMAS.collection: ("meta:altId", "title", "refs[]", "meta:class", "meta:immutableTags[]"),
-    kinds.CLASSES.collection: ("meta:altId", "title", "refs[]"),
-    kinds.MIXINS.collection: ("meta:altId", "title", "refs[]", "meta:intendedToExtend[]"),
-    kinds.DATATYPES.collection: ("meta:altId", "title", "refs[]"),
-    kinds.DESCRIPTORS_COLLECTION: ("xdm:sourceSchema", "@type"),
-}
 PATCH_OPS = ("add", "remove", "replace", "move", "copy", "test")
 DATE_PATTERNS = {
     "date-time": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$",
@@ -116,7 +108,7 @@ def require_tenant_container(container: str, kind: Kind) -> None:
 
 
 def create(ctx: RequestContext, kind: Kind, body: Any, spec_path: str) -> dict[str, Any]:
-    validation.check_body("schemaregistry", "POST", spec_path, body)
+    validation.check_body(ctx, "schemaregistry", "POST", spec_path, body)
     reg = Registry(ctx)
     record = rules.compose(reg, kind, body, None)
     unions.check_enablement(reg, record, None)
@@ -128,7 +120,7 @@ def create(ctx: RequestContext, kind: Kind, body: Any, spec_path: str) -> dict[s
 def replace(ctx: RequestContext, kind: Kind, ref: str, body: Any, spec_path: str) -> dict[str, Any]:
     reg = Registry(ctx)
     existing = reg.require("tenant", kind, ref)
-    validation.check_body("schemaregistry", "PUT", spec_path, body)
+    validation.check_body(ctx, "schemaregistry", "PUT", spec_path, body)
     record = rules.compose(reg, kind, body, existing)
     evolution.check_change(reg, kind, existing, record)
     unions.check_enablement(reg, record, existing)
@@ -140,7 +132,7 @@ def replace(ctx: RequestContext, kind: Kind, ref: str, body: Any, spec_path: str
 def patch(ctx: RequestContext, kind: Kind, ref: str, operations: Any, spec_path: str) -> dict[str, Any]:
     reg = Registry(ctx)
     existing = reg.require("tenant", kind, ref)
-    check_patch(operations, spec_path)
+    check_patch(ctx, operations, spec_path)
     for op in operations:
         head = op["path"].lstrip("/").split("/", 1)[0].replace("~1", "/").replace("~0", "~")
         if head in rules.IMMUTABLE or op["path"] in ("", "/"):
@@ -159,7 +151,7 @@ def patch(ctx: RequestContext, kind: Kind, ref: str, operations: Any, spec_path:
     return record
 
 
-def check_patch(operations: Any, spec_path: str) -> None:
+def check_patch(ctx: RequestContext, operations: Any, spec_path: str) -> None:
     """JSON Patch shape. The spec types every ``value`` as a string, but the documented PATCH
     requests send objects and arrays (``{"$ref": …}``, ``["union"]``): values are checked by the
     resource rules after the patch, not against the spec's ``value`` type."""
@@ -168,7 +160,7 @@ def check_patch(operations: Any, spec_path: str) -> None:
                   for op in operations]
     else:
         shaped = operations
-    validation.check_body("schemaregistry", "PATCH", spec_path, shaped)
+    validation.check_body(ctx, "schemaregistry", "PATCH", spec_path, shaped)
     if not operations:
         raise BadRequest("The JSON Patch is empty: send at least one operation.")
     for position, op in enumerate(operations):

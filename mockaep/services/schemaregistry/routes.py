@@ -10,7 +10,6 @@ from mockaep.services.schemaregistry.kinds import BY_SEGMENT, DESCRIPTORS
 
 blueprint = Blueprint("schemaregistry", __name__)
 #: collection kind -> indexed paths
-INDEXES: dict[str, tuple[str, ...]] = models.INDEXES
 
 SEGMENTS = "any(schemas, classes, fieldgroups, mixins, datatypes, behaviors)"
 ID_PARAMS = {"schemas": "SCHEMA_ID", "classes": "CLASS_ID", "fieldgroups": "FIELD_GROUP_ID",

@@ -73,7 +73,7 @@ def _located(position: int, what: str, exc: BadRequest) -> BadRequest:
 
 
 def import_resources(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
-    validation.check_body("schemaregistry", "POST", "/rpc/import", body)
+    validation.check_body(ctx, "schemaregistry", "POST", "/rpc/import", body)
     if not body:
         raise BadRequest("Nothing to import: send the array an export returned.")
     reg = Registry(ctx)

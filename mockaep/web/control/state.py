@@ -1,17 +1,24 @@
-"""Control plane: health, reset, and the state document (export/import)."""
+"""Control plane: health, reset, and the state document (export/import).
+
+Who may call these is decided once for the whole ``/_mockaep`` prefix (:mod:`.auth`). An
+export leaves connection secrets out (:mod:`.redaction`) unless ``?secrets=include`` asks for
+them (which, when the control plane is protected, only an admin can ask anyway).
+"""
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 
-from mockaep import __version__
+from mockaep.core.version import __version__
 from mockaep.core.errors import BadRequest
 from mockaep.core.jsonreader import looks_truncated
-from mockaep.core.store import SnapshotError
+from mockaep.core.persistence import StateDocumentError, restore_document
+from mockaep.web.control.redaction import redact_secrets
 from mockaep.web.gateway import emulator, json_response
 
 blueprint = Blueprint("control_state", __name__, url_prefix="/_mockaep")
+SECRETS_CHOICES = ("omit", "include")
 
 
 def _scope() -> tuple[str | None, str | None]:
@@ -24,8 +31,11 @@ def _scope() -> tuple[str | None, str | None]:
 @blueprint.route("/health", methods=["GET"])
 def health():
     emu = emulator()
-    return json_response({"status": "ok", "version": __version__, "tenants": len(emu.store.tenants()),
-                          "mode": emu.mode})
+    body = {"status": "ok", "version": __version__, "tenants": len(emu.store.tenants()), "mode": emu.mode,
+            "tokens": len(emu.ims)}
+    if emu.state_file is not None:
+        body["stateFile"] = emu.state_file.status()
+    return json_response(body)
 
 
 @blueprint.route("/reset", methods=["POST"])
@@ -41,7 +51,13 @@ def reset():
 @blueprint.route("/state", methods=["GET"])
 def export_state():
     org, sandbox = _scope()
-    return json_response(emulator().store.snapshot(org, sandbox))
+    secrets = request.args.get("secrets", "omit")
+    if secrets not in SECRETS_CHOICES:
+        raise BadRequest(f"Query parameter 'secrets' must be one of {', '.join(SECRETS_CHOICES)}.")
+    emu = emulator()
+    if secrets != "omit":  # the stored form as it is: no record decoded
+        return Response(emu.store.snapshot_json(org, sandbox), mimetype="application/json")
+    return json_response(redact_secrets(emu.store.snapshot(org, sandbox), emu.package))
 
 
 @blueprint.route("/state", methods=["POST"])
@@ -57,7 +73,7 @@ def import_state():
         hint = " (it looks truncated)" if looks_truncated(raw.decode("utf-8", "replace")) else ""
         raise BadRequest(f"state document is not valid JSON{hint}: {exc}") from None
     try:
-        loaded = emulator().store.restore(document)
-    except SnapshotError as exc:
-        raise BadRequest(f"state document refused: {exc}") from None
+        loaded = restore_document(emulator().store, document)
+    except StateDocumentError as exc:
+        raise BadRequest(str(exc)) from None
     return json_response({"loaded": [{"imsOrg": o, "sandbox": s} for o, s in loaded]})

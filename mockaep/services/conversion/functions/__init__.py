@@ -1,7 +1,9 @@
 """The mapping functions of the expression language, and their catalogue.
 
 Each function is a Python callable registered under its platform name(s) with :func:`function`;
-its signature gives the arity the parser checks. The catalogue served by
+its signature gives the arity the parser checks, and ``patterns=`` names the arguments that are
+regular expressions (compiled with RE2 through ``mockaep.core.patterns``; literal ones are
+checked when the expression is parsed). The catalogue served by
 ``GET /languages/el/functions`` is package data (``mockaep/specs/dataprep/functions.json``);
 :func:`catalogue` refuses to load when the data file and the registry disagree, so the endpoint
 always lists exactly what the evaluator implements.
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Callable
 
+from mockaep.services.conversion.expressions import BINARY_LEVELS, UNARY_OPERATORS, Node, parse
 from mockaep.services.conversion.values import TransformError
 
 
@@ -25,6 +28,7 @@ class Function:
     min_args: int
     max_args: int | None
     wants_env: bool
+    pattern_arguments: tuple[int, ...] = ()
 
     def call(self, env: Any, args: list[Any]) -> Any:
         try:
@@ -41,8 +45,10 @@ class Function:
 REGISTRY: dict[str, Function] = {}
 
 
-def function(*names: str, env: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register an implementation under the platform's function name(s)."""
+def function(*names: str, env: bool = False,
+             patterns: tuple[int, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register an implementation under the platform's function name(s); ``patterns`` are the
+    0-based positions of its regular-expression arguments."""
     def register(implementation: Callable[..., Any]) -> Callable[..., Any]:
         params = list(inspect.signature(implementation).parameters.values())
         if env:
@@ -51,13 +57,15 @@ def function(*names: str, env: bool = False) -> Callable[[Callable[..., Any]], C
         variadic = any(p.kind == p.VAR_POSITIONAL for p in params)
         positional = sum(1 for p in params if p.kind == p.POSITIONAL_OR_KEYWORD)
         for name in names:
-            REGISTRY[name] = Function(name, implementation, required, None if variadic else positional, env)
+            REGISTRY[name] = Function(name, implementation, required, None if variadic else positional, env,
+                                      patterns)
         return implementation
     return register
 
 
 # The modules register their functions on import.
-from mockaep.services.conversion.functions import dates, hierarchies, misc, strings  # noqa: E402,F401
+from mockaep.services.conversion.functions import (dates, hierarchies, misc, strings,  # noqa: E402,F401
+                                                   useragent)
 
 #: Methods called on a value (``"a".equalsIgnoreCase(b)``); the evaluator implements them.
 METHODS = ("equals", "equalsIgnoreCase", "get")
@@ -66,6 +74,17 @@ METHODS = ("equals", "equalsIgnoreCase", "get")
 def arity(name: str) -> tuple[int, int | None] | None:
     found = REGISTRY.get(name)
     return None if found is None else (found.min_args, found.max_args)
+
+
+def pattern_arguments(name: str) -> tuple[int, ...]:
+    found = REGISTRY.get(name)
+    return () if found is None else found.pattern_arguments
+
+
+def parse_expression(text: str) -> Node:
+    """The syntax tree of an expression, checked against the registry (names, arities, literal
+    regular expressions); :class:`ExpressionSyntaxError` when it cannot be used."""
+    return parse(text, arity, pattern_arguments)
 
 
 class CatalogueMismatch(RuntimeError):
@@ -94,8 +113,6 @@ def catalogue() -> tuple[dict[str, Any], ...]:
 @functools.lru_cache(maxsize=None)
 def operators() -> tuple[dict[str, Any], ...]:
     """The ``/languages/el/operators`` entries, checked against what the parser reads."""
-    from mockaep.services.conversion.expressions import BINARY_LEVELS, UNARY_OPERATORS
-
     entries = _read("operators.json")
     listed = {(entry["operatorSymbol"], entry["numberOfOperands"]) for entry in entries}
     parsed = {(op, 2) for level in BINARY_LEVELS for op in level} | {(op, 1) for op in UNARY_OPERATORS}

@@ -3,6 +3,9 @@
 Formats are Java ``DateTimeFormatter`` patterns (``yyyy-MM-dd'T'HH:mm:ss.SSSX``), as on the
 platform; they are translated here into a parser and a formatter. Dates without a zone are read
 as UTC. ``now()``/``timestamp()`` use the emulator's clock so runs are reproducible.
+
+A format (from the expression or from the data) is read into a regular expression compiled with
+RE2 (``mockaep.core.patterns``), so reading a date is linear in its length whatever the format.
 """
 from __future__ import annotations
 
@@ -14,8 +17,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as date_parser
 
+from mockaep.core.patterns import Pattern, PatternError, compile_pattern
 from mockaep.services.conversion.functions import function
 from mockaep.services.conversion.values import TransformError, is_number, to_text
+
+#: Longest date format accepted (real ones are a few dozen characters).
+MAX_FORMAT_LENGTH = 200
+#: Longest date text read without a format (dates are short; free-form parsing is costly).
+MAX_DATE_TEXT_LENGTH = 200
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 _MONTHS = list(calendar.month_name)[1:]
@@ -30,6 +39,8 @@ _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$")
 
 def zone(name: Any) -> tzinfo:
     text = to_text(name).strip()
+    if len(text) > 64:  # the longest IANA names are about 30 characters
+        raise TransformError("unknown time zone (the name is too long)")
     if text.upper() in _ABBREVIATIONS:
         return timezone(timedelta(hours=_ABBREVIATIONS[text.upper()]))
     found = _OFFSET.match(text)
@@ -44,6 +55,8 @@ def zone(name: Any) -> tzinfo:
 
 def _tokens(pattern: str) -> list[tuple[str, int] | str]:
     """(letter, count) for pattern letters, plain strings for literals."""
+    if len(pattern) > MAX_FORMAT_LENGTH:
+        raise TransformError(f"a date format may have at most {MAX_FORMAT_LENGTH} characters")
     out: list[tuple[str, int] | str] = []
     for match in _TOKEN.finditer(pattern):
         text = match.group(0)
@@ -106,7 +119,7 @@ def format_date(value: datetime, pattern: str) -> str:
     return "".join(out)
 
 
-def _parse_regex(pattern: str) -> tuple[re.Pattern[str], list[tuple[str, int]]]:
+def _parse_regex(pattern: str) -> tuple[Pattern, list[tuple[str, int]]]:
     parts, fields = [], []
     for token in _tokens(pattern):
         if isinstance(token, str):
@@ -135,7 +148,10 @@ def _parse_regex(pattern: str) -> tuple[re.Pattern[str], list[tuple[str, int]]]:
             raise TransformError(f"unsupported pattern letter '{letter}' in {pattern!r}")
         parts.append(f"(?P<g{len(fields)}>{rx})")
         fields.append((letter, count))
-    return re.compile("".join(parts), re.IGNORECASE), fields
+    try:
+        return compile_pattern("".join(parts), ignore_case=True), fields
+    except PatternError:
+        raise TransformError(f"the date format {pattern!r} is too long or too complex") from None
 
 
 def parse_with_pattern(text: str, pattern: str) -> datetime:
@@ -189,6 +205,8 @@ def as_date(value: Any) -> datetime | None:
         except (OverflowError, OSError, ValueError):
             raise TransformError(f"{value} milliseconds is outside the supported date range") from None
     text = to_text(value).strip()
+    if len(text) > MAX_DATE_TEXT_LENGTH:
+        raise TransformError(f"a date text may have at most {MAX_DATE_TEXT_LENGTH} characters")
     try:
         try:
             found = date_parser.isoparse(text)
@@ -234,7 +252,7 @@ def format_(value: Any, pattern: Any) -> str | None:
 def dformat(milliseconds: Any, pattern: Any) -> str | None:
     if milliseconds is None:
         return None
-    if isinstance(milliseconds, str) and milliseconds.strip().lstrip("-").isdigit():
+    if isinstance(milliseconds, str) and milliseconds.strip().lstrip("-").isdecimal() and len(milliseconds) <= 20:
         milliseconds = int(milliseconds)
     if not is_number(milliseconds):
         raise TransformError("TIMESTAMP must be a number of milliseconds")
@@ -276,7 +294,7 @@ def set_date_part(component: Any, value: Any, target: Any) -> datetime | None:
     found = as_date(target)
     if found is None:
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal() and len(value) <= 20:
         value = int(value)
     if not is_number(value) or int(value) != value:
         raise TransformError("VALUE must be an integer")
@@ -286,6 +304,11 @@ def set_date_part(component: Any, value: Any, target: Any) -> datetime | None:
 @function("make_date_time", "make_timestamp")
 def make_date_time(year: Any, month: Any, day: Any, hour: Any, minute: Any, second: Any, nanosecond: Any,
                    time_zone: Any) -> datetime:
+    """The parts are a wall-clock time in TIMEZONE and the date keeps that zone's offset:
+    (2019, 10, 17, 11, 55, 12, 999, "America/Los_Angeles") is 2019-10-17T11:55:12-07:00.
+    functions.md prints 2019-10-17T11:55:12Z for that call, another instant unless TIMEZONE were
+    ignored, so that sample is not followed. Below a microsecond, NANOSECOND is dropped (Python
+    dates stop at microseconds; the documented sample drops the 999 ns as well)."""
     numbers = [year, month, day, hour, minute, second, nanosecond]
     if not all(is_number(n) and int(n) == n for n in numbers):
         raise TransformError("every part but the time zone must be an integer")

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockaep.core import jsonreader
+from mockaep.core.errors import BadRequest
 from mockaep.services.conversion import paths
 from mockaep.services.conversion.functions import function
-from mockaep.services.conversion.values import TransformError, is_number, to_text, truthy
+from mockaep.services.conversion.values import TransformError, check_array_length, is_number, to_text, truthy
 
 
 def _items(values: tuple[Any, ...]) -> list[Any]:
@@ -34,6 +36,7 @@ def arrays_to_object(*pairs: Any) -> list[dict[str, Any]]:
     keys = [to_text(pairs[i]) for i in range(0, len(pairs), 2)]
     arrays = [pairs[i] if isinstance(pairs[i], list) else [pairs[i]] for i in range(1, len(pairs), 2)]
     size = max(len(a) for a in arrays)
+    check_array_length(size * len(keys))  # every object gets every key
     return [{key: (array[i] if i < len(array) else None) for key, array in zip(keys, arrays)}
             for i in range(size)]
 
@@ -52,8 +55,10 @@ def str_to_object(value: Any, value_delimiter: Any = ":", field_delimiter: Any =
         return None
     inner = to_text(value_delimiter) if value_delimiter not in (None, "") else ":"
     outer = to_text(field_delimiter) if field_delimiter not in (None, "") else ","
+    text = to_text(value)
+    check_array_length(text.count(outer) + 1)  # one field per delimited part, counted before splitting
     found: dict[str, Any] = {}
-    for part in to_text(value).split(outer):
+    for part in text.split(outer):
         key, sep, item = part.partition(inner)
         key = key.strip()
         if key and sep:
@@ -106,14 +111,13 @@ def get_keys(value: Any) -> list[str] | None:
 
 @function("json_to_object")
 def json_to_object(value: Any) -> Any:
-    import json
-
+    """Read with the project's one JSON reader, which bounds the nesting depth."""
     if value is None or isinstance(value, (dict, list)):
         return value
     try:
-        return json.loads(to_text(value))
-    except ValueError as exc:
-        raise TransformError(f"not valid JSON: {exc}") from None
+        return jsonreader.parse_json(to_text(value), what="JSON text")
+    except BadRequest as exc:
+        raise TransformError(exc.detail) from None
 
 
 # -- arrays --------------------------------------------------------------------------------------
@@ -137,11 +141,13 @@ def last(*values: Any) -> Any:
 @function("add_to_array")
 def add_to_array(array: Any, *values: Any) -> list[Any]:
     base = [] if array is None else (list(array) if isinstance(array, list) else [array])
+    check_array_length(len(base) + len(values))
     return base + list(values)
 
 
 @function("join_arrays")
 def join_arrays(array: Any, *arrays: Any) -> list[Any]:
+    check_array_length(sum(len(item) if isinstance(item, list) else 1 for item in (array, *arrays)))
     joined: list[Any] = []
     for item in (array, *arrays):
         if isinstance(item, list):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 import zlib
 from decimal import Decimal, InvalidOperation
@@ -9,7 +10,13 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from mockaep.services.conversion.functions import function
-from mockaep.services.conversion.values import TransformError, to_text
+from mockaep.services.conversion.values import MAX_INTEGER_DIGITS, TransformError, check_integer, to_text
+
+#: Longest text read as a number (twice the longest integer a transformation may produce).
+MAX_NUMBER_TEXT = 2 * MAX_INTEGER_DIGITS
+#: Largest finite Java float; a larger value reads as Infinity, as Float.parseFloat does.
+FLOAT_MAX = 3.4028234663852886e38
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 # -- hashing -------------------------------------------------------------------------------------
 _CHARSETS = {"UTF-8": "utf-8", "UTF-16": "utf-16-be", "UTF-16BE": "utf-16-be", "UTF-16LE": "utf-16-le",
@@ -145,8 +152,11 @@ def _decimal(value: Any, what: str) -> Decimal | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise TransformError(f"{what} needs a number or a numeric string")
+    text = str(value).strip()
+    if len(text) > MAX_NUMBER_TEXT:
+        raise TransformError(f"a number may be written with at most {MAX_NUMBER_TEXT} characters")
     try:
-        found = Decimal(str(value).strip())
+        found = Decimal(text)
     except InvalidOperation:
         raise TransformError(f"{to_text(value)!r} is not a number") from None
     if not found.is_finite():
@@ -154,11 +164,20 @@ def _decimal(value: Any, what: str) -> Decimal | None:
     return found
 
 
+def _whole(found: Decimal, value: Any) -> int:
+    """The integer part (toward zero), refused before it is built when it has too many digits."""
+    if found.adjusted() >= MAX_INTEGER_DIGITS:
+        raise TransformError(f"{to_text(value)!r} has more than {MAX_INTEGER_DIGITS} integer digits")
+    return check_integer(int(found))
+
+
 @function("to_bigint")
 def to_bigint(value: Any) -> int | None:
-    """Fractions are truncated (the docs' sample keeps them, which a BigInteger cannot)."""
+    """A BigInteger has no fraction: it is truncated toward zero, as BigDecimal.toBigInteger does,
+    so "1000000.34" gives 1000000. (functions.md prints 1000000.34 for that call, a value a
+    BigInteger cannot hold; the description is followed, not the sample.)"""
     found = _decimal(value, "to_bigint")
-    return None if found is None else int(found)
+    return None if found is None else _whole(found, value)
 
 
 @function("to_integer")
@@ -168,6 +187,8 @@ def to_integer(value: Any) -> int | None:
         return None
     if found != found.to_integral_value():
         raise TransformError(f"{to_text(value)!r} is not an integer")
+    if found.adjusted() >= 10:
+        raise TransformError(f"{to_text(value)} does not fit a 32-bit integer")
     number = int(found)
     if not -2**31 <= number < 2**31:
         raise TransformError(f"{number} does not fit a 32-bit integer")
@@ -176,18 +197,48 @@ def to_integer(value: Any) -> int | None:
 
 @function("to_decimal")
 def to_decimal(value: Any) -> float | None:
+    """A double; beyond its range the value is Infinity, as Double.parseDouble reads it."""
     found = _decimal(value, "to_decimal")
     return None if found is None else float(found)
 
 
 @function("to_float")
 def to_float(value: Any) -> float | None:
+    """Java's Float range: beyond it the value is Infinity. The digits are kept as written
+    ("12.3456" gives 12.3456, as Float.toString prints it; functions.md's 12.34566 adds a digit
+    that is not in the input)."""
     found = _decimal(value, "to_float")
-    return None if found is None else float(found)
+    if found is None:
+        return None
+    number = float(found)
+    if abs(number) > FLOAT_MAX:
+        return float("inf") if number > 0 else float("-inf")
+    return number
 
 
 # -- special -------------------------------------------------------------------------------------
 @function("uuid", "guid")
 def new_uuid() -> str:
     return str(uuid.uuid4())
+
+
+@function("fpid_to_ecid")
+def fpid_to_ecid(fpid: Any) -> str | None:
+    """The ECID an FPID seeds: the same FPID always gives the same 38-digit ECID.
+
+    Adobe does not publish its derivation, so the emulator's is its own (documented here and in
+    the README): the FPID is read as a UUID (the form the Edge Network accepts for FPIDs; other
+    text is a transformation error), the SHA-256 of its lowercase text is taken, its first two
+    8-byte words (big-endian, top bit cleared) are printed as 19-digit zero-padded decimals and
+    joined. The result has the documented shape (38 digits, two 63-bit halves, as an ECID's)
+    but not Adobe's value: functions.md's sample FPID does not give its sample ECID here.
+    """
+    if fpid is None:
+        return None
+    text = to_text(fpid).strip()
+    if not _UUID.fullmatch(text):
+        raise TransformError("an FPID must be a UUID (8-4-4-4-12 hexadecimal digits)")
+    digest = hashlib.sha256(text.lower().encode("ascii")).digest()
+    halves = (int.from_bytes(digest[i:i + 8], "big") & (2**63 - 1) for i in (0, 8))
+    return "".join(f"{half:019d}" for half in halves)
 

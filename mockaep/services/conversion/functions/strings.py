@@ -1,19 +1,17 @@
 """String and regular-expression functions (data-prep/functions.md, "String", "Regular expression").
 
 Null in, null out, as the platform's string helpers do; non-text arguments are read in their
-text form (``upper(12)`` is ``"12"``).
+text form (``upper(12)`` is ``"12"``). Regular expressions run on RE2 (``mockaep.core.patterns``):
+linear time whatever the pattern; back-references and look-around are refused.
 """
 from __future__ import annotations
 
-import re
+import math
 from typing import Any
 
+from mockaep.core.patterns import Pattern, PatternError, compile_pattern
 from mockaep.services.conversion.functions import function
-from mockaep.services.conversion.values import TransformError, is_number, to_text
-
-
-#: Longest text a padding function builds (a guard against runaway sizes).
-MAX_TEXT = 1_000_000
+from mockaep.services.conversion.values import TransformError, check_text_length, is_number, to_text
 
 
 def _text(value: Any) -> str | None:
@@ -21,34 +19,42 @@ def _text(value: Any) -> str | None:
 
 
 def _count(value: Any, what: str) -> int:
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
-    if not is_number(value) or int(value) != value:
+    if isinstance(value, str) and value.strip().lstrip("-").isdecimal() and len(value.strip()) <= 19:
+        value = int(value)  # longer digit strings exceed every count Java could take
+    if not is_number(value) or isinstance(value, float) and not math.isfinite(value) or int(value) != value:
         raise TransformError(f"{what} must be an integer")
     return int(value)
 
 
-def compile_regex(pattern: Any) -> re.Pattern[str]:
+def compile_regex(pattern: Any) -> Pattern:
+    """A user's regular expression (from the row or the expression), compiled with RE2."""
     try:
-        return re.compile(to_text(pattern))
-    except re.error as exc:
-        raise TransformError(f"invalid regular expression {to_text(pattern)!r}: {exc}") from None
+        return compile_pattern(to_text(pattern))
+    except PatternError as exc:
+        raise TransformError(str(exc)) from None
 
 
 @function("concat")
 def concat(*values: Any) -> str | None:
     """Null arguments are skipped; all-null gives null."""
     present = [to_text(v) for v in values if v is not None]
+    check_text_length(sum(len(part) for part in present))
     return "".join(present) if present else None
 
 
-@function("explode")
+@function("explode", patterns=(1,))
 def explode(value: Any, regex: Any = ",") -> list[str] | None:
+    """Java's ``String.split``: no empty first piece for a match of nothing at the start,
+    trailing empty pieces dropped."""
     text = _text(value)
     if text is None:
         return None
-    parts = compile_regex("," if regex is None else regex).split(text)
-    while parts and parts[-1] == "":  # Java's String.split drops trailing empty parts
+    pattern = compile_regex("," if regex is None else regex)
+    parts = pattern.split(text)
+    first = pattern.search(text)
+    if parts and first is not None and first.end() == 0:
+        parts.pop(0)
+    while parts and parts[-1] == "":
         parts.pop()
     return parts
 
@@ -76,7 +82,11 @@ def replacestr(value: Any, to_find: Any, to_replace: Any) -> str | None:
     text = _text(value)
     if text is None or to_find is None:
         return text
-    return text.replace(to_text(to_find), "" if to_replace is None else to_text(to_replace))
+    find, replacement = to_text(to_find), ("" if to_replace is None else to_text(to_replace))
+    # the size of the result, before building it (an empty TO_FIND matches between every character)
+    matches = text.count(find)
+    check_text_length(len(text) + matches * (len(replacement) - len(find)))
+    return text.replace(find, replacement)
 
 
 @function("substr")
@@ -108,10 +118,11 @@ def split(value: Any, separator: Any) -> list[str] | None:
     text = _text(value)
     if text is None:
         return None
-    chars = to_text(separator) if separator is not None else ""
+    chars = set(to_text(separator)) if separator is not None else set()
     if not chars:
         return text.split()
-    pieces = re.split("|".join(re.escape(c) for c in chars), text)
+    first = next(iter(chars))  # every separator becomes the same one, then one split
+    pieces = text.translate({ord(char): first for char in chars}).split(first)
     return [piece for piece in pieces if piece]
 
 
@@ -121,7 +132,9 @@ def join(separator: Any, *objects: Any) -> str:
     flat: list[Any] = []
     for item in objects:
         flat.extend(item if isinstance(item, list) else [item])
-    return glue.join("" if item is None else to_text(item) for item in flat)
+    parts = ["" if item is None else to_text(item) for item in flat]
+    check_text_length(sum(len(part) for part in parts) + len(glue) * max(len(parts) - 1, 0))
+    return glue.join(parts)
 
 
 def _pad(value: Any, count: Any, padding: Any, left: bool) -> str | None:
@@ -129,8 +142,7 @@ def _pad(value: Any, count: Any, padding: Any, left: bool) -> str | None:
     if text is None:
         return None
     size = _count(count, "COUNT")
-    if size > MAX_TEXT:
-        raise TransformError(f"COUNT may be at most {MAX_TEXT}")
+    check_text_length(size)
     fill = to_text(padding) if padding not in (None, "") else " "
     missing = size - len(text)
     if missing <= 0:
@@ -187,7 +199,7 @@ def length(value: Any) -> int | None:
     return None if text is None else len(text)
 
 
-@function("extract_regex")
+@function("extract_regex", patterns=(1,))
 def extract_regex(value: Any, regex: Any) -> list[str | None] | None:
     """The whole match followed by each group; null when nothing matches."""
     text = _text(value)
@@ -199,7 +211,7 @@ def extract_regex(value: Any, regex: Any) -> list[str | None] | None:
     return [match.group(0), *match.groups()]
 
 
-@function("matches_regex")
+@function("matches_regex", patterns=(1,))
 def matches_regex(value: Any, regex: Any) -> bool:
     """The whole string must match, as Java's ``String.matches``."""
     text = _text(value)

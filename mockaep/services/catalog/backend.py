@@ -1,0 +1,47 @@
+"""The catalog backend: what other services may ask it (its port: ``mockaep.core.ports.CatalogPort``),
+bound to one request context. Reached through ``ctx.backend("catalog")``, never imported by
+another service."""
+from __future__ import annotations
+
+from typing import Any
+
+from mockaep.core.context import RequestContext
+from mockaep.services.catalog import batches, models
+
+
+class CatalogBackend:
+    """``ctx.backend("catalog")``."""
+
+    def __init__(self, ctx: RequestContext) -> None:
+        self.ctx = ctx
+
+    def get_dataset(self, dataset_id: str) -> dict[str, Any] | None:
+        """The dataset as ``GET /dataSets/{id}`` shows it (the inner object), or ``None``."""
+        return models.get_dataset(self.ctx, dataset_id)
+
+    def datasets_using_schema(self, schema_id: str) -> list[str]:
+        """Ids of the datasets whose ``schemaRef.id`` is exactly ``schema_id``, oldest first (the
+        Schema Registry asks before it lets a schema break or disappear; it asks once per form of
+        the id, ``$id`` and ``meta:altId``, since a dataset keeps the form its creator sent)."""
+        return models.datasets_using_schema(self.ctx, schema_id)
+
+    def get_batch(self, batch_id: str) -> dict[str, Any] | None:
+        """The batch as ``GET /batches/{id}`` shows it (the inner object, with ``id``), or ``None``."""
+        return batches.get_batch(self.ctx, batch_id)
+
+    def open_ingest_batch(self, dataset_id: str, fields: dict[str, Any],
+                      batch_id: str | None = None) -> dict[str, Any]:
+        """Create a ``loading`` batch related to one dataset; ``fields`` are the request's optional
+        batch attributes (inputFormat, replay, tags, externalId). 400 when the dataset is unknown.
+        ``batch_id``: a caller-derived id (a Flow Service run's batch), used unless already taken."""
+        return batches.open_ingest_batch(self.ctx, dataset_id, fields, batch_id)
+
+    def set_batch_status(self, batch_id: str, status: str, **fields: Any) -> dict[str, Any]:
+        """Move a batch to ``status`` (updating the dataset's lastBatch* fields) and set ``fields``
+        (metrics, errors, recordCount, failedRecordCount, started, completed…); returns the record."""
+        return batches.set_batch_status(self.ctx, batch_id, status, **fields)
+
+    def add_dataset_file(self, batch_id: str, dataset_id: str, name: str, records: int,
+                     size: int) -> str:
+        """Register a promoted file of a successful batch (listed by ``GET /dataSetFiles``)."""
+        return batches.add_dataset_file(self.ctx, batch_id, dataset_id, name, records, size)

@@ -1,0 +1,1 @@
+"""Maintenance scripts: derive the repository's data from Adobe's reference material (run by hand)."""
