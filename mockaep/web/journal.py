@@ -11,15 +11,21 @@ up to :data:`BODY_CAP` bytes each. It also writes the access-log line (:mod:`moc
 """
 from __future__ import annotations
 
+import copy
 import io
 import itertools
+import json
 import threading
 import time
 from collections import deque
 from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import parse_qsl, urlencode
 
 from mockaep.core.clock import iso_ms
+from mockaep.core.errors import PlatformError
+from mockaep.core.jsonreader import parse_json
 from mockaep.web import accesslog
+from mockaep.web.control.redaction import PLACEHOLDER, SECRET_NAME
 from mockaep.web.operations import CONTROL_SERVICE, OperationIndex, collapse_slashes
 
 #: Bytes of each request and response body an entry keeps.
@@ -29,7 +35,9 @@ MIN_SIZE, MAX_SIZE = 1, 10_000
 #: environ keys the edge middlewares share.
 ROUTE_KEY = "mockaep.route"  # (service, operationId)
 FAULT_KEY = "mockaep.fault"  # id of the fault rule that answered
-FILTERS = ("org", "sandbox", "service", "operationId", "method", "path", "status", "limit")
+FILTERS = ("org", "sandbox", "service", "operationId", "method", "path", "status", "limit", "secrets")
+#: Nesting searched for secrets in a journaled JSON body (deeper values are left as they are).
+MAX_REDACT_DEPTH = 32
 #: Request headers an entry keeps (the ones that say who asked and how).
 KEPT_HEADERS = ("content-type", "accept", "x-api-key", "x-gw-ims-org-id", "x-sandbox-name", "x-request-id",
                 "if-match", "user-agent")
@@ -62,12 +70,20 @@ class Journal:
             return cleared
 
     def entries(self, filters: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-        """Entries matching every filter, newest first (see :data:`FILTERS`)."""
-        test, limit = _compile_filters(filters or {}, self.size)
+        """Entries matching every filter, newest first (see :data:`FILTERS`).
+
+        Credentials in bodies (IMS client secrets and tokens, connection passwords: names that
+        look like secrets) are shown as a placeholder, as in a state export, unless
+        ``secrets=include``.
+        """
+        filters = filters or {}
+        test, limit = _compile_filters(filters, self.size)
         with self._lock:
             snapshot = list(self._entries)
-        found = [entry for entry in reversed(snapshot) if test(entry)]
-        return found[:limit]
+        found = [entry for entry in reversed(snapshot) if test(entry)][:limit]
+        if filters.get("secrets") == "include":
+            return found
+        return [redacted(entry) for entry in found]
 
 
 def _compile_filters(filters: Mapping[str, str], size: int) -> tuple[Callable[[Mapping[str, Any]], bool], int]:
@@ -84,6 +100,8 @@ def _compile_filters(filters: Mapping[str, str], size: int) -> tuple[Callable[[M
         checks.append(lambda entry, prefix=filters["path"]: entry["path"].startswith(prefix))
     if "status" in filters:
         checks.append(_status_check(filters["status"]))
+    if filters.get("secrets", "include") != "include":
+        raise JournalError("secrets takes only the value include (bodies with their credentials)")
     limit = size
     if "limit" in filters:
         text = filters["limit"]
@@ -101,6 +119,47 @@ def _status_check(text: str) -> Callable[[Mapping[str, Any]], bool]:
     if value.isdigit() and 100 <= int(value) <= 599:
         return lambda entry: entry.get("status") == int(value)
     raise JournalError(f"status must be an HTTP status (404) or a class (4xx), got {text!r}")
+
+
+def _redact_value(node: Any, depth: int = 0) -> Any:
+    if depth > MAX_REDACT_DEPTH:
+        return node
+    if isinstance(node, dict):
+        return {key: PLACEHOLDER if SECRET_NAME.search(str(key)) and isinstance(value, (str, int, float))
+                else _redact_value(value, depth + 1) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_redact_value(item, depth + 1) for item in node]
+    return node
+
+
+def _redact_body(part: dict[str, Any]) -> None:
+    """Credentials in a journaled JSON or form body → :data:`PLACEHOLDER` (in place)."""
+    text = part.get("body") or ""
+    if not text or part.get("bodyTruncated"):
+        return  # a cut body is shown as cut; its secrets may be cut too, so hide it whole
+    media = str(part.get("headers", {}).get("content-type") or part.get("headers", {}).get("Content-Type") or "")
+    if "x-www-form-urlencoded" in media:
+        pairs = parse_qsl(text, keep_blank_values=True)
+        part["body"] = urlencode([(k, PLACEHOLDER if SECRET_NAME.search(k) else v) for k, v in pairs])
+        return
+    try:
+        document = parse_json(text, what="journaled body")
+    except PlatformError:
+        return  # not JSON: shown as sent
+    hidden = _redact_value(document)
+    if hidden != document:
+        part["body"] = json.dumps(hidden)
+
+
+def redacted(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``entry`` whose bodies show credentials as a placeholder."""
+    view = copy.deepcopy(dict(entry))
+    for side in ("request", "response"):
+        part = view.get(side) or {}
+        if part.get("bodyTruncated") and part.get("body"):
+            part["body"] = part["body"] if not SECRET_NAME.search(part["body"]) else PLACEHOLDER
+        _redact_body(part)
+    return view
 
 
 def _body_record(data: bytes, total: int) -> dict[str, Any]:

@@ -174,3 +174,21 @@ def test_replayed_answers_are_journaled_too(tmp_path):
     assert http.get(FLOWS, headers=gateway_headers()).status_code == 404
     [entry] = entries(http)
     assert entry["status"] == 404 and entry["response"]["headers"]["x-mockaep-replay"] == "miss"
+
+
+def test_credentials_in_bodies_are_hidden_unless_asked_for(http):
+    http.post("/ims/token/v3", data={"grant_type": "client_credentials", "client_id": "app",
+                                     "client_secret": "very-secret"})
+    http.post(CONNECTIONS, headers=gateway_headers(), json={
+        "name": "c", "auth": {"specName": "Basic Authentication",
+                              "params": {"username": "u", "password": "hunter2"}},
+        "connectionSpec": {"id": "eb13cb25-47ab-407f-ba89-c0125281c563", "version": "1.0"}})
+    connection, token = entries(http)
+    shown = json.dumps([connection, token])
+    assert "very-secret" not in shown and "hunter2" not in shown
+    assert "client_id=app" in token["request"]["body"]
+    assert json.loads(token["response"]["body"])["access_token"].startswith("<secret")
+    assert json.loads(connection["request"]["body"])["auth"]["params"]["username"] == "u"
+    raw = json.dumps(entries(http, secrets="include"))
+    assert "very-secret" in raw and "hunter2" in raw
+    assert http.get(JOURNAL, query_string={"secrets": "yes"}).status_code == 400
