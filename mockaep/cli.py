@@ -49,14 +49,14 @@ def bounded_int(low: int, high: int) -> Callable[[str], int]:
 
 
 #: Options that mean nothing without another one: option → the one it needs.
-NEEDS = {"replay_mode": "--replay", "match_on": "--replay"}
+NEEDS = {"replay_mode": "--replay", "match_on": "--replay", "snapshot_interval": "--state-file"}
 
 
 def check_dependent_options(args: argparse.Namespace) -> None:
     for name, needed in NEEDS.items():
         if getattr(args, name, None) is not None and not getattr(args, needed.lstrip("-").replace("-", "_"), None):
             option = "--" + name.replace("_", "-")
-            raise SystemExit(f"mockaep: {option} needs {needed} (it only changes how a cassette is replayed)")
+            raise SystemExit(f"mockaep: {option} needs {needed} (it means nothing without it)")
 
 
 # -- serve ---------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def _shared_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--state-file", metavar="PATH",
                        help="restore the state from PATH at start (when it exists) and snapshot it there "
                             "atomically every --snapshot-interval seconds and at shutdown")
-    group.add_argument("--snapshot-interval", type=float, default=5.0, metavar="SECONDS",
+    group.add_argument("--snapshot-interval", type=float, default=None, metavar="SECONDS",
                        help="seconds between state-file snapshots (default: 5)")
     group.add_argument("--upload-quota-mb", type=int, default=1024, metavar="MB",
                        help="per org and sandbox, the megabytes of Batch Ingestion files kept staged (default: 1024)")
@@ -138,12 +138,13 @@ def _shared_emulator_config(args: argparse.Namespace, clients: dict[str, str]) -
     if unknown:
         # an unregistered client id takes any secret: anyone could mint an admin token
         raise SystemExit(f"mockaep: --admin-client {unknown[0]} needs a --client {unknown[0]}:SECRET")
-    if args.snapshot_interval <= 0:
+    interval = 5.0 if args.snapshot_interval is None else args.snapshot_interval
+    if interval <= 0:
         raise SystemExit("mockaep: --snapshot-interval must be a positive number of seconds")
     if args.upload_quota_mb < 1:
         raise SystemExit("mockaep: --upload-quota-mb must be at least 1")
     return {"admin_tokens": tuple(t for t in args.admin_token if t), "admin_clients": tuple(args.admin_client),
-            "state_file": args.state_file, "snapshot_interval_seconds": args.snapshot_interval,
+            "state_file": args.state_file, "snapshot_interval_seconds": interval,
             "upload_quota_bytes": args.upload_quota_mb * 1024 * 1024}
 
 
@@ -161,9 +162,10 @@ def build_config(args: argparse.Namespace):
 
 
 def build_app(args: argparse.Namespace):
+    config = build_config(args)  # refuses bad values first
     check_dependent_options(args)
     try:
-        app = create_app(build_config(args))
+        app = create_app(config)
     except ValueError as exc:
         raise SystemExit(f"mockaep: {exc}") from None
     if getattr(args, "replay", None):

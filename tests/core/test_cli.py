@@ -109,6 +109,7 @@ def test_bad_seed_file_is_refused_naming_the_file(tmp_path):
     (["--clock", "sundial"], "--clock: invalid choice"),
     (["--replay-mode", "hybrid"], "--replay-mode needs --replay"),
     (["--match-on", "method,path"], "--match-on needs --replay"),
+    (["--snapshot-interval", "2"], "--snapshot-interval needs --state-file"),
     (["--quiet", "--log-level", "debug"], "not allowed with argument --quiet"),
     (["--host", "192.0.2.1", "--port", "0"], "cannot listen on 192.0.2.1:0"),
     (["--frobnicate"], "unrecognized arguments: --frobnicate"),
