@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,9 +37,19 @@ class RequestContext:
     def tenant_id(self) -> str:
         return tenant_id_for(self.org)
 
+    @property
+    def sandbox_id(self) -> str:
+        """The sandbox's id, as every service reports it (``sandboxId``, ``meta:sandboxId``)."""
+        return sandbox_id_for(self.org, self.sandbox)
+
     def backend(self, service: str) -> Any:
         """Another service's backend bound to this request (its port: ``mockaep.core.ports``)."""
         return self.backends.bind(service, self)
+
+
+def sandbox_id_for(org: str, sandbox: str) -> str:
+    """A stable UUID per (org, sandbox): the platform gives every sandbox one."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mockaep:sandbox:{org}:{sandbox}"))
 
 
 def tenant_id_for(org: str) -> str:

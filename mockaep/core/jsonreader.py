@@ -1,7 +1,17 @@
-"""Reading the JSON files users hand the emulator (seed state, cassettes) with clear refusals.
+"""The one JSON reader (and writer): request bodies, stored records, state documents, files.
 
-Every problem becomes a ``ValueError`` subclass whose message starts with the file name and says
-what is wrong (missing, a directory, not UTF-8, empty, invalid or truncated JSON).
+:func:`loads` is the standard library's parser (exact integers of any length), refusing
+``NaN``/``Infinity`` (not JSON; the platform refuses them too). :func:`dumps` writes compact
+JSON, key order kept, with ``orjson`` (several times faster than the standard library's encoder,
+which matters for stored records and answers), or the standard library for what orjson does not
+take (integers beyond 64 bits).
+
+Depth: nothing deeper than :data:`MAX_JSON_DEPTH` is accepted (recursive processing of a deeper
+document would exhaust the interpreter's stack). Counting brackets in the raw text is C-speed and
+bounds the depth from above, so the exact measure runs only for the rare text with many brackets.
+
+Files users hand the emulator (seed states, cassettes) are read with refusals that start with
+the file name and say what is wrong (missing, a directory, not UTF-8, empty, invalid or truncated).
 """
 from __future__ import annotations
 
@@ -10,7 +20,34 @@ import os
 import pathlib
 from typing import Any
 
+import orjson
+
 from mockaep.core.errors import BadRequest
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def loads(raw: bytes | bytearray | memoryview | str) -> Any:
+    """Parse JSON text (``ValueError`` when it is not JSON). Integers stay exact whatever their
+    length; ``NaN`` and ``Infinity`` are refused."""
+    return json.loads(bytes(raw) if isinstance(raw, (bytearray, memoryview)) else raw,
+                      parse_constant=_refuse_constant)
+
+
+def dumps(value: Any) -> bytes:
+    """Compact JSON text (UTF-8), key order kept."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # integers beyond 64 bits, non-string keys: the standard library's way
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def brackets(raw: bytes | str) -> int:
+    """Opening brackets in JSON text: an upper bound of its nesting depth, counted at C speed."""
+    if isinstance(raw, str):
+        return raw.count("[") + raw.count("{")
+    return raw.count(b"[") + raw.count(b"{")
 
 
 def looks_truncated(text: str) -> bool:
@@ -58,7 +95,7 @@ def read_text(path: str | os.PathLike[str], kind: str, error: type[ValueError] =
 def parse_text(text: str, name: str, kind: str, error: type[ValueError] = ValueError) -> Any:
     """Parse JSON text read from ``name``; invalid (or truncated) JSON → ``error`` naming it."""
     try:
-        return json.loads(text)
+        return loads(text)
     except RecursionError:
         raise error(f"{name}: {kind} nests too deeply to be read") from None
     except ValueError as exc:
@@ -78,14 +115,22 @@ MAX_JSON_DEPTH = 128
 def parse_json(raw: bytes | str, *, what: str) -> Any:
     """Parse JSON text, refusing malformed or absurdly deep documents with a 400."""
     try:
-        document = json.loads(raw)
+        document = loads(raw)
     except RecursionError:
         raise BadRequest(f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.") from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeError) as exc:
         raise BadRequest(f"The {what} is not valid JSON: {exc}.") from None
-    if json_depth(document) > MAX_JSON_DEPTH:
+    if brackets(raw) > MAX_JSON_DEPTH and json_depth(document) > MAX_JSON_DEPTH:
         raise BadRequest(f"The {what} nests deeper than {MAX_JSON_DEPTH} levels.")
     return document
+
+
+def deeper_than(value: Any, limit: int = MAX_JSON_DEPTH, text: bytes | None = None) -> bool:
+    """Whether a parsed value nests deeper than ``limit``; ``text``, its JSON when known, lets
+    the common case be decided by counting brackets."""
+    if text is not None and brackets(text) <= limit:
+        return False
+    return json_depth(value) > limit
 
 
 def json_depth(document: Any) -> int:

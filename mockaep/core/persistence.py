@@ -26,7 +26,7 @@ import threading
 import time
 from typing import Any, Callable, Mapping
 
-from mockaep.core.jsonreader import MAX_JSON_DEPTH, json_depth, read_json
+from mockaep.core.jsonreader import MAX_JSON_DEPTH, read_json
 from mockaep.core.store import SnapshotError, Store
 from mockaep.core.tokens import TokenBook
 
@@ -42,9 +42,9 @@ class StateDocumentError(ValueError):
 
 
 def restore_document(store: Store, document: Any, what: str = "state document") -> list[tuple[str, str]]:
-    """Load ``document`` into ``store`` (each tenant named in it replaced whole)."""
-    if json_depth(document) > MAX_STATE_DEPTH:
-        raise StateDocumentError(f"{what} nests deeper than {MAX_STATE_DEPTH} levels")
+    """Load ``document`` into ``store`` (each tenant named in it replaced whole). The store checks
+    the document whole first (structure, every record's depth and shape) and changes nothing when
+    it refuses it."""
     try:
         return store.restore(document)
     except SnapshotError as exc:

@@ -99,25 +99,40 @@ def parse_accept(header: str | None) -> tuple[MediaRange, ...]:
     return tuple(ranges)
 
 
-@dataclass(frozen=True)
 class RequestHeaders:
-    """The headers services read, typed. ``raw`` keeps every header (lower-cased names)."""
+    """The headers services read, typed (``Accept`` parsed on first use). ``raw`` keeps every
+    header under its lower-cased name."""
 
-    accept: tuple[MediaRange, ...] = ()
-    accept_header: str | None = None
-    if_match: str | None = None
-    content_type: str = ""
-    raw: Mapping[str, str] = None  # type: ignore[assignment]
+    __slots__ = ("raw", "_accept")
+
+    def __init__(self, raw: Mapping[str, str] | None = None) -> None:
+        self.raw: Mapping[str, str] = raw or {}
+        self._accept: tuple[MediaRange, ...] | None = None
+
+    @property
+    def accept(self) -> tuple[MediaRange, ...]:
+        if self._accept is None:
+            self._accept = parse_accept(self.raw.get("accept"))
+        return self._accept
+
+    @property
+    def accept_header(self) -> str | None:
+        return self.raw.get("accept")
+
+    @property
+    def if_match(self) -> str | None:
+        return self.raw.get("if-match")
+
+    @property
+    def content_type(self) -> str:
+        return self.raw.get("content-type", "").split(";", 1)[0].strip().lower()
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        return (self.raw or {}).get(name.lower(), default)
+        return self.raw.get(name.lower(), default)
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "RequestHeaders":
         raw: dict[str, str] = {}
         for name, value in pairs:
             raw.setdefault(name.lower(), value)
-        accept = raw.get("accept")
-        content_type = raw.get("content-type", "").split(";", 1)[0].strip().lower()
-        return cls(accept=parse_accept(accept), accept_header=accept, if_match=raw.get("if-match"),
-                   content_type=content_type, raw=raw)
+        return cls(raw)

@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import bisect
 import gc
-import json
 import threading
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from mockaep.core.jsonreader import MAX_JSON_DEPTH, json_depth
+from mockaep.core.jsonreader import MAX_JSON_DEPTH, deeper_than, dumps, loads
 from mockaep.core.kinds import ResourceKind
 
 DEFAULT_SANDBOX = "prod"
@@ -41,11 +40,11 @@ SNAPSHOT_VERSION = 1
 
 def encode(record: Any) -> bytes:
     """The stored form of a record: compact JSON, key order kept (the platform's field order)."""
-    return json.dumps(record, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return dumps(record)
 
 
 def decode(data: bytes) -> Any:
-    return json.loads(data)
+    return loads(data)
 
 
 def index_key(value: Any) -> str | None:
@@ -81,8 +80,37 @@ def values_at(record: Any, path: str) -> list[Any]:
     return current
 
 
-def _index_keys(record: Mapping[str, Any], path: str) -> set[str]:
-    return {k for k in (index_key(v) for v in values_at(record, path)) if k is not None}
+def compile_path(path: str) -> tuple[tuple[str, bool], ...]:
+    """A dotted path as (name, fans out) steps: ``a.b[]`` → ``(("a", False), ("b", True))``."""
+    return tuple((part[:-2], True) if part.endswith("[]") else (part, False) for part in path.split("."))
+
+
+def _index_keys(record: Mapping[str, Any], steps: tuple[tuple[str, bool], ...]) -> set[str]:
+    """Index keys of the values at a compiled path (what :func:`values_at` finds, keyed)."""
+    current: list[Any] = [record]
+    for name, fan_out in steps:
+        found: list[Any] = []
+        for node in current:
+            if isinstance(node, dict):
+                if name in node:
+                    found.append(node[name])
+            elif isinstance(node, list):
+                found.extend(item[name] for item in node if isinstance(item, dict) and name in item)
+        if fan_out or any(isinstance(v, list) for v in found):
+            flat: list[Any] = []
+            for value in found:
+                if isinstance(value, list):
+                    flat.extend(value)
+                else:
+                    flat.append(value)
+            found = flat
+        current = found
+    keys = set()
+    for value in current:
+        key = index_key(value)
+        if key is not None:
+            keys.add(key)
+    return keys
 
 
 class Collection:
@@ -96,6 +124,7 @@ class Collection:
         self._order: list[int] = []  # live sequence numbers, ascending
         self._next_seq = 0
         self._indexes: dict[str, dict[str, list[int]]] = {p: {} for p in indexed_paths}
+        self._steps = {p: compile_path(p) for p in self._indexes}
 
     # -- reads -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -177,13 +206,17 @@ class Collection:
             if data is not None:
                 yield record_id, decode(data)
 
-    def at_offset(self, offset: int, among: Sequence[int] | None = None) -> int | None:
-        """The sequence number at ``offset`` in insertion order (of ``among`` when given): the
-        start of an offset-paged list without reading what comes before it."""
+    def at_offset(self, offset: int, among: Sequence[int] | None = None, reverse: bool = False) -> int | None:
+        """The cursor (a sequence number) that starts a list ``offset`` records in, in insertion
+        order or (``reverse``) newest first, of ``among`` when given: ``ids(after=cursor,
+        reverse=reverse, among=among)`` then yields what a slice ``[offset:]`` would, without
+        reading what comes before it. ``None`` when nothing is skipped."""
         seqs = self._order if among is None else among
-        if offset <= 0:
+        if offset <= 0 or not seqs:
             return None
-        return seqs[offset - 1] if offset - 1 < len(seqs) else (seqs[-1] if seqs else None)
+        if offset >= len(seqs):  # past the end: a cursor after the last record in that direction
+            return seqs[0] - 1 if reverse else seqs[-1]
+        return seqs[len(seqs) - offset] if reverse else seqs[offset - 1]
 
     # -- transitional reads (services move to the pagers of mockaep.core.paging) -------------
     def peek(self, record_id: str) -> dict[str, Any] | None:
@@ -199,10 +232,11 @@ class Collection:
         return sorted((i for i in record_ids if seq_of.get(i, -1) > floor), key=seq_of.__getitem__)
 
     # -- writes ------------------------------------------------------------------------------
-    def put(self, record_id: str, record: Mapping[str, Any]) -> Mapping[str, Any]:
+    def put(self, record_id: str, record: Mapping[str, Any], encoded: bytes | None = None) -> Mapping[str, Any]:
         """Insert or replace (keeping the insertion place of an existing record); returns
-        ``record`` itself — the store keeps its own encoded copy."""
-        data = encode(record)
+        ``record`` itself — the store keeps its own encoded copy (``encoded``, when the caller
+        already has the record's stored form)."""
+        data = encoded if encoded is not None else encode(record)
         old = self._data.get(record_id)
         if old is None:
             seq = self._next_seq
@@ -216,8 +250,9 @@ class Collection:
             old_record = decode(old) if self._indexes else None
         self._data[record_id] = data
         for path, index in self._indexes.items():
-            new_keys = _index_keys(record, path)
-            old_keys = _index_keys(old_record, path) if old_record is not None else set()
+            steps = self._steps[path]
+            new_keys = _index_keys(record, steps)
+            old_keys = _index_keys(old_record, steps) if old_record is not None else set()
             for key in old_keys - new_keys:
                 _remove(index, key, seq)
             for key in new_keys - old_keys:
@@ -235,7 +270,7 @@ class Collection:
         if self._indexes:
             old_record = decode(old)
             for path, index in self._indexes.items():
-                for key in _index_keys(old_record, path):
+                for key in _index_keys(old_record, self._steps[path]):
                     _remove(index, key, seq)
         return True
 
@@ -250,7 +285,7 @@ class Collection:
     # -- state documents ---------------------------------------------------------------------
     def dump(self) -> bytes:
         """The collection as one JSON object keyed by id, built from the stored form."""
-        parts = [json.dumps(rid).encode() + b":" + self._data[rid] for rid in self.ids()]
+        parts = [dumps(rid) + b":" + self._data[rid] for rid in self.ids()]
         return b"{" + b",".join(parts) + b"}"
 
 
@@ -307,7 +342,7 @@ class Tenant:
     def dump(self) -> bytes:
         """This tenant's collections and meta as JSON text (no decoding of records)."""
         with self.lock:
-            parts = [json.dumps(kind).encode() + b":" + coll.dump()
+            parts = [dumps(kind) + b":" + coll.dump()
                      for kind, coll in sorted(self._collections.items()) if len(coll)]
             meta = encode(self.meta)
         return b'{"collections":{' + b",".join(parts) + b'},"meta":' + meta + b"}"
@@ -383,22 +418,21 @@ class Store:
         """Load a state document: every tenant it names is replaced whole (with ``replace_all``,
         tenants it does not name are dropped too). The document is checked whole first; a
         refusal (:class:`SnapshotError`) changes nothing."""
-        check_snapshot(document, self.kinds, self.record_checker)
+        encoded = check_snapshot(document, self.kinds, self.record_checker)
         built: dict[tuple[str, str], Tenant] = {}
-        for entry in document["tenants"]:
+        for position, entry in enumerate(document["tenants"]):
             tenant = Tenant(entry["imsOrg"], entry["sandbox"], self._indexes)
             for kind, records in entry.get("collections", {}).items():
                 collection = tenant.collection(kind)
                 for record_id, record in records.items():
-                    collection.put(record_id, record)
+                    collection.put(record_id, record, encoded[(position, kind, record_id)])
             tenant.meta = dict(entry.get("meta", {}))
             built[(tenant.org, tenant.sandbox)] = tenant
         with self._lock:
             if replace_all:
                 self._tenants.clear()
             self._tenants.update(built)
-        # Loaded records live until reset: keep them out of every later collection pass.
-        gc.collect()
+        # Loaded records live until reset: keep what they hold out of every later collection pass.
         gc.freeze()
         return list(built)
 
@@ -408,9 +442,12 @@ class SnapshotError(ValueError):
 
 
 def check_snapshot(document: Any, kinds: Mapping[str, ResourceKind] | None = None,
-                   record_checker: Callable[[ResourceKind, Any], str | None] | None = None) -> None:
+                   record_checker: Callable[[ResourceKind, Any], str | None] | None = None,
+                   ) -> dict[tuple[int, str, str], bytes]:
     """Refuse a malformed state document before anything is loaded from it: its structure, its
-    depth, and (given the kind table) every collection name and every record."""
+    depth, and (given the kind table) every collection name and every record. Returns every
+    record's stored form, keyed by (tenant position, kind, id), encoded once here."""
+    encoded: dict[tuple[int, str, str], bytes] = {}
     if not isinstance(document, dict):
         raise SnapshotError("state document must be a JSON object")
     if document.get("format") != SNAPSHOT_FORMAT:
@@ -451,8 +488,13 @@ def check_snapshot(document: Any, kinds: Mapping[str, ResourceKind] | None = Non
                 at = f"{where}.collections.{kind_name}.{record_id}"
                 if not isinstance(record, dict):
                     raise SnapshotError(f"{at} must be an object")
-                if json_depth(record) > MAX_JSON_DEPTH:
+                try:
+                    data = encode(record)
+                except (ValueError, RecursionError) as exc:
+                    raise SnapshotError(f"{at} cannot be stored: {exc}") from None
+                if deeper_than(record, MAX_JSON_DEPTH, data):
                     raise SnapshotError(f"{at} nests deeper than {MAX_JSON_DEPTH} levels")
+                encoded[(position, kind_name, record_id)] = data
                 if kind is not None:
                     if kind.id_field and kind.id_field in record and record[kind.id_field] != record_id:
                         raise SnapshotError(f"{at}: its {kind.id_field!r} is {record[kind.id_field]!r}, "
@@ -463,5 +505,6 @@ def check_snapshot(document: Any, kinds: Mapping[str, ResourceKind] | None = Non
         meta = entry.get("meta", {})
         if not isinstance(meta, dict):
             raise SnapshotError(f"{where}.meta must be an object")
-        if json_depth(meta) > MAX_JSON_DEPTH:
+        if deeper_than(meta, MAX_JSON_DEPTH, encode(meta)):
             raise SnapshotError(f"{where}.meta nests deeper than {MAX_JSON_DEPTH} levels")
+    return encoded

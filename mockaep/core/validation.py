@@ -255,6 +255,7 @@ class Validators:
         self.package = package
         self._bodies: dict[tuple[str, str, str, str], Checker | None] = {}
         self._by_content: OrderedDict[str, Checker] = OrderedDict()
+        self._records: dict[str, Checker] = {}
         self._lock = threading.Lock()
 
     def openapi(self, service: str) -> OpenAPISpec:
@@ -289,7 +290,10 @@ class Validators:
     def record_reason(self, kind: Any, record: Any) -> str | None:
         """Why a stored record does not fit its resource kind's ``record_schema`` (state
         documents are checked record by record with it), or ``None``."""
-        found = self.schema_checker(kind.record_schema).violations(record, limit=1)
+        checker = self._records.get(kind.collection)
+        if checker is None:  # kinds are code: one checker per collection for the app's life
+            checker = self._records.setdefault(kind.collection, self.schema_checker(kind.record_schema))
+        found = checker.violations(record, limit=1)
         return f"{found[0].message} (at {found[0].pointer or '/'})" if found else None
 
 

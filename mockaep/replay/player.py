@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from mockaep.core import errors
+from mockaep.web.gateway import service_of
 from mockaep.replay.cassette import Cassette, Interaction
 from mockaep.replay.matcher import (RequestView, differences, parse_match_on, parse_pointer, view_of,
                                     view_of_received)
@@ -248,12 +249,7 @@ class ReplayMiddleware:
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        if path.rstrip("/") == f"{CONTROL_PREFIX}/replay" and method == "GET":
-            return _json_reply(start_response, 200, self.player.status())
-        if path.rstrip("/") == f"{CONTROL_PREFIX}/replay/rewind" and method == "POST":
-            self.player.rewind()
-            return _json_reply(start_response, 200, {"rewound": True})
-        if path.startswith(CONTROL_PREFIX + "/"):
+        if path.startswith(CONTROL_PREFIX + "/"):  # the control plane (replay status included) is Flask's
             return self.app(environ, start_response)
         body = read_body(environ)
         environ["wsgi.input"] = io.BytesIO(body)
@@ -299,8 +295,6 @@ class ReplayMiddleware:
         else:
             detail = f"No recorded exchange in {self.player.cassette.path}: the cassette is empty."
         logger.info("replay miss: %s", detail)
-        from mockaep.web.gateway import service_of
-
         found = service_of(urlsplit(received.uri).path)
         shape = found[1] if found else errors.EMULATOR
         error = errors.PlatformError(detail, status=404, title="Request not recorded")

@@ -10,7 +10,6 @@ x-gw-ims-org-id → x-sandbox-name → Content-Type → body.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import uuid
 from typing import Any, Callable
@@ -22,7 +21,7 @@ from mockaep.core import errors
 from mockaep.core.errors import BadRequest, GatewayError, PlatformError
 from mockaep.core.mounts import MOUNTS
 from mockaep.core.context import RequestContext
-from mockaep.core.jsonreader import parse_json
+from mockaep.core.jsonreader import dumps, parse_json
 from mockaep.core.request import QueryParams, RequestHeaders
 
 #: URL prefix → (service name, error shape).
@@ -54,9 +53,17 @@ def emulator():
 
 
 def request_id() -> str:
-    found = getattr(g, "mockaep_request_id", None)
+    found = g.get("mockaep_request_id")
     if found is None:
-        found = g.mockaep_request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+        found = g.mockaep_request_id = request.environ.get("HTTP_X_REQUEST_ID") or str(uuid.uuid4())
+    return found
+
+
+def headers_of(environ: dict[str, Any]) -> dict[str, str]:
+    """Every request header by lower-cased name, read once from the WSGI environ."""
+    found = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
+    if environ.get("CONTENT_TYPE"):
+        found["content-type"] = environ["CONTENT_TYPE"]
     return found
 
 
@@ -78,8 +85,8 @@ def is_json_media(media: str) -> bool:
 
 
 # -- the checks ----------------------------------------------------------------------------------
-def _bearer_token() -> str:
-    header = request.headers.get("Authorization")
+def _bearer_token(headers: dict[str, str]) -> str:
+    header = headers.get("authorization")
     if header is None:
         raise GatewayError(403, "403010", "Oauth token is missing.")
     scheme, _, token = header.strip().partition(" ")
@@ -91,32 +98,33 @@ def _bearer_token() -> str:
 
 def check_request() -> None:
     """``before_request`` hook: refuse what the gateway refuses, then bind the tenant."""
-    request_id()
+    rid = request_id()
     found = service_of(request.path)
     if found is None or request.method == "OPTIONS":
         return
     service, _shape = found
     emu = emulator()
     config = emu.config
+    headers = headers_of(request.environ)
 
-    token = _bearer_token()
+    token = _bearer_token(headers)
     token_info = emu.ims.lookup(token)
     if config.strict_auth and token_info is None:
         raise GatewayError(401, "401013", "Oauth token is not valid")
-    api_key = request.headers.get("x-api-key", "").strip()
+    api_key = headers.get("x-api-key", "").strip()
     if not api_key:
         raise GatewayError(403, "403000", "Api Key is required")
     # Strict auth binds a token to its client: the API key must be the client id it was issued to.
     if config.strict_auth and ((config.clients and api_key not in config.clients)
                                or (token_info is not None and token_info.client_id != api_key)):
         raise GatewayError(403, "403003", "Api Key is invalid")
-    org = request.headers.get("x-gw-ims-org-id", "").strip()
+    org = headers.get("x-gw-ims-org-id", "").strip()
     if not org:
         raise GatewayError(400, "400003", "Missing header")
     if config.strict_auth and token_info is not None and token_info.orgs and org not in token_info.orgs:
         raise GatewayError(403, "403025", "Profile is not valid")
 
-    sandbox = request.headers.get("x-sandbox-name")
+    sandbox = headers.get("x-sandbox-name")
     if sandbox is None or not sandbox.strip():
         if config.require_sandbox_header:
             raise BadRequest("The header x-sandbox-name is missing in the request. Please add the header "
@@ -138,9 +146,9 @@ def check_request() -> None:
 
     user = token_info.user if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
     _bind_tenant(emu, org, sandbox, RequestContext(
-        org=org, sandbox=sandbox, client_id=api_key, user_id=user, request_id=request_id(), tenant=None,  # type: ignore[arg-type]
+        org=org, sandbox=sandbox, client_id=api_key, user_id=user, request_id=rid, tenant=None,  # type: ignore[arg-type]
         now_ms=emu.clock.now_ms(), query=QueryParams(request.args.items(multi=True)),
-        headers=RequestHeaders.from_pairs(request.headers.items()), backends=emu.backends, runtime=emu))
+        headers=RequestHeaders(headers), backends=emu.backends, runtime=emu))
 
 
 #: Methods that only read: they never create a tenant (an unknown org or sandbox reads as empty).
@@ -227,7 +235,7 @@ def _shape_for_path() -> errors.ErrorShape:
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    response = Response(dumps(body), status=status, mimetype="application/json")
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response

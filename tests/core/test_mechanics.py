@@ -78,6 +78,12 @@ def test_insertion_order_pages_agree_with_a_list(rows, colour, text, offset, lim
     page = select(things, conditions, offset=offset, limit=limit, reverse=reverse)
     cut = expected[offset:] if limit is None else expected[offset:offset + limit]
     assert page.records == cut
+    # a lone index-served condition jumps straight to the offset, in either direction
+    alone = [r for r in model if r["colour"] == colour]
+    if reverse:
+        alone.reverse()
+    jumped = select(things, [Equals(colour)], offset=offset, limit=limit, reverse=reverse)
+    assert jumped.records == (alone[offset:] if limit is None else alone[offset:offset + limit])
     assert page.more == (limit is not None and len(expected) > offset + limit)
     assert count(things, conditions) == len(expected)
     assert count(things, [Equals(colour)]) == sum(1 for r in model if r["colour"] == colour)

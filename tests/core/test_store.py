@@ -91,6 +91,12 @@ def test_offsets_start_where_a_slice_would(ops, offset):
             things.put(record_id, {"colour": colour})
     everything = list(things.ids())
     assert list(things.ids(after=things.at_offset(offset))) == everything[offset:]
+    newest_first = list(things.ids(reverse=True))
+    assert list(things.ids(after=things.at_offset(offset, reverse=True), reverse=True)) == newest_first[offset:]
+    hits = things.hits("colour", "x")
+    matching = [i for i in everything if things.get(i)["colour"] == "x"]
+    assert list(things.ids(after=things.at_offset(offset, hits, True), reverse=True, among=hits)) \
+        == list(reversed(matching))[offset:]
 
 
 def test_a_page_reads_only_the_page():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pathlib
+import json
 import re
 import shutil
 import subprocess
@@ -32,5 +33,6 @@ def test_tutorial_blocks_run_against_a_served_emulator():
     assert flow_id, out[-2000:]
     # The dataset reads back keyed by its id, the flow as a one-item list.
     assert '"schemaRef"' in out and '"items"' in out
-    assert out.rstrip().splitlines()[-3].startswith('{"error_code": "403010"')
+    refusal = json.loads(out.rstrip().splitlines()[-3])
+    assert refusal == {"error_code": "403010", "message": "Oauth token is missing."}
     assert "HTTP 403" in out

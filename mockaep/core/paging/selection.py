@@ -89,7 +89,7 @@ def select(collection: Collection, conditions: Sequence[Condition] = (), *, orde
     candidates, exact = _narrowest(collection, conditions)
     if not order:
         if exact and not conditions[1:] and transform is None and after is None and offset:
-            after, offset = collection.at_offset(offset, candidates), 0
+            after, offset = collection.at_offset(offset, candidates, reverse), 0
         matches = _matches(collection, conditions, candidates, exact, after=after, reverse=reverse,
                            transform=transform)
         if offset:

@@ -1,7 +1,8 @@
 """The emulator's own control plane under ``/_mockaep/``: one module (and blueprint) per concern.
 
-``BLUEPRINTS`` is what the app factory registers; a new concern adds its module here.
+``BLUEPRINTS`` is what the app factory registers; a new concern adds its module here. Every one
+of them sits behind the one credential check of ``mockaep.web.control.auth``.
 """
-from mockaep.web.control import clock, faults, journal, state
+from mockaep.web.control import clock, faults, journal, replay, state
 
-BLUEPRINTS = (state.blueprint, clock.blueprint, journal.blueprint, faults.blueprint)
+BLUEPRINTS = (state.blueprint, replay.blueprint, clock.blueprint, journal.blueprint, faults.blueprint)

@@ -6,13 +6,12 @@ them (which, when the control plane is protected, only an admin can ask anyway).
 """
 from __future__ import annotations
 
-import json
 
 from flask import Blueprint, Response, request
 
 from mockaep.core.version import __version__
 from mockaep.core.errors import BadRequest
-from mockaep.core.jsonreader import looks_truncated
+from mockaep.core.jsonreader import loads, looks_truncated
 from mockaep.core.persistence import StateDocumentError, restore_document
 from mockaep.web.control.redaction import redact_secrets
 from mockaep.web.gateway import emulator, json_response
@@ -66,11 +65,12 @@ def import_state():
     if not raw.strip():
         raise BadRequest("state document is empty: send the JSON of GET /_mockaep/state")
     try:
-        document = json.loads(raw)
+        document = loads(raw)
     except RecursionError:
         raise BadRequest("state document nests too deeply to be a mockaep state document") from None
     except ValueError as exc:
-        hint = " (it looks truncated)" if looks_truncated(raw.decode("utf-8", "replace")) else ""
+        # the hint reads the whole text: only for documents small enough to read at once
+        hint = " (it looks truncated)" if len(raw) <= 1 << 20 and looks_truncated(raw.decode("utf-8", "replace")) else ""
         raise BadRequest(f"state document is not valid JSON{hint}: {exc}") from None
     try:
         loaded = restore_document(emulator().store, document)
