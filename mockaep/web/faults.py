@@ -21,7 +21,6 @@ decides; :class:`FaultMiddleware` applies it outside Flask, so replayed answers 
 from __future__ import annotations
 
 import email.utils
-import json
 import random
 import re
 import secrets
@@ -36,6 +35,7 @@ from waitress.channel import ClientDisconnected
 
 from mockaep.core.clock import ClockError, iso_ms, parse_instant
 from mockaep.core.errors import EMULATOR, PlatformError
+from mockaep.core.jsonreader import dumps
 from mockaep.core.mounts import MOUNTS
 from mockaep.core.patterns import Pattern, PatternError, compile_pattern
 from mockaep.web.journal import FAULT_KEY, ROUTE_KEY
@@ -364,7 +364,7 @@ class FaultMiddleware:
         if status is None:
             return self.app(environ, start_response)
         request_id = (environ.get("HTTP_X_REQUEST_ID") or "").strip() or str(uuid.uuid4())
-        body = json.dumps(error_body(service, status, rule, request_id)).encode()
+        body = dumps(error_body(service, status, rule, request_id))
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                    ("x-request-id", request_id), ("x-mockaep-fault", rule.id)]
         if "retryAfter" in rule.effect:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import io
 import itertools
-import json
 import threading
 import time
 from collections import deque
@@ -23,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from mockaep.core.clock import iso_ms
 from mockaep.core.errors import PlatformError
-from mockaep.core.jsonreader import parse_json
+from mockaep.core.jsonreader import dumps, parse_json
 from mockaep.web import accesslog
 from mockaep.web.control.redaction import PLACEHOLDER, SECRET_NAME
 from mockaep.web.operations import CONTROL_SERVICE, OperationIndex, collapse_slashes
@@ -148,7 +147,7 @@ def _redact_body(part: dict[str, Any]) -> None:
         return  # not JSON: shown as sent
     hidden = _redact_value(document)
     if hidden != document:
-        part["body"] = json.dumps(hidden)
+        part["body"] = dumps(hidden).decode("utf-8")
 
 
 def redacted(entry: Mapping[str, Any]) -> dict[str, Any]:
