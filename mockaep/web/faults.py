@@ -38,8 +38,9 @@ from mockaep.core.errors import EMULATOR, PlatformError
 from mockaep.core.jsonreader import dumps
 from mockaep.core.mounts import MOUNTS
 from mockaep.core.patterns import Pattern, PatternError, compile_pattern
-from mockaep.web.journal import FAULT_KEY, ROUTE_KEY
-from mockaep.web.operations import CONTROL_SERVICE, IMS_SERVICE, OperationIndex, collapse_slashes, known_services
+from mockaep.web.journal import FAULT_KEY
+from mockaep.web.operations import (CONTROL_SERVICE, IMS_SERVICE, OperationIndex, collapse_slashes, known_services,
+                                    service_name)
 
 MAX_RULES = 100
 MAX_LATENCY_MS = 30_000
@@ -157,15 +158,15 @@ class FaultRule:
         return view
 
     # -- deciding --------------------------------------------------------------------------------
-    def in_scope(self, service: str | None, operation_id: str | None, method: str, path: str,
+    def in_scope(self, service: str | None, operation_id: Callable[[], str | None], method: str, path: str,
                  org: str | None, sandbox: str | None) -> bool:
         m = self.match
         return ((m.get("service") is None or m["service"] == service)
-                and (m.get("operationId") is None or m["operationId"] == operation_id)
                 and (m.get("method") is None or m["method"] == method)
                 and (self.path_pattern is None or self.path_pattern.fullmatch(path) is not None)
                 and (m.get("org") is None or m["org"] == org)
-                and (m.get("sandbox") is None or m["sandbox"] == sandbox))
+                and (m.get("sandbox") is None or m["sandbox"] == sandbox)
+                and (m.get("operationId") is None or m["operationId"] == operation_id()))
 
     def fires(self, now_ms: int) -> bool:
         """Called for a request in scope: whether the fault applies to it (and count it)."""
@@ -306,9 +307,15 @@ class FaultBook:
             self._rules = []
             return cleared
 
-    def pick(self, service: str | None, operation_id: str | None, method: str, path: str, org: str | None,
-             sandbox: str | None, now_ms: int) -> FaultRule | None:
-        for rule in self.rules():
+    def pick(self, service: str | None, operation_id: Callable[[], str | None], method: str, path: str,
+             org: str | None, sandbox: str | None, now_ms: int) -> FaultRule | None:
+        """The first rule in scope that fires; ``operation_id`` is asked only when a rule needs it
+        (matching the URL map costs a little on every request otherwise)."""
+        with self._lock:
+            if not self._rules:
+                return None
+            rules = list(self._rules)
+        for rule in rules:
             if rule.in_scope(service, operation_id, method, path, org, sandbox) and rule.fires(now_ms):
                 return rule
         return None
@@ -345,14 +352,14 @@ class FaultMiddleware:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = collapse_slashes(environ.get("PATH_INFO", "") or "/")
-        route = environ.get(ROUTE_KEY)
-        service, operation_id = route if route is not None else self.operations.lookup(method, path)
+        service = service_name(path)
         if service == CONTROL_SERVICE:
             return self.app(environ, start_response)
         org = (environ.get("HTTP_X_GW_IMS_ORG_ID") or "").strip() or None
         sandbox = (environ.get("HTTP_X_SANDBOX_NAME") or "").strip() or (
             self.default_sandbox if org is not None and service not in (None, IMS_SERVICE) else None)
-        rule = self.book.pick(service, operation_id, method, path, org, sandbox, self.clock())
+        rule = self.book.pick(service, lambda: self.operations.lookup(method, path)[1], method, path, org, sandbox,
+                              self.clock())
         if rule is None:
             return self.app(environ, start_response)
         environ[FAULT_KEY] = rule.id

@@ -25,14 +25,13 @@ from mockaep.core.errors import PlatformError
 from mockaep.core.jsonreader import dumps, parse_json
 from mockaep.web import accesslog
 from mockaep.web.control.redaction import PLACEHOLDER, SECRET_NAME
-from mockaep.web.operations import CONTROL_SERVICE, OperationIndex, collapse_slashes
+from mockaep.web.operations import CONTROL_SERVICE, ENDPOINT_KEY, OperationIndex, collapse_slashes, service_name
 
 #: Bytes of each request and response body an entry keeps.
 BODY_CAP = 16 * 1024
 #: Bounds of ``--journal-size`` (entries); each entry holds at most 2 × BODY_CAP of bodies.
 MIN_SIZE, MAX_SIZE = 1, 10_000
 #: environ keys the edge middlewares share.
-ROUTE_KEY = "mockaep.route"  # (service, operationId)
 FAULT_KEY = "mockaep.fault"  # id of the fault rule that answered
 FILTERS = ("org", "sandbox", "service", "operationId", "method", "path", "status", "limit", "secrets")
 #: Nesting searched for secrets in a journaled JSON body (deeper values are left as they are).
@@ -215,8 +214,7 @@ class JournalMiddleware:
         now = self.clock()
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = collapse_slashes(environ.get("PATH_INFO", "") or "/")
-        service, operation_id = self.operations.lookup(method, path)
-        environ[ROUTE_KEY] = (service, operation_id)
+        service = service_name(path)
         request_body = self._capture_request(environ)
         answer: dict[str, Any] = {}
 
@@ -236,12 +234,11 @@ class JournalMiddleware:
                 if close is not None:
                     close()
         except BaseException:
-            self._record(environ, method, path, service, operation_id, now, started, None, request_body, b"", [])
+            self._record(environ, method, path, service, now, started, None, request_body, b"", [])
             raise
         body = b"".join(chunks)
         status = int(answer["status"].split(" ", 1)[0])
-        self._record(environ, method, path, service, operation_id, now, started, status, request_body, body,
-                     answer["headers"])
+        self._record(environ, method, path, service, now, started, status, request_body, body, answer["headers"])
         start_response(answer["status"], answer["headers"], answer.get("exc_info"))
         return [body]
 
@@ -261,9 +258,13 @@ class JournalMiddleware:
         environ["wsgi.input"] = tee
         return tee
 
-    def _record(self, environ: dict[str, Any], method: str, path: str, service: str | None,
-                operation_id: str | None, now: int, started: float, status: int | None, request_body: Any,
-                response_body: bytes, response_headers: list[tuple[str, str]]) -> None:
+    def _record(self, environ: dict[str, Any], method: str, path: str, service: str | None, now: int,
+                started: float, status: int | None, request_body: Any, response_body: bytes,
+                response_headers: list[tuple[str, str]]) -> None:
+        if ENDPOINT_KEY in environ:  # Flask routed it
+            operation_id = self.operations.operation_for(environ[ENDPOINT_KEY], method, path)
+        else:  # answered before Flask (a fault rule, a replayed exchange): match the URL map once
+            operation_id = self.operations.lookup(method, path)[1]
         if isinstance(request_body, _TeeInput):
             request_part = _body_record(bytes(request_body.kept), request_body.total)
         else:

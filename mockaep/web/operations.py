@@ -30,6 +30,8 @@ CONTROL_PREFIX = "/_mockaep"
 #: Longest path compared when looking for the nearest routes (the comparison is quadratic).
 NEAREST_PATH_CHARS = 200
 NEAREST_COUNT = 3
+#: environ key where the endpoint Flask matched is noted (see :func:`install`).
+ENDPOINT_KEY = "mockaep.endpoint"
 
 _PARAM = re.compile(r"\{[^}/]+\}")
 
@@ -107,23 +109,32 @@ class OperationIndex:
         return self._operation_ids
 
     def lookup(self, method: str, path: str) -> tuple[str | None, str | None]:
-        """``(service, operationId)``; the operation is None when no official operation is served there."""
+        """``(service, operationId)`` by matching the URL map; the operation is None when no
+        official operation is served there."""
         path = collapse_slashes(path)
-        path = path.rstrip("/") or "/"  # routes take a trailing slash or not (strict_slashes off)
         service = service_name(path)
         if service in (None, CONTROL_SERVICE, IMS_SERVICE):
             return service, None
-        table = self._build()
         try:
             endpoint, _args = self._app.url_map.bind("localhost").match(path, method=method.upper())
         except (HTTPException, RoutingException):
             return service, None
-        candidates = table.get((endpoint, method.upper()), [])
+        return service, self.operation_for(endpoint, method, path)
+
+    def operation_for(self, endpoint: str | None, method: str, path: str) -> str | None:
+        """The operation id of a request Flask routed to ``endpoint`` (None: not an official one)."""
+        if endpoint is None:
+            return None
+        candidates = self._build().get((endpoint, method.upper()), [])
+        if len(candidates) == 1:
+            return candidates[0].operation_id
+        path = collapse_slashes(path)
+        path = path.rstrip("/") or "/"  # routes take a trailing slash or not (strict_slashes off)
         for attribute in ("segment", "spanning"):
             for candidate in candidates:
                 if getattr(candidate, attribute).fullmatch(path):
-                    return service, candidate.operation_id
-        return service, candidates[0].operation_id if candidates else None
+                    return candidate.operation_id
+        return candidates[0].operation_id if candidates else None
 
 
 # -- the 404 of a request no route matches -------------------------------------------------------
@@ -170,6 +181,13 @@ def _route_not_found(error: NotFound):
                                                report={"nearestRoutes": nearest}))
 
 
+def _note_endpoint(endpoint: str | None, _values: dict | None) -> None:
+    # Flask has just matched the URL: the journal reads the endpoint instead of matching again
+    request.environ[ENDPOINT_KEY] = endpoint
+
+
 def install(app: Flask) -> None:
-    """Name the nearest routes in the 404 of a request that matches none."""
+    """Note each request's endpoint for the journal (``environ[ENDPOINT_KEY]``), and name the
+    nearest routes in the 404 of a request that matches none."""
+    app.url_value_preprocessor(_note_endpoint)
     app.register_error_handler(NotFound, _route_not_found)

@@ -174,6 +174,7 @@ def test_replayed_answers_are_journaled_too(tmp_path):
     assert http.get(FLOWS, headers=gateway_headers()).status_code == 404
     [entry] = entries(http)
     assert entry["status"] == 404 and entry["response"]["headers"]["x-mockaep-replay"] == "miss"
+    assert entry["operationId"] == "listFlows"  # answered before Flask, still named
 
 
 def test_credentials_in_bodies_are_hidden_unless_asked_for(http):
