@@ -16,6 +16,7 @@ the file name and say what is wrong (missing, a directory, not UTF-8, empty, inv
 from __future__ import annotations
 
 import json
+import math
 import os
 import pathlib
 from typing import Any
@@ -28,11 +29,18 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value
+
+
 def loads(raw: bytes | bytearray | memoryview | str) -> Any:
     """Parse JSON text (``ValueError`` when it is not JSON). Integers stay exact whatever their
-    length; ``NaN`` and ``Infinity`` are refused."""
+    length; ``NaN``, ``Infinity`` and numbers too large for a double are refused."""
     return json.loads(bytes(raw) if isinstance(raw, (bytearray, memoryview)) else raw,
-                      parse_constant=_refuse_constant)
+                      parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def dumps(value: Any) -> bytes:

@@ -12,12 +12,17 @@ one pattern against many values (a filter over a page, a mapping over rows) comp
 """
 from __future__ import annotations
 
+import re
+
 import re2
 
 #: Longest pattern accepted (characters). Platform patterns (XDM ``pattern``, filters) are short.
 MAX_PATTERN_LENGTH = 1000
 #: Memory budget of one compiled pattern; RE2 refuses to compile beyond it.
 MAX_PROGRAM_BYTES = 4 << 20
+#: Largest repetition count RE2 takes (``a{1000}``).
+MAX_REPEAT = 1000
+_REPEAT = re.compile(r"\{([0-9]+)(?:,([0-9]*))?\}")
 
 
 class PatternError(ValueError):
@@ -37,6 +42,7 @@ def compile_pattern(pattern: object, *, ignore_case: bool = False) -> Pattern:
     options.log_errors = False
     options.max_mem = MAX_PROGRAM_BYTES
     options.case_sensitive = not ignore_case
+    _check_repeats(pattern)
     try:
         return re2.compile(pattern, options)
     except re2.error as exc:
@@ -44,6 +50,30 @@ def compile_pattern(pattern: object, *, ignore_case: bool = False) -> Pattern:
         raise PatternError(f"'{pattern}' is not a supported regular expression: {reason}") from None
     except (TypeError, ValueError, OverflowError) as exc:
         raise PatternError(f"'{pattern}' is not a supported regular expression: {exc}") from None
+
+
+def _check_repeats(pattern: str) -> None:
+    """Refuse a repetition count beyond :data:`MAX_REPEAT`. RE2 refuses most, but reads one with
+    nine digits or more as literal text (``a{99999999999}`` matches that string), where the
+    platform's regular expressions refuse it: the user meant a repetition."""
+    position, in_class = 0, False
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "\\":
+            position += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            position += 2 if pattern[position + 1:position + 2] == "]" else 1
+            continue
+        elif char == "{":
+            found = _REPEAT.match(pattern, position)
+            if found and any(count and int(count) > MAX_REPEAT for count in found.groups()):
+                raise PatternError(f"'{pattern[:200]}' is not a supported regular expression: the repetition "
+                                   f"{found.group(0)[:40]} exceeds {MAX_REPEAT}")
+        position += 1
 
 
 def is_valid(pattern: object) -> bool:

@@ -52,9 +52,10 @@ def member(member_id: str, points=None, tier=None, org: str = ORG) -> dict:
     return {f"_{tenant_id_for(org)}": {"member": inner}}
 
 
-def make_dataset(http, schema_id: str, name: str = "Harbour members", org: str = ORG, **extra) -> str:
+def make_dataset(http, schema_id: str, name: str = "Harbour members", org: str = ORG, sandbox: str = "prod",
+                 **extra) -> str:
     body = {"name": name, "schemaRef": {"id": schema_id, "contentType": XED}, **extra}
-    created = http.post(f"{CATALOG}/dataSets", headers=gateway_headers(org=org), json=body)
+    created = http.post(f"{CATALOG}/dataSets", headers=gateway_headers(org=org, sandbox=sandbox), json=body)
     assert created.status_code == 201, created.get_data(as_text=True)
     return created.json[0].rsplit("/", 1)[-1]
 

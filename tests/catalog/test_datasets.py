@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -35,8 +36,57 @@ def test_create_answers_201_with_reference_and_location(http, headers, schema_id
     assert isinstance(dataset["created"], int) and dataset["created"] == dataset["updated"]
     assert dataset["createdClient"] == headers["x-api-key"] and dataset["createdUser"] == dataset["updatedUser"]
     assert dataset["files"] == f"@/dataSetFiles?dataSetId={dataset_id}"
-    assert dataset["state"] == "DRAFT" and dataset["tags"] == {}
+    assert dataset["state"] == "DRAFT" and re.fullmatch(r"[0-9a-f]{24}", dataset["viewId"])
     assert found.headers["ETag"] == '"1.0.0"'
+    # CAT-1/CAT-2: what aepp (and the docs' examples) read on every dataset
+    assert dataset["tags"] == {"adobe/pqs/table": ["harbour_members"]}
+    assert dataset["classification"] == {"dataBehavior": "record", "managedBy": "CUSTOMER"}
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", dataset["sandboxId"])
+    assert dataset["basePath"].endswith(dataset_id) and dataset["fileDescription"]["format"] == "parquet"
+    assert isinstance(dataset["dataSourceId"], int)  # ?requestDataSource=true (create-dataset.md)
+    listed = http.get(DATASETS, headers=headers).json[dataset_id]
+    assert listed == dataset
+
+
+def test_sandbox_id_is_the_one_flow_service_items_carry(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Sandboxed")
+    connection = http.post("/data/foundation/flowservice/connections", headers=headers, json={
+        "name": "Lake", "connectionSpec": {"id": "c604ff05-7f1a-43c0-8e18-33bf874cb11c", "version": "1.0"}})
+    assert connection.status_code == 201, connection.get_data(as_text=True)
+    item = http.get(f"/data/foundation/flowservice/connections/{connection.json['id']}", headers=headers).json
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["sandboxId"] == item["items"][0]["sandboxId"]
+    other = http.get(f"{DATASETS}/{make_dataset(http, helpers.make_schema(http, sandbox='dev'), 'Dev', sandbox='dev')}",
+                     headers=gateway_headers(sandbox="dev"))
+    assert next(iter(other.json.values()))["sandboxId"] != dataset["sandboxId"]
+
+
+def test_table_names_are_unique_and_kept(http, headers, schema_id):
+    first = make_dataset(http, schema_id, "Harbour Members!")
+    second = make_dataset(http, schema_id, "harbour members")
+    tables = [http.get(f"{DATASETS}/{i}", headers=headers).json[i]["tags"]["adobe/pqs/table"] for i in (first, second)]
+    assert tables == [["harbour_members"], ["harbour_members_1"]]
+    # a write that leaves the tag (or classification) out does not drop it
+    http.patch(f"{DATASETS}/{first}", headers=headers, json={"tags": {"harbour": ["north"]}})
+    http.put(f"{DATASETS}/{second}", headers=headers,
+             json={"name": "Renamed", "schemaRef": {"id": schema_id, "contentType": XED}})
+    for dataset_id, table in ((first, "harbour_members"), (second, "harbour_members_1")):
+        dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+        assert dataset["tags"]["adobe/pqs/table"] == [table] and dataset["classification"]["managedBy"] == "CUSTOMER"
+    assert http.get(f"{DATASETS}/{first}", headers=headers).json[first]["tags"]["harbour"] == ["north"]
+
+
+def test_a_user_table_name_and_classification_are_taken(http, headers, schema_id):
+    dataset_id = make_dataset(http, schema_id, "Own table", tags={"adobe/pqs/table": ["my_table"]})
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["tags"]["adobe/pqs/table"] == ["my_table"]
+    patched = http.patch(f"{CATALOG}/v2/dataSets/{dataset_id}", headers=headers,
+                         json={"classification": {"dataBehavior": "record", "managedBy": "SYSTEM"}})
+    assert patched.status_code == 200
+    assert http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]["classification"]["managedBy"] == "SYSTEM"
+    wrong = http.patch(f"{CATALOG}/v2/dataSets/{dataset_id}", headers=headers,
+                       json={"classification": {"dataBehavior": "record", "managedBy": "NOBODY"}})
+    assert_error(wrong, 400)
 
 
 @pytest.mark.parametrize("content_type", [
@@ -108,7 +158,8 @@ def test_json_patch_applies_operations(http, headers, schema_id):
                           headers={**headers, "Content-Type": "application/json-patch+json"})
     assert response.status_code == 200, response.json
     dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
-    assert dataset["description"] == "quay side" and dataset["tags"] == {"harbour": ["north"]}
+    assert dataset["description"] == "quay side"
+    assert dataset["tags"] == {"adobe/pqs/table": ["patched"], "harbour": ["north"]}
 
 
 @pytest.mark.parametrize("ops", [
@@ -140,6 +191,12 @@ def test_if_match_mismatch_is_412(http, headers, schema_id):
     assert_error(stale, 412)
     fresh = http.patch(f"{DATASETS}/{dataset_id}", headers={**headers, "If-Match": '"1.0.0"'}, json={"name": "y"})
     assert fresh.status_code == 200
+    updated = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]["updated"]
+    by_time = http.put(f"{DATASETS}/{dataset_id}", headers={**headers, "If-Match": str(updated)},
+                       json={"name": "z", "schemaRef": {"id": schema_id, "contentType": XED}})
+    assert by_time.status_code == 200  # catalog.yaml: the If-Match value is the `updated` time
+    assert_error(http.put(f"{DATASETS}/{dataset_id}", headers={**headers, "If-Match": '"1.0.1"'},
+                          json={"name": "w", "schemaRef": {"id": schema_id, "contentType": XED}}), 412)
 
 
 def test_v2_patch_merges_nested_fields(http, headers, schema_id):
@@ -207,3 +264,46 @@ def test_pragma_validate_only_checks_without_persisting(http, headers, schema_id
     assert_error(refused, 400)
     assert http.post(DATASETS, headers=headers, json=body).status_code == 201  # the journal is off again
     assert len(http.get(DATASETS, headers=headers).json) == 1
+
+
+PROFILE_UNION = "https://ns.adobe.com/xdm/context/profile__union"
+
+
+def test_a_dataset_on_the_profile_union_once_a_union_exists(http, headers, schema_id):
+    """CAT-3: Profile export datasets are made on the union (data-prep mapping-set.md uses the
+    union as a schemaRef too); without a union-enabled profile schema there is no union."""
+    body = {"name": "Profile Data Export", "schemaRef": {"id": PROFILE_UNION, "contentType": XED}}
+    before = state(http)
+    assert "does not name a schema" in assert_error(http.post(DATASETS, headers=headers, json=body), 400)["detail"]
+    assert state(http) == before
+    schema_headers = {**headers, "Accept": "application/vnd.adobe.xed+json"}
+    tenant = next(iter(helpers.member("x")))
+    descriptor = {"@type": "xdm:descriptorIdentity", "xdm:sourceSchema": schema_id, "xdm:sourceVersion": 1,
+                  "xdm:sourceProperty": f"/{tenant}/member/memberId", "xdm:namespace": "Email", "xdm:property": "xdm:code",
+                  "xdm:isPrimary": True}
+    made = http.post(f"{helpers.REGISTRY}/tenant/descriptors", headers=schema_headers, json=descriptor)
+    assert made.status_code == 201, made.json
+    enabled = http.patch(f"{helpers.REGISTRY}/tenant/schemas/{quote(schema_id, safe='')}", headers=schema_headers,
+                         json=[{"op": "add", "path": "/meta:immutableTags", "value": ["union"]}])
+    assert enabled.status_code == 200, enabled.json
+    created = http.post(DATASETS, headers=headers, json=body)
+    assert created.status_code == 201, created.json
+    dataset_id = created.json[0].rsplit("/", 1)[-1]
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["schemaRef"]["id"] == PROFILE_UNION and dataset["classification"]["dataBehavior"] == "record"
+
+
+def test_a_class_or_field_group_is_not_a_dataset_schema(http, headers):
+    for ref in ("https://ns.adobe.com/xdm/context/profile", "https://ns.adobe.com/xdm/context/profile-person-details"):
+        response = http.post(DATASETS, headers=headers, json={"name": "no", "schemaRef": {"id": ref, "contentType": XED}})
+        assert "not a schema" in assert_error(response, 400)["detail"]
+
+
+def test_experience_event_datasets_are_time_series(http, headers):
+    created = http.post(f"{helpers.REGISTRY}/tenant/schemas", headers={**headers, "Accept": "application/vnd.adobe.xed+json"},
+                        json={"title": "Harbour visits", "description": "d", "type": "object",
+                              "allOf": [{"$ref": "https://ns.adobe.com/xdm/context/experienceevent"}]})
+    assert created.status_code == 201, created.json
+    dataset_id = make_dataset(http, created.json["$id"], "Visits")
+    dataset = http.get(f"{DATASETS}/{dataset_id}", headers=headers).json[dataset_id]
+    assert dataset["classification"] == {"dataBehavior": "time-series", "managedBy": "CUSTOMER"}

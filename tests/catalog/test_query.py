@@ -176,3 +176,42 @@ def test_paging_visits_each_dataset_once(corpus, limit, order):
             break
         start += limit
     assert sorted(seen) == sorted(i for i, _ in corpus) and len(seen) == len(set(seen))
+
+
+# -- no 500s: every query parameter bounded, every refusal in Catalog's shape -------------------
+@pytest.mark.parametrize("query", [
+    "property=name~a{100000}", "property=name~(a)\\1", "property=name~(?=a)", "property=name~" + "a" * 1001,
+    "property=name~" + "(" * 600 + ")" * 600, "start=" + "9" * 5000, "limit=" + "1" * 4400, "start=1e3",
+    "orderBy=desc:", "orderBy=asc:na%20me", "orderBy=" + ",".join("abcdefghij"), "createdAfter=" + "9" * 5000,
+    "name=" + ",".join(["x"] * 101), "name=" + "x" * 1025, "property=" + "n" * 300 + "==x",
+    "tags=" + ",".join(["a:b"] * 101), "tags=:x", "&".join(f"property=p{n}~a" for n in range(101)), "property=version<" + "1." * 600,
+])
+def test_forged_queries_are_400_not_500(http, headers, seeded, query):
+    assert_error(http.get(f"{DATASETS}?{query}", headers=headers), 400)
+    assert_error(http.get(f"{CATALOG}/batches?{query}", headers=headers), 400)
+
+
+def test_linear_time_patterns_and_long_values_compare_without_overflow(http, headers, seeded):
+    assert ids(http.get(f"{DATASETS}?property=name~^(a+)+$", headers=headers)) == []
+    long_version = "1." + "9" * 5000
+    http.patch(f"{DATASETS}/{seeded[0][0]}", headers=headers, json={"description": long_version})
+    assert ids(http.get(f"{DATASETS}?property=description>1.0", headers=headers)) == [seeded[0][0]]
+    http.patch(f"{DATASETS}/{seeded[0][0]}", headers=headers, json={"description": "1.0." + "9" * 5000})
+    assert ids(http.get(f"{DATASETS}?property=description>1.0.10", headers=headers)) == [seeded[0][0]]
+    assert ids(http.get(f"{DATASETS}?property=description<1.0.10", headers=headers)) == []
+    assert ids(http.get(f"{DATASETS}?name=*{'*' * 40}x*", headers=headers)) == []
+
+
+def test_paging_parameters_may_repeat_and_come_as_headers(http, headers, seeded):
+    every = [i for i, _ in seeded]
+    assert ids(http.get(f"{DATASETS}?limit=2&limit=50", headers=headers)) == every[:2]
+    assert ids(http.get(DATASETS, headers={**headers, "start": "5", "orderBy": "desc:created"})) == every[::-1][5:]
+    assert_error(http.get(DATASETS, headers={**headers, "orderBy": "sideways:name"}), 400)
+
+
+def test_created_order_and_its_reverse_with_filters(http, headers, seeded):
+    docks = [i for i, f in seeded if f["name"] in ("Dock", "Quay")]
+    assert ids(http.get(f"{DATASETS}?name=Dock,Quay&orderBy=desc:created", headers=headers)) == docks[::-1]
+    assert ids(http.get(f"{DATASETS}?name=Dock,Quay&orderBy=created&start=1&limit=1", headers=headers)) == docks[1:2]
+    assert ids(http.get(f"{DATASETS}?orderBy=desc:created&start=2&limit=3", headers=headers)) == \
+        [i for i, _ in seeded][::-1][2:5]

@@ -256,3 +256,15 @@ def test_completing_a_batch_without_files_fails_it(http, headers, dataset_id):
     batch_id = open_batch(http, dataset_id)
     assert http.post(f"{IMPORT}/batches/{batch_id}?action=COMPLETE", headers=headers).json["status"] == "failed"
     assert batch(http, batch_id)["errors"][0]["code"] == "106"
+
+
+def test_query_parameters_repeat_and_forged_values_are_400(http, headers, dataset_id):
+    batch_id = open_batch(http, dataset_id)
+    upload(http, batch_id, dataset_id, "p.json", ndjson([member("q1", 1), member("q2", 2)]))
+    url = f"{IMPORT}/batches/{batch_id}/datasets/{dataset_id}/preview"
+    twice = http.get(f"{url}?format=json&format=csv&nrow=1&nrow=5", headers=headers)  # first values count
+    assert twice.status_code == 200 and len(twice.json["preview"]["rows"]) == 1
+    assert_error(http.get(f"{url}?format=json&nrow=1e3", headers=headers), 400, INGEST_TYPE)
+    assert_error(http.get(f"{url}?format=json&delimiter=" + "," * 3000, headers=headers), 414, INGEST_TYPE)
+    done = http.post(f"{IMPORT}/batches/{batch_id}?action=COMPLETE&action=ABORT", headers=headers)
+    assert done.status_code == 200 and batch(http, batch_id)["status"] == "success"

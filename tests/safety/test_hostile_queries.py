@@ -83,10 +83,8 @@ def test_flowservice_lists(app, before, kind, filters, orderby, token, limit):
     _read(app, before, f"{FLOW}/{kind}", "flowservice", query)
 
 
-CATALOG_XFAIL = "500: OverflowError from re on a huge repetition count in a ~ filter (catalog.query)"
 
 
-@pytest.mark.xfail(strict=True, reason=CATALOG_XFAIL)
 @settings(max_examples=150)
 @given(kind=st.sampled_from(["dataSets", "batches", "dataSetFiles"]), filters=st.lists(expressions(), max_size=3),
        order=st.none() | ORDER, limit=st.none() | NUMBERS, start=st.none() | NUMBERS,
@@ -100,10 +98,8 @@ def test_catalog_lists(app, before, kind, filters, order, limit, start, properti
     _read(app, before, f"{CATALOG}/{kind}", "catalog", query)
 
 
-REGISTRY_XFAIL = "500: OverflowError from re on a huge repetition count in a ~ filter (schemaregistry.listing)"
 
 
-@pytest.mark.xfail(strict=True, reason=REGISTRY_XFAIL)
 @settings(max_examples=150)
 @given(path=st.sampled_from(["/tenant/schemas", "/tenant/fieldgroups", "/global/classes", "/global/datatypes",
                              "/tenant/descriptors"]),

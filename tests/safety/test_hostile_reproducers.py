@@ -63,8 +63,7 @@ EMPTY_REF_BODIES = {
 }
 
 
-EMPTY_REF_XFAIL = {"field group allOf": "500: Schema Registry TypeError (cannot unpack None) on an empty $ref "
-                                        "in a field group's allOf"}
+EMPTY_REF_XFAIL: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=[_xfail(EMPTY_REF_XFAIL[c])] if c in EMPTY_REF_XFAIL else [])
@@ -104,12 +103,7 @@ TILDE_FILTERS = {
 }
 
 
-TILDE_XFAIL = {
-    "catalog dataSets": "500: OverflowError from re (Catalog ~ filters bypass core.patterns)",
-    "catalog batches": "500: OverflowError from re (Catalog ~ filters bypass core.patterns)",
-    "registry schemas": "500: OverflowError from re (Schema Registry ~ filters bypass core.patterns)",
-    "registry global classes": "500: OverflowError from re (Schema Registry ~ filters bypass core.patterns)",
-}
+TILDE_XFAIL: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=[_xfail(TILDE_XFAIL[c])] if c in TILDE_XFAIL else [])
@@ -159,7 +153,6 @@ def pattern_schema(app):
     return schema.json["$id"] if schema.status_code < 400 else None
 
 
-@_xfail("500: OverflowError compiling the XDM pattern a{99999999999} (schemaregistry sampledata)")
 def test_invalid_xdm_pattern_then_sampledata(http, pattern_schema):
     if pattern_schema is None:
         return  # refused up front: nothing can use the pattern
@@ -198,8 +191,6 @@ def test_catalog_batch_for_another_orgs_dataset(http):
 
 
 # -- Catalog: batched requests past the cap ---------------------------------------------------------------
-@_xfail("no 500, but the refusal names an item: the request schema is checked over all 100k items before "
-        "the 100 sub-request cap (catalog.batched.run)")
 def test_catalog_batched_request_of_100k_items_is_refused_by_its_cap_first(http):
     before = hostile.state(http)
     # every item is also malformed: a refusal that names an item means validation ran before the cap

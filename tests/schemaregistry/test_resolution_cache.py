@@ -1,6 +1,8 @@
 """Resolved forms are memoised per tenant; every way a dependency can change must show at once."""
 from __future__ import annotations
 
+from mockaep.core.context import RequestContext
+from tests.conftest import ORG
 from tests.schemaregistry.conftest import FULL, PROFILE, Registry, field_group_body, quoted
 
 
@@ -46,3 +48,28 @@ def test_same_ids_in_two_sandboxes_resolve_separately(registry, http):
         "op": "add", "path": f"/definitions/loyalty/properties/_{tenant}/properties/spend", "value": {"type": "number"}}])
     assert _fields(dev, schema["$id"], tenant) == {"visits", "spend"}
     assert _fields(registry, schema["$id"], tenant) == {"visits"}
+
+
+def test_a_change_to_a_referenced_field_group_shows_in_lookups_and_field_paths(registry, app):
+    tenant = registry.tenant_id()
+    group = registry.create("fieldgroups", field_group_body(tenant, "Spend", {"visits": {"type": "integer"}}))
+    schema = registry.create("schemas", {"title": "Spenders", "description": "d", "type": "object",
+                                         "allOf": [{"$ref": PROFILE}, {"$ref": group["$id"]}]})
+    emulator = app.extensions["mockaep"]
+
+    def port():
+        return RequestContext(org=ORG, sandbox="prod", client_id="c", user_id="u", request_id="r",
+                              tenant=emulator.store.tenant(ORG, "prod"), now_ms=0, backends=emulator.backends,
+                              runtime=emulator).backend("schemaregistry")
+
+    assert f"_{tenant}.visits" in port().field_paths(schema["$id"])
+    assert _fields(registry, schema["$id"], tenant) == {"visits"}
+    pointer = f"/definitions/loyalty/properties/_{tenant}/properties"
+    registry.patch(f"/tenant/fieldgroups/{quoted(group['$id'])}",
+                   [{"op": "add", "path": f"{pointer}/spend", "value": {"type": "number"}}])
+    assert _fields(registry, schema["$id"], tenant) == {"visits", "spend"}
+    assert f"_{tenant}.spend" in port().field_paths(schema["$id"])
+    registry.patch(f"/tenant/fieldgroups/{quoted(group['$id'])}", [{"op": "remove", "path": f"{pointer}/visits"}])
+    assert _fields(registry, schema["$id"], tenant) == {"spend"}
+    assert f"_{tenant}.visits" not in port().field_paths(schema["$id"])
+    assert port().resolve_schema(schema["$id"])["properties"][f"_{tenant}"]["properties"].keys() == {"spend"}

@@ -29,23 +29,8 @@ def defect(what: str):
     return pytest.mark.xfail(strict=True, reason=f"mockaep defect: {what}")
 
 
-ACCEPT_LIST = defect("list Accept application/vnd.adobe.xdm[-id]+json refused (XDM-1006); the platform takes "
-                     "{xed|xdm} on lists (schema-registry.yaml acceptErrorList)")
-ACCEPT_LOOKUP = defect("lookup Accept application/vnd.adobe.xdm[-full]+json; version=1 refused (XDM-1009); the "
-                       "platform takes {xed|xdm} on lookups (schema-registry.yaml acceptErrorLookup)")
-LIMIT_ALONE = defect("Schema Registry refuses limit without orderby/start (XDM-1000 \"'start' and 'limit' can "
-                     "only be used together\"); aepp sends limit=300 alone on every class/global list")
 NEXT_LINK = defect("Flow Service _links.next.href repeats limit before continuationToken; aepp re-sends its "
                    "params (FLOW-1453 'provided more than once') or parses the token as href.split('=')[1]")
-DATASET_FIELDS = defect("Catalog datasets lack classification{dataBehavior,managedBy} and the adobe/pqs/table tag "
-                        "that aepp's getDataSets reads")
-BATCH_SANDBOX = defect("Catalog batches lack sandboxId, which aepp's failed-batch report reads")
-SCHEMA_DEFAULTS = defect("schema create requires 'type' (aepp's createProfileSchema/createExperienceEventSchema "
-                         "omit it; the spec does not require it)")
-ACCEPT_LIST_AND_LIMIT = defect("list Accept application/vnd.adobe.xdm-id+json refused (XDM-1006) and limit=300 "
-                               "without orderby refused (XDM-1000); the platform takes both (see ACCEPT_LIST, "
-                               "LIMIT_ALONE)")
-TRAILING_SLASH = defect("PATCH /tenant/schemas/{id}/ (trailing slash) answers 404; the id is read with the slash")
 
 
 def missing_spec(name: str):
@@ -214,7 +199,6 @@ def test_getBehaviors(sdk):
     assert {"https://ns.adobe.com/xdm/data/record", "https://ns.adobe.com/xdm/data/time-series"} <= ids
 
 
-@ACCEPT_LOOKUP
 def test_getBehavior(sdk):
     assert sdk.schema.getBehavior("https://ns.adobe.com/xdm/data/record")["$id"] == "https://ns.adobe.com/xdm/data/record"
 
@@ -225,12 +209,10 @@ def test_createFieldGroup_and_getFieldGroup(sdk, tenant, field_group):
     assert read["meta:altId"] == field_group["meta:altId"]
 
 
-@ACCEPT_LIST
 def test_getFieldGroups(sdk, field_group):
     assert field_group["$id"] in {group["$id"] for group in sdk.schema.getFieldGroups()}
 
 
-@ACCEPT_LIST
 def test_getFieldGroupsGlobal(sdk):
     assert "https://ns.adobe.com/xdm/context/profile-person-details" in {
         group["$id"] for group in sdk.schema.getFieldGroupsGlobal()}
@@ -241,20 +223,19 @@ def test_createSchema_and_getSchemas(sdk, profile_schema):
     assert profile_schema["$id"] in {item["$id"] for item in listed}
 
 
-@SCHEMA_DEFAULTS
 def test_createProfileSchema(sdk, field_group):
     created = sdk.schema.createProfileSchema("Loyalty members (profile helper)", fieldGroupIds=[field_group["$id"]])
     assert created.get("meta:class") == PROFILE, created
 
 
-@SCHEMA_DEFAULTS
 def test_createExperienceEventSchema(sdk):
+    """With a standard field group mockaep ships for ExperienceEvent (its library holds no
+    experienceevent-environment-details)."""
     created = sdk.schema.createExperienceEventSchema(
-        "Store visits", fieldGroupIds=["https://ns.adobe.com/xdm/context/experienceevent-environment-details"])
+        "Store visits", fieldGroupIds=["https://ns.adobe.com/xdm/context/identitymap"])
     assert created.get("meta:class") == "https://ns.adobe.com/xdm/context/experienceevent", created
 
 
-@ACCEPT_LOOKUP
 def test_getSchema(sdk, profile_schema):
     read = sdk.schema.getSchema(profile_schema["$id"])
     assert read["title"] == "Loyalty members"
@@ -266,8 +247,6 @@ def test_getSchema_with_a_documented_accept(sdk, profile_schema):
     assert read["title"] == "Loyalty members"
 
 
-@defect("lookup Accept application/vnd.adobe.xdm-full-flat+json; version=1 refused (XDM-1009); aepp's path "
-        "listing relies on the -flat variant (undocumented in the reference; lower confidence)")
 def test_getSchemaPaths(sdk, tenant, profile_schema):
     assert f"_{tenant}.loyaltyId" in sdk.schema.getSchemaPaths(profile_schema["$id"])
 
@@ -291,30 +270,27 @@ def test_putSchema(sdk, profile_schema):
     assert replaced["$id"] == profile_schema["$id"]
 
 
-@ACCEPT_LOOKUP
 def test_addFieldGroupToSchema(sdk, profile_schema):
     extended = sdk.schema.addFieldGroupToSchema(profile_schema["$id"],
                                                 ["https://ns.adobe.com/xdm/context/profile-person-details"])
     assert "https://ns.adobe.com/xdm/context/profile-person-details" in extended.get("meta:extends", []), extended
 
 
-@LIMIT_ALONE
 def test_getSchemasGlobal(sdk):
-    assert sdk.schema.getSchemasGlobal()
+    """``limit=300`` alone is taken; mockaep's global container holds classes, field groups, data
+    types and behaviours but no standard schemas, so the list the SDK builds is empty."""
+    assert sdk.schema.getSchemasGlobal() == []
 
 
-@ACCEPT_LIST_AND_LIMIT
 def test_getClasses(sdk):
     created = sdk.schema.createClass(title="Store", class_template="https://ns.adobe.com/xdm/data/record")
     assert created["$id"] in {item["$id"] for item in sdk.schema.getClasses()}
 
 
-@ACCEPT_LIST_AND_LIMIT
 def test_getClassesGlobal(sdk):
     assert PROFILE in {item["$id"] for item in sdk.schema.getClassesGlobal()}
 
 
-@ACCEPT_LOOKUP
 def test_getClass(sdk):
     assert sdk.schema.getClass(PROFILE)["$id"] == PROFILE
 
@@ -362,7 +338,6 @@ def test_data_type_lifecycle(sdk, tenant):
     assert status(sdk.schema.getDataType(created["$id"])) == 404
 
 
-@ACCEPT_LIST
 def test_getDataTypes(sdk, tenant):
     created = sdk.schema.createDataType({"title": "Opening hours", "description": "d", "type": "object",
                                          "definitions": {"hours": {"properties": {f"_{tenant}": {
@@ -371,7 +346,6 @@ def test_getDataTypes(sdk, tenant):
     assert created["$id"] in {item["$id"] for item in sdk.schema.getDataTypes()}
 
 
-@ACCEPT_LIST
 def test_getDataTypesGlobal(sdk):
     assert sdk.schema.getDataTypesGlobal()
 
@@ -413,21 +387,18 @@ def test_union_enabled_with_patchSchema_then_getUnions_and_getXDMprofileSchema(s
     assert profile_schema["$id"] in {s["$id"] for s in sdk.schema.getXDMprofileSchema()["results"]}
 
 
-@TRAILING_SLASH
 def test_enableSchemaForRealTime(sdk, tenant):
     created = sdk.schema.createSchema({"title": "Loyalty members (real time)", "type": "object", "description": "d",
                                        "allOf": [{"$ref": PROFILE}, {"$ref": "https://ns.adobe.com/xdm/context/identitymap"}]})
     assert sdk.schema.enableSchemaForRealTime(created["$id"]).get("meta:immutableTags") == ["union"]
 
 
-@TRAILING_SLASH
 def test_enableSchemaForUPS(sdk):
     created = sdk.schema.createSchema({"title": "Loyalty members (UPS)", "type": "object", "description": "d",
                                        "allOf": [{"$ref": PROFILE}, {"$ref": "https://ns.adobe.com/xdm/context/identitymap"}]})
     assert sdk.schema.enableSchemaForUPS(created["$id"]).get("meta:immutableTags") == ["union"]
 
 
-@ACCEPT_LOOKUP
 def test_getUnion(sdk, profile_schema, identity_descriptor):
     assert sdk.schema.getUnion("https://ns.adobe.com/xdm/context/profile__union")["$id"].endswith("profile__union")
 
@@ -453,8 +424,6 @@ def test_FieldGroupManager(sdk, field_group):
     assert sdk.schema.FieldGroupManager(field_group["$id"]).title == "Loyalty membership"
 
 
-@defect("GET /tenant/classes/{global class $id} answers 404; aepp's SchemaManager (ClassManager) looks the "
-        "schema's global class up through the tenant container (lower confidence: undocumented either way)")
 def test_SchemaManager(sdk, profile_schema):
     assert sdk.schema.SchemaManager(profile_schema["$id"]).title == "Loyalty members"
 
@@ -492,7 +461,6 @@ def test_getResourceToFile_fails_in_the_sdk(sdk, dataset, tmp_path):
         sdk.catalog.getResourceToFile(f"{sdk.catalog.endpoint}/dataSets/{dataset}", str(tmp_path / "out.json"))
 
 
-@DATASET_FIELDS
 def test_getDataSets(sdk, dataset):
     listed = sdk.catalog.getDataSets()
     assert dataset in listed
@@ -500,13 +468,11 @@ def test_getDataSets(sdk, dataset):
     assert "Loyalty members" in sdk.catalog.data.table_names
 
 
-@DATASET_FIELDS
 def test_getDatasetsInfos(sdk, dataset):
     infos = sdk.catalog.getDatasetsInfos()
     assert dataset in set(infos["id"])
 
 
-@DATASET_FIELDS
 def test_getProfileSnapshotDatasets(sdk, dataset):
     assert sdk.catalog.getProfileSnapshotDatasets() == {}
 
@@ -593,18 +559,14 @@ def failed_batch(sdk, dataset, tenant):
     return created["id"]
 
 
-@BATCH_SANDBOX
 def test_getFailedBatchesDF(sdk, failed_batch):
     assert failed_batch in sdk.catalog.getFailedBatchesDF(limit=100).index
 
 
-@BATCH_SANDBOX
 def test_getMapperErrors(sdk, failed_batch):
     assert isinstance(sdk.catalog.getMapperErrors(), pd.DataFrame)
 
 
-@defect("a dataset whose schemaRef is https://ns.adobe.com/xdm/context/profile__union is refused ('names a "
-        "union, not a schema'); aepp's Profile-export dataset uses it, as data-prep mapping-set.md uses it as a schemaRef")
 def test_createUnionProfileDataset(sdk, profile_schema, identity_descriptor):
     sdk.schema.patchSchema(profile_schema["$id"], [{"op": "add", "path": "/meta:immutableTags", "value": ["union"]}])
     assert catalog_id(sdk.catalog.createUnionProfileDataset())
@@ -781,8 +743,7 @@ def test_createConnectionToUPS(sdk):
     assert sdk.flow.createConnectionToUPS("Profile store").get("id")
 
 
-@defect("no Profile (UPS) connection spec, so no dataset-to-Profile flow can exist; these helpers also read "
-        "Catalog dataset fields mockaep lacks (see DATASET_FIELDS)")
+@defect("no Profile (UPS) connection spec, so no dataset-to-Profile flow can exist")
 @pytest.mark.parametrize("call", ["getUPSFlow", "getUISFlow", "getUPSFlowRuns", "getUISFlowRuns"])
 def test_profile_flow_lookups(sdk, dataset, call):
     answer = getattr(sdk.flow, call)(datasetId=dataset)

@@ -1,12 +1,13 @@
 """The catalog backend: what other services may ask it (its port: ``mockaep.core.ports.CatalogPort``),
 bound to one request context. Reached through ``ctx.backend("catalog")``, never imported by
-another service."""
+another service. Its writes go through a journal of their own (nothing undoes them)."""
 from __future__ import annotations
 
 from typing import Any
 
 from mockaep.core.context import RequestContext
 from mockaep.services.catalog import batches, models
+from mockaep.services.catalog.journal import Journal
 
 
 class CatalogBackend:
@@ -14,6 +15,7 @@ class CatalogBackend:
 
     def __init__(self, ctx: RequestContext) -> None:
         self.ctx = ctx
+        self.journal = Journal(ctx.tenant)
 
     def get_dataset(self, dataset_id: str) -> dict[str, Any] | None:
         """The dataset as ``GET /dataSets/{id}`` shows it (the inner object), or ``None``."""
@@ -30,18 +32,18 @@ class CatalogBackend:
         return batches.get_batch(self.ctx, batch_id)
 
     def open_ingest_batch(self, dataset_id: str, fields: dict[str, Any],
-                      batch_id: str | None = None) -> dict[str, Any]:
+                          batch_id: str | None = None) -> dict[str, Any]:
         """Create a ``loading`` batch related to one dataset; ``fields`` are the request's optional
-        batch attributes (inputFormat, replay, tags, externalId). 400 when the dataset is unknown.
-        ``batch_id``: a caller-derived id (a Flow Service run's batch), used unless already taken."""
-        return batches.open_ingest_batch(self.ctx, dataset_id, fields, batch_id)
+        batch attributes (inputFormat, replay, tags, externalId). 400 when the dataset is unknown
+        in this org and sandbox. ``batch_id``: a caller-derived id (a Flow Service run's batch),
+        used unless already taken."""
+        return batches.open_ingest_batch(self.ctx, self.journal, dataset_id, fields, batch_id)
 
     def set_batch_status(self, batch_id: str, status: str, **fields: Any) -> dict[str, Any]:
         """Move a batch to ``status`` (updating the dataset's lastBatch* fields) and set ``fields``
         (metrics, errors, recordCount, failedRecordCount, started, completed…); returns the record."""
-        return batches.set_batch_status(self.ctx, batch_id, status, **fields)
+        return batches.set_batch_status(self.ctx, self.journal, batch_id, status, **fields)
 
-    def add_dataset_file(self, batch_id: str, dataset_id: str, name: str, records: int,
-                     size: int) -> str:
+    def add_dataset_file(self, batch_id: str, dataset_id: str, name: str, records: int, size: int) -> str:
         """Register a promoted file of a successful batch (listed by ``GET /dataSetFiles``)."""
-        return batches.add_dataset_file(self.ctx, batch_id, dataset_id, name, records, size)
+        return batches.add_dataset_file(self.ctx, self.journal, batch_id, dataset_id, name, records, size)

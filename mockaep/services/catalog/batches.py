@@ -1,82 +1,93 @@
-"""Catalog batches: the one owner of the batch record shape.
+"""Catalog batches and dataset files: the one owner of their record shapes.
 
 Catalog's own /batches endpoints (create, replace, patch, delete, list, uniques, lastBatches)
-and Batch Ingestion (through ``catalog/api.py``) both change batches here, so the shape, the
-dataset's ``lastBatch*`` fields and the ``dataSetFiles`` written on success stay consistent.
+and the other services (through the backend: Batch Ingestion, Flow Service runs) change batches
+here, so the shape, the dataset's ``lastBatch*`` fields and the ``dataSetFiles`` written on
+success stay consistent. A batch carries what create-batch.md and catalog.yaml
+``batchResponse`` show: ``id``, the audit fields, ``sandboxId``, ``status``,
+``relatedObjects``, ``tags``, ``externalId``, ``inputFormat``, and once processed ``started``,
+``completed``, ``metrics``, ``errors``, ``recordCount``, ``failedRecordCount`` and ``size``.
 """
 from __future__ import annotations
 
-import copy
-from typing import Any
+from typing import Any, Mapping
 
 from mockaep.core import ids, validation
-from mockaep.core.errors import BadRequest, Conflict
 from mockaep.core.context import RequestContext
-from mockaep.services.catalog import journal
-from mockaep.services.catalog.models import (DATASETS, bump_version, check_if_match, get_dataset, get_record, link,
-                                             require_record)
-from mockaep.services.catalog.query import Condition, Query, listing, lookup, parse_simple
+from mockaep.core.errors import BadRequest, Conflict
+from mockaep.core.paging import catalog as pager
+from mockaep.core.paging.selection import select
+from mockaep.core.request import QueryParams
+from mockaep.services.catalog import conditions, objects, query
+from mockaep.services.catalog.journal import Journal
+from mockaep.services.catalog.models import get_dataset
+from mockaep.services.catalog.resources import BATCHES, DATASET_FILES, DATASETS, KINDS
 
-BATCHES = "batches"
-DATASET_FILES = "dataSetFiles"
-FINAL = {"success", "active", "failed", "failure", "aborted", "abandoned", "inactive", "deleted"}
+KIND = KINDS[BATCHES]
+FILE_KIND = KINDS[DATASET_FILES]
 SUCCEEDED = {"success", "active"}
-RELATED_IDS = "relatedObjects[].id"  # indexed (routes.INDEXES): batches of a dataset
 FAILED = {"failed", "failure"}
-SYSTEM_FIELDS = ("id", "imsOrg", "version", "created", "updated", "createdClient", "createdUser", "updatedUser",
-                 "externalId")
+#: The fields Catalog's GET /batches/{id} may show that a client request names (catalog.yaml).
+BATCH_PATH = "/batches/{BATCH_ID}"
 
 
 def get_batch(ctx: RequestContext, batch_id: str) -> dict[str, Any] | None:
-    return get_record(ctx, BATCHES, batch_id)
+    return objects.find(ctx, BATCHES, batch_id)
 
 
 def require_batch(ctx: RequestContext, batch_id: str) -> dict[str, Any]:
-    return require_record(ctx, BATCHES, batch_id, "Batch")
+    return objects.require(ctx, BATCHES, batch_id)
 
 
-def dataset_of(batch: dict[str, Any]) -> str | None:
+def dataset_of(batch: Mapping[str, Any]) -> str | None:
     for related in batch.get("relatedObjects") or []:
         if isinstance(related, dict) and related.get("type") == "dataSet":
             return related.get("id")
     return None
 
 
-def _check_related(ctx: RequestContext, body: dict[str, Any]) -> None:
+def _check_related(ctx: RequestContext, body: Mapping[str, Any]) -> None:
+    """Every related dataset and batch must exist in this org and sandbox."""
     for related in body.get("relatedObjects") or []:
+        if not isinstance(related, dict):
+            continue
         if related.get("type") == "dataSet" and get_dataset(ctx, related.get("id")) is None:
-            raise BadRequest(f"relatedObjects names dataSet '{related.get('id')}', which does not exist.")
+            raise BadRequest(f"relatedObjects names dataSet '{str(related.get('id'))[:200]}', which does not exist "
+                             f"in org {ctx.org}, sandbox {ctx.sandbox}.")
         if related.get("type") == "batch" and get_batch(ctx, related.get("id")) is None:
-            raise BadRequest(f"relatedObjects names batch '{related.get('id')}', which does not exist.")
+            raise BadRequest(f"relatedObjects names batch '{str(related.get('id'))[:200]}', which does not exist "
+                             f"in org {ctx.org}, sandbox {ctx.sandbox}.")
 
 
-def _new_record(ctx: RequestContext, batch_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+def _new_record(ctx: RequestContext, batch_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": batch_id,
         "imsOrg": ctx.org,
+        "sandboxId": objects.sandbox_id(ctx),
+        "updated": ctx.now_ms,
         "status": "loading",
         "created": ctx.now_ms,
-        "updated": ctx.now_ms,
-        "createdClient": ctx.client_id,
-        "createdUser": ctx.user_id,
-        "updatedUser": ctx.user_id,
         "relatedObjects": [],
         "version": "1.0.0",
         "tags": {},
+        "createdUser": ctx.user_id,
+        "updatedUser": ctx.user_id,
         "externalId": batch_id,
+        "createdClient": ctx.client_id,
     }
-    record.update({k: copy.deepcopy(v) for k, v in fields.items() if k not in SYSTEM_FIELDS})
+    record.update(objects.client_fields(KIND, fields))
     return record
 
 
-def _save(ctx: RequestContext, record: dict[str, Any], previous_status: str | None = None, *,
+def _save(ctx: RequestContext, journal: Journal, record: dict[str, Any], previous_status: str | None = None, *,
           new: bool = False) -> None:
-    journal.save(ctx, BATCHES, record["id"], record)
+    objects.check_record(ctx, KIND, record)
+    journal.save(BATCHES, record["id"], record)
     if new or record.get("status") != previous_status:
-        _note_on_dataset(ctx, record, new)
+        _note_on_dataset(ctx, journal, record, new)
 
 
-def _note_on_dataset(ctx: RequestContext, batch: dict[str, Any], new: bool) -> None:
+def _note_on_dataset(ctx: RequestContext, journal: Journal, batch: Mapping[str, Any], new: bool) -> None:
     """Keep the dataset's lastBatchId (the newest batch) and lastBatchStatus (its status), and
     lastSuccessfulBatch / lastFailedBatch (the latest to reach those states)."""
     dataset_id = dataset_of(batch)
@@ -91,181 +102,211 @@ def _note_on_dataset(ctx: RequestContext, batch: dict[str, Any], new: bool) -> N
     elif batch["status"] in FAILED:
         dataset["lastFailedBatch"] = batch["id"]
     dataset["updated"] = ctx.now_ms
-    journal.save(ctx, DATASETS, dataset_id, dataset)
+    journal.save(DATASETS, dataset_id, dataset)
 
 
-# -- Catalog's /batches ----------------------------------------------------------------------
-def create_batch(ctx: RequestContext, body: Any, batch_id: str | None = None) -> str:
-    """``POST /batches`` (or ``POST /batches/{id}`` with a client-chosen id)."""
-    path = "/batches/{BATCH_ID}" if batch_id else "/batches"
-    validation.check_body(ctx, "catalog", "POST", path, body)
-    _check_related(ctx, body)
+# -- Catalog's /batches ----------------------------------------------------------------------------
+def create_batch(ctx: RequestContext, journal: Journal, body: Any, batch_id: str | None = None) -> str:
+    """``POST /batches`` (or ``POST /batches/{id}`` with a client-chosen id). A ``datasetId``
+    (create-batch.md) relates the batch to that dataset, which must exist here."""
+    validation.check_body(ctx, "catalog", "POST", BATCH_PATH if batch_id else "/batches", body)
+    fields = dict(body)
+    if "datasetId" in fields:
+        dataset_id = fields.pop("datasetId")
+        if not isinstance(dataset_id, str) or get_dataset(ctx, dataset_id) is None:
+            raise BadRequest(f"datasetId '{str(dataset_id)[:200]}' does not name a dataset in org {ctx.org}, "
+                             f"sandbox {ctx.sandbox}.")
+        related = list(fields.get("relatedObjects") or [])
+        if not any(isinstance(r, dict) and r.get("type") == "dataSet" and r.get("id") == dataset_id for r in related):
+            related.append({"type": "dataSet", "id": dataset_id})
+        fields["relatedObjects"] = related
+    _check_related(ctx, fields)
     if batch_id is not None and batch_id in ctx.tenant.collection(BATCHES):
-        raise Conflict(f"A batch with id '{batch_id}' already exists.", code="1409")
+        raise Conflict(f"A batch with id '{batch_id[:200]}' already exists.", code="1409")
     batch_id = batch_id or ids.new_ulid(ctx.now_ms)
-    _save(ctx, _new_record(ctx, batch_id, body), new=True)
+    _save(ctx, journal, _new_record(ctx, batch_id, fields), new=True)
     return batch_id
 
 
-def replace_batch(ctx: RequestContext, batch_id: str, body: Any, if_match: str | None = None) -> None:
+def replace_batch(ctx: RequestContext, journal: Journal, batch_id: str, body: Any,
+                  if_match: str | None = None) -> None:
     current = require_batch(ctx, batch_id)
-    check_if_match(current, if_match)
-    validation.check_body(ctx, "catalog", "PUT", "/batches/{BATCH_ID}", body)
+    objects.check_version(current, if_match)
+    validation.check_body(ctx, "catalog", "PUT", BATCH_PATH, body)
     _check_related(ctx, body)
-    record = {k: v for k, v in current.items() if k in SYSTEM_FIELDS}
-    record.update({k: copy.deepcopy(v) for k, v in body.items() if k not in SYSTEM_FIELDS})
-    record.update(updated=ctx.now_ms, updatedUser=ctx.user_id, version=bump_version(current.get("version")))
-    _save(ctx, record, current.get("status"))
+    record = {k: v for k, v in current.items() if KIND.is_read_only(k)}
+    record.update(objects.client_fields(KIND, body))
+    record.setdefault("relatedObjects", [])
+    _save(ctx, journal, objects.stamp(ctx, record), current.get("status"))
 
 
-def patch_batch(ctx: RequestContext, batch_id: str, body: Any, if_match: str | None = None) -> None:
+def patch_batch(ctx: RequestContext, journal: Journal, batch_id: str, body: Any, content_type: str,
+                if_match: str | None = None) -> None:
+    """``PATCH /batches/{id}``: fields or JSON Patch (update-object.md), the changed client
+    fields checked against catalog.yaml's batchPatchRequest."""
     current = require_batch(ctx, batch_id)
-    check_if_match(current, if_match)
-    if not isinstance(body, dict):
-        raise BadRequest("PATCH /batches/{id} takes an object of batch attributes to change.")
-    validation.check_body(ctx, "catalog", "PATCH", "/batches/{BATCH_ID}", body)
-    _check_related(ctx, body)
-    previous = current.get("status")
-    current.update({k: copy.deepcopy(v) for k, v in body.items() if k not in SYSTEM_FIELDS})
-    current.update(updated=ctx.now_ms, updatedUser=ctx.user_id, version=bump_version(current.get("version")))
-    _save(ctx, current, previous)
+    objects.check_version(current, if_match)
+    if content_type != objects.JSON_PATCH and isinstance(body, dict):
+        validation.check_body(ctx, "catalog", "PATCH", BATCH_PATH, body)
+    patched = objects.patched(KIND, current, body, content_type)
+    changed = {k: v for k, v in patched.items() if current.get(k) != v and not KIND.is_read_only(k)}
+    validation.check_body(ctx, "catalog", "PATCH", BATCH_PATH, changed)
+    _check_related(ctx, changed)
+    _save(ctx, journal, objects.stamp(ctx, patched), current.get("status"))
 
 
-def delete_batch(ctx: RequestContext, batch_id: str) -> None:
+def delete_batch(ctx: RequestContext, journal: Journal, batch_id: str) -> None:
     require_batch(ctx, batch_id)
-    journal.remove(ctx, BATCHES, batch_id)
+    journal.remove(BATCHES, batch_id)
 
 
-def _batch_aliases() -> dict[str, Any]:
-    def related(kind: str):
-        return lambda raw: _RelatedCondition(kind, parse_simple("id", raw))
-    return {"batch": lambda raw: parse_simple("id", raw), "dataSet": related("dataSet"),
-            "transform": related("transform")}
+def _batch_aliases() -> dict[str, query.Alias]:
+    def related(kind: str) -> query.Alias:
+        def parse(raw: str) -> conditions.Related:
+            negate = raw.startswith("!")
+            return conditions.Related(kind, query.split_values(kind, raw[1:] if negate else raw), negate)
+        return parse
+
+    def batch(raw: str) -> conditions.IdIn:
+        negate = raw.startswith("!")
+        return conditions.IdIn("id", query.split_values("batch", raw[1:] if negate else raw), negate)
+
+    return {"batch": batch, "dataSet": related("dataSet"), "transform": related("transform")}
 
 
-class _RelatedCondition:
-    """``dataSet=<id>``: the batch relates to that object (any of a comma list)."""
-
-    def __init__(self, kind: str, inner: Condition) -> None:
-        self.kind, self.inner = kind, inner
-
-    def indexed_ids(self, collection: Any) -> set[str] | None:
-        if self.inner.op != "in" or not collection.indexed(RELATED_IDS):
-            return None
-        found: set[str] = set()
-        for value in self.inner.values:
-            found |= collection.lookup(RELATED_IDS, value)
-        return found
-
-    def matches(self, record: Any) -> bool:
-        related = [r for r in record.get("relatedObjects") or [] if isinstance(r, dict) and r.get("type") == self.kind]
-        if self.inner.op == "in":
-            return any(self.inner.matches(r) for r in related)
-        return all(self.inner.matches(r) for r in related)
+def find_batches(ctx: RequestContext, params: QueryParams) -> dict[str, Any]:
+    return query.listing(ctx.tenant.collection(BATCHES), params, aliases=_batch_aliases())
 
 
-def find_batches(ctx: RequestContext, params: list[tuple[str, str]]) -> dict[str, Any]:
-    return listing(ctx.tenant.collection(BATCHES), params, aliases=_batch_aliases())
+def show_batch(ctx: RequestContext, batch_id: str, params: QueryParams) -> dict[str, Any]:
+    return query.show(batch_id, require_batch(ctx, batch_id), params)
 
 
-def show_batch(ctx: RequestContext, batch_id: str, params: list[tuple[str, str]]) -> dict[str, Any]:
-    return lookup(batch_id, require_batch(ctx, batch_id), params)
-
-
-def unique_values(ctx: RequestContext, field: str, params: list[tuple[str, str]]) -> list[str]:
-    """``GET /batches/uniques/{FIELD}``: distinct values of a top-level field among matches."""
-    query = Query.parse(params, aliases=_batch_aliases())
-    query.limit, query.start = 10 ** 9, 0  # uniques are over every match, then paged below
+def unique_values(ctx: RequestContext, field: str, params: QueryParams) -> list[str]:
+    """``GET /batches/uniques/{FIELD}``: distinct values of a top-level field among the matches,
+    then paged by ``start``/``limit``. Distinct values need every match (the query's own cost)."""
+    if not pager.PROPERTY_NAME.match(field):
+        raise BadRequest(f"'{field[:100]}' is not a top-level batch property.")
+    page = pager.read_page_request(params)
+    found = select(ctx.tenant.collection(BATCHES), query.conditions(params, aliases=_batch_aliases()))
     seen: dict[str, None] = {}
-    for _rid, record in query.run(query.candidates(ctx.tenant.collection(BATCHES))):
+    for record in found.records:
         value = record.get(field)
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 seen.setdefault(str(item), None)
-    page = Query.parse([(k, v) for k, v in params if k in ("limit", "start")])
     return list(seen)[page.start:page.start + page.limit]
 
 
-def last_batches(ctx: RequestContext, params: list[tuple[str, str]]) -> dict[str, Any]:
-    """``GET /lastBatches``: per dataset, its last / last successful / last failed batch."""
-    aliases = {"dataSetId": lambda raw: parse_simple("dataSetId", raw)}
-    query = Query.parse(params, aliases=aliases)
-    summaries = []
-    for dataset_id, dataset in ctx.tenant.collection(DATASETS).scan():
-        if not dataset.get("lastBatchId"):
-            continue
-        summary = {"dataSetId": dataset_id, "imsOrg": dataset.get("imsOrg"), "created": dataset.get("created"),
-                   "updated": dataset.get("updated"), "lastBatchId": dataset["lastBatchId"],
-                   "lastBatchStatus": dataset.get("lastBatchStatus")}
-        if dataset.get("lastSuccessfulBatch"):
-            summary["lastSuccessfulBatchId"] = dataset["lastSuccessfulBatch"]
-        if dataset.get("lastFailedBatch"):
-            summary["lastFailedBatchId"] = dataset["lastFailedBatch"]
-        summaries.append((dataset_id, summary))
-    return {rid: query.project(rec) for rid, rec in query.run(summaries)}
+#: ``/lastBatches`` names two dataset fields differently.
+_SUMMARY_FIELDS = {"lastSuccessfulBatchId": "lastSuccessfulBatch", "lastFailedBatchId": "lastFailedBatch"}
 
 
-# -- what Batch Ingestion asks (through catalog/api.py) -------------------------------------
-def open_ingest_batch(ctx: RequestContext, dataset_id: str, fields: dict[str, Any],
+def _summary(dataset_id: str, dataset: Mapping[str, Any]) -> dict[str, Any]:
+    summary = {"dataSetId": dataset_id, "imsOrg": dataset.get("imsOrg"), "sandboxId": dataset.get("sandboxId"),
+               "created": dataset.get("created"), "updated": dataset.get("updated"),
+               "lastBatchId": dataset["lastBatchId"], "lastBatchStatus": dataset.get("lastBatchStatus")}
+    for shown, stored in _SUMMARY_FIELDS.items():
+        if dataset.get(stored):
+            summary[shown] = dataset[stored]
+    return {k: v for k, v in summary.items() if v is not None}
+
+
+def last_batches(ctx: RequestContext, params: QueryParams) -> dict[str, Any]:
+    """``GET /lastBatches``: per dataset with batches, its last / last successful / last failed
+    batch. Filters and ``orderBy`` name the summary's fields; they are read on the datasets."""
+    page = pager.read_page_request(params)
+    page = pager.PageRequest(page.start, page.limit, tuple(
+        pager.SortKey(_SUMMARY_FIELDS.get(k.path, k.path), k.descending) for k in page.order), page.properties)
+    wanted = [conditions.Exists("lastBatchId")] + query.conditions(
+        params, aliases={"dataSetId": _dataset_key}, renames=_SUMMARY_FIELDS, use_index=False)
+    found = pager.select_page(ctx.tenant.collection(DATASETS), wanted, page)
+    return {e.id: pager.project(_summary(e.id, e.record), page.properties) for e in found.entries}
+
+
+def _dataset_key(raw: str) -> conditions.KeyIn:
+    negate = raw.startswith("!")
+    return conditions.KeyIn(query.split_values("dataSetId", raw[1:] if negate else raw), negate)
+
+
+# -- what the other services ask (backend.py) ----------------------------------------------------
+def open_ingest_batch(ctx: RequestContext, journal: Journal, dataset_id: str, fields: Mapping[str, Any],
                       batch_id: str | None = None) -> dict[str, Any]:
-    """A new ``loading`` batch for one dataset (``POST /import/batches``); returns the record.
-    ``batch_id``: an id the caller derived (Flow Service runs), used unless already taken."""
-    if get_dataset(ctx, dataset_id) is None:
-        raise BadRequest(f"datasetId '{dataset_id}' does not name a dataset in org {ctx.org}, "
+    """A new ``loading`` batch of one dataset (Batch Ingestion's ``POST /batches``, a Flow Service
+    run's batch); returns the record. ``batch_id``: an id the caller derived, used unless taken.
+    The ingestion tags are create-batch.md's."""
+    if not isinstance(dataset_id, str) or get_dataset(ctx, dataset_id) is None:
+        raise BadRequest(f"datasetId '{str(dataset_id)[:200]}' does not name a dataset in org {ctx.org}, "
                          f"sandbox {ctx.sandbox}.")
     if batch_id is None or batch_id in ctx.tenant.collection(BATCHES):
         batch_id = ids.new_ulid(ctx.now_ms)
-    record = _new_record(ctx, batch_id, fields)
+    record = _new_record(ctx, batch_id, {k: v for k, v in fields.items() if k != "tags"})
+    record["tags"] = {"acp_producer": [ctx.client_id], "acp_stagePath": [f"{ctx.client_id}/stage/{batch_id}"],
+                      **(fields.get("tags") or {})}
     record["relatedObjects"] = [{"type": "dataSet", "id": dataset_id}]
     record["status"] = "loading"
     if fields.get("externalId"):
         record["externalId"] = fields["externalId"]
-    _save(ctx, record, new=True)
+    _save(ctx, journal, record, new=True)
     return record
 
 
-def set_batch_status(ctx: RequestContext, batch_id: str, status: str, **fields: Any) -> dict[str, Any]:
+def set_batch_status(ctx: RequestContext, journal: Journal, batch_id: str, status: str,
+                     **fields: Any) -> dict[str, Any]:
     """Move a batch to ``status`` with extra fields (metrics, errors, started, completed…)."""
     record = require_batch(ctx, batch_id)
     previous = record.get("status")
-    record.update(copy.deepcopy(fields))
+    record.update(fields)
     record.update(status=status, updated=ctx.now_ms, updatedUser=ctx.user_id)
-    _save(ctx, record, previous)
+    _save(ctx, journal, record, previous)
     if status == "inactive":
-        _invalidate_files(ctx, batch_id)
+        _invalidate_files(ctx, journal, batch_id)
     return record
 
 
-def add_dataset_file(ctx: RequestContext, batch_id: str, dataset_id: str, name: str, records: int,
-                     size: int) -> str:
+def add_dataset_file(ctx: RequestContext, journal: Journal, batch_id: str, dataset_id: str, name: str,
+                     records: int, size: int) -> str:
     """Register a promoted file (``@/dataSetFiles?dataSetId=…`` lists them)."""
     dataset = get_dataset(ctx, dataset_id) or {}
     collection = ctx.tenant.collection(DATASET_FILES)
-    file_id = f"{batch_id}-{len(collection.lookup('batchId', batch_id)) + 1}"
-    journal.save(ctx, DATASET_FILES, file_id, {
-        "id": file_id, "batchId": batch_id, "dataSetId": dataset_id, "dataSetViewId": dataset.get("viewId"),
-        "name": name, "records": records, "size": size, "isValid": True, "imsOrg": ctx.org,
-        "createdUser": ctx.user_id, "createdClient": ctx.client_id, "updatedUser": ctx.user_id,
-        "version": "1.0.0", "created": ctx.now_ms, "updated": ctx.now_ms})
+    file_id = f"{batch_id}-{collection.count('batchId', batch_id) + 1}"
+    record = {"id": file_id, "batchId": batch_id, "dataSetId": dataset_id, "dataSetViewId": dataset.get("viewId"),
+              "name": name, "records": records, "size": size, "isValid": True, "imsOrg": ctx.org,
+              "sandboxId": objects.sandbox_id(ctx), "createdUser": ctx.user_id, "createdClient": ctx.client_id,
+              "updatedUser": ctx.user_id, "version": "1.0.0", "created": ctx.now_ms, "updated": ctx.now_ms}
+    objects.check_record(ctx, FILE_KIND, record)
+    journal.save(DATASET_FILES, file_id, record)
     return file_id
 
 
-def _invalidate_files(ctx: RequestContext, batch_id: str) -> None:
+def _invalidate_files(ctx: RequestContext, journal: Journal, batch_id: str) -> None:
     collection = ctx.tenant.collection(DATASET_FILES)
-    for file_id in sorted(collection.lookup("batchId", batch_id)):
+    for file_id in list(collection.ids(among=collection.hits("batchId", batch_id))):
         record = collection.get(file_id)
         if record is not None and record.get("isValid"):
             record.update(isValid=False, updated=ctx.now_ms)
-            journal.save(ctx, DATASET_FILES, file_id, record)
+            journal.save(DATASET_FILES, file_id, record)
 
 
-def find_dataset_files(ctx: RequestContext, params: list[tuple[str, str]]) -> dict[str, Any]:
-    return listing(ctx.tenant.collection(DATASET_FILES), params)
+# -- dataset files ---------------------------------------------------------------------------------
+def find_dataset_files(ctx: RequestContext, params: QueryParams) -> dict[str, Any]:
+    return query.listing(ctx.tenant.collection(DATASET_FILES), params)
 
 
-def show_dataset_file(ctx: RequestContext, file_id: str, params: list[tuple[str, str]]) -> dict[str, Any]:
-    return lookup(file_id, require_record(ctx, DATASET_FILES, file_id, "Dataset file"), params)
+def show_dataset_file(ctx: RequestContext, file_id: str, params: QueryParams) -> dict[str, Any]:
+    return query.show(file_id, objects.require(ctx, DATASET_FILES, file_id), params)
+
+
+def patch_dataset_file(ctx: RequestContext, journal: Journal, file_id: str, body: Any, content_type: str,
+                       if_match: str | None = None) -> None:
+    """``PATCH /dataSetFiles/{id}`` (update-object.md): fields or JSON Patch; what describes the
+    promoted file (its batch, dataset, name, size, records, validity) is Catalog's."""
+    current = objects.require(ctx, DATASET_FILES, file_id)
+    objects.check_version(current, if_match)
+    patched = objects.patched(FILE_KIND, current, body, content_type)
+    objects.check_record(ctx, FILE_KIND, patched)
+    journal.save(DATASET_FILES, file_id, objects.stamp(ctx, patched))
 
 
 def link_batch(batch_id: str) -> str:
-    return link(BATCHES, batch_id)
+    return objects.link(BATCHES, batch_id)

@@ -1,182 +1,56 @@
-"""The Catalog query language (filter-data.md): limit, start, orderBy, properties, filters.
+"""The Catalog query language (filter-data.md): simple filters, ``property=``, ``tags=`` and the
+date ranges, read from a request into conditions of the shared selection.
+Paging (``start``, ``limit``, ``orderBy``, ``properties``) is the Catalog pager's
+(:mod:`mockaep.core.paging.catalog`).
 
-A :class:`Query` is parsed once from the request's parameters (no Flask here: the routes pass
-a list of ``(name, value)`` pairs) and then run over ``(id, record)`` pairs. Positive equality
-filters on indexed paths narrow the candidates through the store's secondary indexes before
-anything else is read; every other filter is evaluated on the remaining records in place.
+The conditions themselves, and the semantics chosen where the documentation is silent, are in
+:mod:`.conditions`.
 
-Semantics the documentation leaves open (chosen here, and mirrored by the property tests):
-
-* negations (``name=!x``, ``property=name!=x``) also keep objects that lack the property,
-  as the Mongo-style ``$ne`` behind Catalog does;
-* comparisons (``<``, ``<=``, ``>``, ``>=``), regexes and equality need the property present;
-* values compare as numbers when both sides are numbers, as dotted versions when both look
-  like ``1.0.3``, otherwise as strings;
-* ``*`` in a ``name`` value is a wildcard (matching any run, even empty), ``**`` a literal ``*``.
+Every filter is user input: names, values and counts are bounded, regular expressions run in
+linear time (RE2, :mod:`mockaep.core.patterns`), and every refusal is a 400 before anything is read.
 """
 from __future__ import annotations
 
-import copy
-import re
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Mapping
 
 from mockaep.core.errors import BadRequest
-from mockaep.core.store import Collection, index_key
+from mockaep.core.paging import catalog as pager
+from mockaep.core.patterns import PatternError, compile_pattern
+from mockaep.core.request import MAX_QUERY_PARAMETERS, QueryParams
+from mockaep.core.store import Collection
+from mockaep.services.catalog.conditions import Compare, Equals, Exists, Glob, Range, Regex, Tag
 
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
-#: Datasets listed with their observableSchema are limited further (filter-data.md).
-MAX_LIMIT_OBSERVABLE = 20
-#: Parameters that steer the query rather than filter on a property of the same name.
-CONTROL_PARAMS = {"limit", "start", "orderBy", "properties", "property", "tags", "createdAfter",
-                  "createdBefore", "startAfter", "startBefore", "endAfter", "endBefore",
-                  "requestDataSource", "aggregate", "expansion"}
+#: Parameters that steer the query (paging, or accepted and ignored) rather than filter on a
+#: property of the same name.
+CONTROL_PARAMS = set(pager.PARAMETERS) | {"property", "tags", "requestDataSource", "aggregate", "expansion"}
+#: getting-started.md: these may come as headers too; a query parameter wins.
+HEADER_PARAMS = pager.PARAMETERS
+MAX_VALUES = 100
+MAX_VALUE_LENGTH = 1024
 _OPERATORS = ("==", "!=", "<=", ">=", "~", "<", ">")
-_PROPERTY_NAME = re.compile(r"^[A-Za-z0-9_@$:/-]+$")
-_VERSION = re.compile(r"^\d+(\.\d+)+$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+#: Epoch-millisecond bounds of the date-range filters (far beyond any real date).
+MAX_EPOCH_MS = 10 ** 15
 
 
-def _parse_int(name: str, raw: str, minimum: int, maximum: int | None) -> int:
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        value = None
-    if value is None or value < minimum or (maximum is not None and value > maximum):
-        upper = f" and {maximum}" if maximum is not None else ""
-        raise BadRequest(f"Invalid '{name}' value '{raw}': it must be an integer between {minimum}{upper}.")
+def request_params(query: QueryParams, headers: Any) -> QueryParams:
+    """The request's query, plus the paging parameters sent as headers and not as parameters."""
+    extra = [(name, headers.get(name)) for name in HEADER_PARAMS
+             if name not in query and headers.get(name) is not None]
+    return QueryParams(list(query.items()) + extra) if extra else query
+
+
+# -- values -------------------------------------------------------------------------------------
+def _checked(name: str, value: str) -> str:
+    if len(value) > MAX_VALUE_LENGTH:
+        raise BadRequest(f"The value of filter '{name[:100]}' is longer than {MAX_VALUE_LENGTH} characters.")
     return value
 
 
-def comparable(value: Any) -> tuple:
-    """A sort/compare key: numbers before versions before strings; bools as numbers."""
-    if isinstance(value, bool):
-        return (0, int(value))
-    if isinstance(value, (int, float)):
-        return (0, value)
-    if isinstance(value, str):
-        if _NUMBER.match(value):
-            return (0, float(value))
-        if _VERSION.match(value):
-            return (1, tuple(int(p) for p in value.split(".")))
-        return (2, value)
-    return (3, str(value))
-
-
-def wildcard(pattern: str) -> re.Pattern:
-    """``*`` matches any run of characters; ``**`` is a literal asterisk."""
-    parts = pattern.split("**")
-    body = r"\*".join(".*".join(re.escape(chunk) for chunk in part.split("*")) for part in parts)
-    return re.compile(rf"^{body}$", re.DOTALL)
-
-
-def equals(prop: str, value: Any, wanted: str) -> bool:
-    if prop == "name" and isinstance(value, str) and "*" in wanted:
-        return bool(wildcard(wanted).match(value))
-    key = index_key(value)
-    return key is not None and key == wanted
-
-
-@dataclass
-class Condition:
-    """One filter: a property, an operator and operand(s)."""
-
-    prop: str
-    op: str  # "in", "notin", "exists", "absent", "~", "==", "!=", "<", "<=", ">", ">="
-    values: tuple[str, ...] = ()
-    regex: re.Pattern | None = None
-
-    def indexed_ids(self, collection: Collection) -> set[str] | None:
-        """Ids that may match, from the store's index (positive equality only), else ``None``."""
-        if self.op not in ("in", "==") or not collection.indexed(self.prop) \
-                or (self.prop == "name" and any("*" in v for v in self.values)):
-            return None
-        found: set[str] = set()
-        for value in self.values:
-            found |= collection.lookup(self.prop, value)
-        return found
-
-    def matches(self, record: Mapping[str, Any]) -> bool:
-        present = self.prop in record
-        value = record.get(self.prop)
-        if self.op == "exists":
-            return present
-        if self.op == "absent":
-            return not present
-        if self.op in ("notin", "!="):
-            return not present or not any(equals(self.prop, value, v) for v in self.values)
-        if not present:
-            return False
-        if self.op in ("in", "=="):
-            return any(equals(self.prop, value, v) for v in self.values)
-        if self.op == "~":
-            return isinstance(value, (str, int, float)) and bool(self.regex.search(str(value)))  # type: ignore[union-attr]
-        left, right = comparable(value), comparable(self.values[0])
-        if left[0] != right[0]:
-            return False
-        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[self.op]
-
-
-def parse_property(expression: str) -> Condition:
-    """One ``property=`` expression: ``name``, ``!name``, ``name~re``, ``name==v``, ``name<v``…"""
-    text = expression.strip()
-    if text.startswith("!") and _PROPERTY_NAME.match(text[1:]):
-        return Condition(text[1:], "absent")
-    positions = [(text.find(op), op) for op in _OPERATORS if text.find(op) > 0]
-    if not positions:
-        if _PROPERTY_NAME.match(text):
-            return Condition(text, "exists")
-        raise BadRequest(f"Invalid property filter '{expression}': expected a property name, optionally "
-                         "followed by one of ==, !=, <, <=, >, >=, ~ and a value.")
-    start = min(p for p, _ in positions)
-    op = max((o for p, o in positions if p == start), key=len)
-    prop, operand = text[:start], text[start + len(op):]
-    if not _PROPERTY_NAME.match(prop):
-        raise BadRequest(f"Invalid property filter '{expression}': '{prop}' is not a top-level property name.")
-    if op == "~":
-        try:
-            return Condition(prop, "~", (operand,), re.compile(operand))
-        except re.error as exc:
-            raise BadRequest(f"Invalid regular expression in property filter '{expression}': {exc}.") from None
-    return Condition(prop, op, (operand,))
-
-
-def parse_simple(prop: str, raw: str) -> Condition:
-    """``prop=v``, ``prop=!v``, ``prop=v1,v2`` (any of), ``prop=!v1,v2`` (none of)."""
-    negate = raw.startswith("!")
-    values = tuple(v for v in (raw[1:] if negate else raw).split(","))
-    return Condition(prop, "notin" if negate else "in", values)
-
-
-@dataclass
-class TagCondition:
-    name: str
-    pattern: re.Pattern
-
-    def matches(self, record: Mapping[str, Any]) -> bool:
-        tags = record.get("tags")
-        if not isinstance(tags, dict) or self.name not in tags:
-            return False
-        values = tags[self.name] if isinstance(tags[self.name], list) else [tags[self.name]]
-        return any(isinstance(v, str) and self.pattern.match(v) for v in values)
-
-
-@dataclass
-class RangeCondition:
-    """``createdAfter``-style exclusive bounds on an epoch-ms field (possibly nested)."""
-
-    path: tuple[str, ...]
-    bound: int
-    after: bool
-
-    def matches(self, record: Mapping[str, Any]) -> bool:
-        node: Any = record
-        for part in self.path:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, bool) or not isinstance(node, (int, float)):
-            return False
-        return node > self.bound if self.after else node < self.bound
+def split_values(name: str, raw: str) -> tuple[str, ...]:
+    values = raw.split(",", MAX_VALUES)
+    if len(values) > MAX_VALUES:
+        raise BadRequest(f"Filter '{name[:100]}' lists more than {MAX_VALUES} values.")
+    return tuple(_checked(name, v) for v in values)
 
 
 RANGES = {
@@ -186,114 +60,103 @@ RANGES = {
 }
 
 
-@dataclass
-class Query:
-    limit: int = DEFAULT_LIMIT
-    start: int = 0
-    order: list[tuple[str, bool]] = field(default_factory=list)  # (property, descending)
-    properties: list[str] | None = None
-    conditions: list[Any] = field(default_factory=list)
-
-    @classmethod
-    def parse(cls, params: Iterable[tuple[str, str]], *, aliases: Mapping[str, Callable[[str], Any]] | None = None,
-              max_limit: int = MAX_LIMIT) -> "Query":
-        """Build a query from request parameters; ``aliases`` turn a parameter into a condition."""
-        query = cls()
-        aliases = aliases or {}
-        limit_raw = None
-        for name, raw in params:
-            if name == "limit":
-                limit_raw = raw
-            elif name == "start":
-                query.start = _parse_int("start", raw, 0, None)
-            elif name == "orderBy":
-                query.order = parse_order(raw)
-            elif name == "properties":
-                query.properties = [p.strip() for p in raw.split(",") if p.strip()]
-            elif name == "property":
-                query.conditions.append(parse_property(raw))
-            elif name == "tags":
-                query.conditions.extend(parse_tags(raw))
-            elif name in RANGES:
-                path, after = RANGES[name]
-                query.conditions.append(RangeCondition(path, _parse_int(name, raw, 0, None), after))
-            elif name in aliases:
-                query.conditions.append(aliases[name](raw))
-            elif name in CONTROL_PARAMS:
-                continue
-            else:
-                query.conditions.append(parse_simple(name, raw))
-        if query.properties and "observableSchema" in query.properties:
-            max_limit = min(max_limit, MAX_LIMIT_OBSERVABLE)
-        if limit_raw is not None:
-            query.limit = _parse_int("limit", limit_raw, 1, max_limit)
-        return query
-
-    # -- running ---------------------------------------------------------------------------
-    def candidates(self, collection: Collection) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        """Records worth evaluating: narrowed by the conditions that can use an index."""
-        narrowed: set[str] | None = None
-        for cond in self.conditions:
-            ids = cond.indexed_ids(collection) if hasattr(cond, "indexed_ids") else None
-            if ids is not None:
-                narrowed = ids if narrowed is None else narrowed & ids
-        if narrowed is None:
-            return collection.scan()
-        return ((rid, rec) for rid in collection.ids() if rid in narrowed
-                for rec in (collection.peek(rid),) if rec is not None)
-
-    def matches(self, record: Mapping[str, Any]) -> bool:
-        return all(cond.matches(record) for cond in self.conditions)
-
-    def run(self, pairs: Iterable[tuple[str, Mapping[str, Any]]]) -> list[tuple[str, Mapping[str, Any]]]:
-        """Filter, sort (stable: insertion order breaks ties), then page."""
-        found = [(rid, rec) for rid, rec in pairs if self.matches(rec)]
-        for prop, descending in reversed(self.order):
-            present = [pair for pair in found if pair[1].get(prop) is not None]
-            missing = [pair for pair in found if pair[1].get(prop) is None]
-            present.sort(key=lambda pair: comparable(pair[1][prop]), reverse=descending)
-            found = present + missing
-        return found[self.start:self.start + self.limit]
-
-    def project(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """Keep only the requested top-level properties (all when none were asked for)."""
-        if not self.properties:
-            return copy.deepcopy(dict(record))
-        return {p: ({} if record[p] is None else copy.deepcopy(record[p])) for p in self.properties if p in record}
+# -- parsing ------------------------------------------------------------------------------------
+def _name(raw: str, expression: str, renames: Mapping[str, str]) -> str:
+    if not pager.PROPERTY_NAME.match(raw):
+        raise BadRequest(f"Invalid property filter '{expression[:200]}': '{raw[:100]}' is not a top-level "
+                         "property name.")
+    return renames.get(raw, raw)
 
 
-def parse_order(raw: str) -> list[tuple[str, bool]]:
-    order = []
-    for part in (p.strip() for p in raw.split(",")):
-        if not part:
-            continue
-        direction, _, prop = part.rpartition(":")
-        if direction not in ("", "asc", "desc") or not _PROPERTY_NAME.match(prop):
-            raise BadRequest(f"Invalid orderBy '{raw}': use [asc:|desc:]<property>[,…].")
-        order.append((prop, direction == "desc"))
-    if not order:
-        raise BadRequest("Invalid orderBy '': name at least one property.")
-    return order
+def parse_property(expression: str, *, use_index: bool = True, renames: Mapping[str, str] | None = None) -> Any:
+    """One ``property=`` expression: ``name``, ``!name``, ``name~re``, ``name==v``, ``name<v``…"""
+    renames = renames or {}
+    text = _checked("property", expression.strip())
+    if text.startswith("!") and pager.PROPERTY_NAME.match(text[1:]):
+        return Exists(renames.get(text[1:], text[1:]), present=False)
+    positions = [(text.find(op), op) for op in _OPERATORS if text.find(op) > 0]
+    if not positions:
+        if pager.PROPERTY_NAME.match(text):
+            return Exists(renames.get(text, text))
+        raise BadRequest(f"Invalid property filter '{expression[:200]}': expected a property name, optionally "
+                         "followed by one of ==, !=, <, <=, >, >=, ~ and a value.")
+    start = min(p for p, _ in positions)
+    op = max((o for p, o in positions if p == start), key=len)
+    prop, operand = _name(text[:start], expression, renames), text[start + len(op):]
+    if op == "~":
+        try:
+            return Regex(prop, compile_pattern(operand))
+        except PatternError as exc:
+            raise BadRequest(f"Invalid regular expression in property filter '{expression[:200]}': {exc}.") from None
+    if op in ("==", "!="):
+        return Equals(prop, (operand,), negate=op == "!=", use_index=use_index)
+    return Compare(prop, op, operand)
 
 
-def parse_tags(raw: str) -> list[TagCondition]:
+def parse_simple(prop: str, raw: str, *, use_index: bool = True) -> Equals:
+    """``prop=v``, ``prop=!v``, ``prop=v1,v2`` (any of), ``prop=!v1,v2`` (none of)."""
+    negate = raw.startswith("!")
+    return Equals(prop, split_values(prop, raw[1:] if negate else raw), negate, use_index)
+
+
+def parse_tags(raw: str) -> list[Tag]:
     found = []
-    for part in (p for p in raw.split(",") if p):
+    for part in (p for p in split_values("tags", raw) if p):
         name, sep, value = part.rpartition(":") if ":" in part else (part, "", "")
         if not sep or not name:
-            raise BadRequest(f"Invalid tags filter '{raw}': use <tagName>:<value> pairs separated by commas.")
-        found.append(TagCondition(name, wildcard(value)))
+            raise BadRequest(f"Invalid tags filter '{raw[:200]}': use <tagName>:<value> pairs separated by commas.")
+        found.append(Tag(name, Glob(value)))
     return found
 
 
-def listing(collection: Collection, params: Iterable[tuple[str, str]], *,
-            aliases: Mapping[str, Callable[[str], Any]] | None = None) -> dict[str, Any]:
-    """A Catalog list answer: ``{id: object}`` filtered, sorted, paged and projected by ``params``."""
-    query = Query.parse(params, aliases=aliases)
-    return {rid: query.project(rec) for rid, rec in query.run(query.candidates(collection))}
+def _epoch(name: str, raw: str) -> int:
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 16) or int(text) > MAX_EPOCH_MS:
+        raise BadRequest(f"Invalid '{name}' value '{raw[:100]}': it must be a time in epoch milliseconds.")
+    return int(text)
 
 
-def lookup(record_id: str, record: Mapping[str, Any], params: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """A Catalog lookup answer: ``{id: object}``, projected by ``properties=`` (other filters ignored)."""
-    query = Query.parse([(k, v) for k, v in params if k == "properties"])
-    return {record_id: query.project(record)}
+Alias = Callable[[str], Any]
+
+
+def conditions(query: QueryParams, *, aliases: Mapping[str, Alias] | None = None,
+               renames: Mapping[str, str] | None = None, use_index: bool = True) -> list[Any]:
+    """The filter conditions of a list request (every parameter but the paging ones).
+
+    ``renames``: filter names whose property is stored under another name (``/lastBatches``).
+    ``use_index=False``: the conditions do not narrow through indexes (a listing whose aliases
+    must be the only ones that narrow, see :class:`.conditions.KeyIn`)."""
+    renames = renames or {}
+    aliases = aliases or {}
+    if len(query.items()) > MAX_QUERY_PARAMETERS:
+        raise BadRequest(f"A Catalog request takes at most {MAX_QUERY_PARAMETERS} query parameters.")
+    found: list[Any] = []
+    for name, raw in query.items():
+        if name in aliases:
+            found.append(aliases[name](raw))
+        elif name == "property":
+            found.append(parse_property(raw, use_index=use_index, renames=renames))
+        elif name == "tags":
+            found.extend(parse_tags(raw))
+        elif name in RANGES:
+            path, after = RANGES[name]
+            found.append(Range(path, _epoch(name, raw), after))
+        elif name in CONTROL_PARAMS:
+            continue
+        else:
+            if len(name) > pager.MAX_PROPERTY_NAME:
+                raise BadRequest(f"A filter name is at most {pager.MAX_PROPERTY_NAME} characters.")
+            found.append(parse_simple(renames.get(name, name), raw, use_index=use_index))
+    return found
+
+
+def listing(collection: Collection, query: QueryParams, *, aliases: Mapping[str, Alias] | None = None,
+            limit_when: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """A Catalog list answer: ``{id: object}`` filtered, ordered, paged and projected."""
+    page = pager.read_page_request(query, limit_when=limit_when)
+    return pager.list_page(collection, conditions(query, aliases=aliases), page)
+
+
+def show(record_id: str, record: Mapping[str, Any], query: QueryParams) -> dict[str, Any]:
+    """A Catalog lookup answer: ``{id: object}``, projected by ``properties=`` (filters ignored)."""
+    return {record_id: pager.project(record, pager.read_properties(query.get("properties")))}

@@ -6,13 +6,14 @@ from typing import Any
 
 from mockaep.core.errors import BadRequest, UnsupportedMediaType
 from mockaep.core.context import RequestContext
+from mockaep.core.request import QueryParams
 from mockaep.services.ingestion import rows as rowlib
 from mockaep.services.ingestion.spool import UploadSpool
 from mockaep.services.ingestion.staging import ContentLost, file_bytes, require_target, staged_files
 
 
 def preview(ctx: RequestContext, spool: UploadSpool, batch_id: str, dataset_id: str,
-            params: dict[str, str]) -> dict[str, Any]:
+            params: QueryParams) -> dict[str, Any]:
     """Rows of the files uploaded so far, flattened into columns (``nrow`` caps them; 0 = all)."""
     require_target(ctx, batch_id, dataset_id, writable=False)
     fmt = (params.get("format") or "").lower()

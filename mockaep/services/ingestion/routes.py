@@ -10,7 +10,6 @@ from mockaep.services.ingestion.preview import preview as preview_rows
 from mockaep.services.ingestion.spool import UploadSpool
 
 blueprint = Blueprint("ingestion", __name__)
-#: collection kind -> indexed paths
 #: batch-ingestion.yaml: "The URL length exceeds the allowed 2000 characters" → 414.
 MAX_URL_LENGTH = 2000
 FILE = "/batches/<batch_id>/datasets/<dataset_id>/files/<path:file_path>"
@@ -55,8 +54,8 @@ def create_batch():
 
 @blueprint.route("/batches/<batch_id>", methods=["POST"])
 def batch_action(batch_id: str):
-    return gateway.json_response(models.batch_action(gateway.current(), _spool(), batch_id,
-                                                     request.args.get("action")))
+    ctx = gateway.current()
+    return gateway.json_response(models.batch_action(ctx, _spool(), batch_id, ctx.query.get("action")))
 
 
 @blueprint.route(FILE, methods=["PUT"])
@@ -79,7 +78,7 @@ def upload_file_part(batch_id: str, dataset_id: str, file_path: str):
 def large_file_action(batch_id: str, dataset_id: str, file_path: str):
     # api-overview.md answers 201 Created to both INITIALIZE and COMPLETE (the spec says 200).
     ctx = gateway.current()
-    action = models.check_action_param(request.args.get("action"), ("INITIALIZE", "COMPLETE"))
+    action = models.check_action_param(ctx.query.get("action"), ("INITIALIZE", "COMPLETE"))
     if action == "INITIALIZE":
         return gateway.json_response(staging.initialize_file(ctx, _spool(), batch_id, dataset_id, file_path), 201)
     return gateway.json_response(staging.complete_file(ctx, _spool(), batch_id, dataset_id, file_path), 201)
@@ -93,5 +92,5 @@ def file_status(batch_id: str, dataset_id: str, file_path: str):
 
 @blueprint.route("/batches/<batch_id>/datasets/<dataset_id>/preview", methods=["GET"])
 def preview(batch_id: str, dataset_id: str):
-    return gateway.json_response(preview_rows(gateway.current(), _spool(), batch_id, dataset_id,
-                                              request.args.to_dict()))
+    ctx = gateway.current()
+    return gateway.json_response(preview_rows(ctx, _spool(), batch_id, dataset_id, ctx.query))

@@ -261,8 +261,8 @@ def file_status(ctx: RequestContext, batch_id: str, dataset_id: str, path: str) 
 
 def staged_files(ctx: RequestContext, batch_id: str, dataset_id: str) -> list[dict[str, Any]]:
     collection = ctx.tenant.collection(STAGED)
-    return [collection.get(rid) for rid in sorted(collection.lookup("batchId", batch_id))
-            if (collection.peek(rid) or {}).get("dataSetId") == dataset_id]
+    found = (collection.get(rid) for rid in sorted(collection.ids(among=collection.hits("batchId", batch_id))))
+    return [record for record in found if record is not None and record.get("dataSetId") == dataset_id]
 
 
 def _inline_bytes(record: Mapping[str, Any]) -> bytes:

@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from mockaep.core import ids, validation
-from mockaep.core.errors import BadRequest, NotFound
 from mockaep.core.context import RequestContext
-from mockaep.services.schemaregistry import fields, kinds
-from mockaep.services.schemaregistry.registry import Registry, check_container, copy_of
+from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.paging import registry as paging
+from mockaep.core.paging.selection import select
+from mockaep.core.store import Collection
+from mockaep.services.schemaregistry import kinds
+from mockaep.services.schemaregistry.registry import Registry, check_container, normalize_ref
 
 IDENTITY = "xdm:descriptorIdentity"
 NEEDS_PROPERTY = (IDENTITY, "xdm:alternateDisplayInfo", "xdm:descriptorReferenceIdentity",
@@ -22,12 +25,12 @@ SYSTEM_KEYS = ("@id", "imsOrg", "version", "meta:containerId", "meta:sandboxId",
                "createdUser", "updatedUser", "createdClient", "updatedClient", "created", "updated")
 
 
-def _collection(reg: Registry):
-    return reg.ctx.tenant.collection(kinds.DESCRIPTORS_COLLECTION)
+def _collection(reg: Registry) -> Collection:
+    return reg.collection(kinds.DESCRIPTORS)
 
 
 def not_found(descriptor_id: str) -> NotFound:
-    return NotFound(f"The requested descriptor {descriptor_id} is not found.", code=kinds.DESCRIPTOR_NOT_FOUND)
+    return NotFound(f"The requested descriptor {descriptor_id[:100]} is not found.", code=kinds.DESCRIPTORS.not_found)
 
 
 def _pointer_to_path(pointer: str) -> str:
@@ -48,9 +51,9 @@ def _compose(reg: Registry, body: Any, existing: Mapping[str, Any] | None, spec_
     source = record.get("xdm:sourceSchema")
     if not isinstance(source, str) or not source:
         raise BadRequest("A descriptor needs 'xdm:sourceSchema', the $id of the schema it describes.")
-    found = reg.peek_own(source)
+    found = reg.own(source)
     if found is None:
-        raise BadRequest(f"'xdm:sourceSchema' {source} is not a resource of this sandbox.")
+        raise BadRequest(f"'xdm:sourceSchema' {source[:300]} is not a resource of this sandbox.")
     record["xdm:sourceSchema"] = found[1]["$id"]
     version = record.get("xdm:sourceVersion", 1)
     if str(version) not in ("1", "1.0"):
@@ -61,8 +64,8 @@ def _compose(reg: Registry, body: Any, existing: Mapping[str, Any] | None, spec_
         if not isinstance(prop, str) or not prop.startswith("/") or prop.endswith("/") or prop == "/":
             raise BadRequest("'xdm:sourceProperty' must be a path such as /personalEmail/address (starting with "
                              "'/', not ending with one).")
-        paths = fields.field_paths(reg.resolver(strict=False).body(found[1]))
-        if _pointer_to_path(prop) not in paths:
+        paths = reg.field_paths(found[1]["$id"])
+        if paths is None or _pointer_to_path(prop) not in paths:
             raise BadRequest(f"'xdm:sourceProperty' {prop} is not a field of {found[1]['$id']}.")
     if kind == IDENTITY:
         if not isinstance(record.get("xdm:namespace"), str) or not record["xdm:namespace"]:
@@ -78,7 +81,7 @@ def _compose(reg: Registry, body: Any, existing: Mapping[str, Any] | None, spec_
                     raise BadRequest(f"{record['xdm:sourceSchema']} already has a primary identity ({other_id}).")
     if kind in RELATIONSHIPS:
         destination = record.get("xdm:destinationSchema")
-        if not isinstance(destination, str) or reg.peek(destination) is None:
+        if not isinstance(destination, str) or reg.find(destination) is None:
             raise BadRequest("A relationship descriptor needs an existing 'xdm:destinationSchema'.")
     if kind == "xdm:descriptorReferenceIdentity" and not isinstance(record.get("xdm:identityNamespace"), str):
         raise BadRequest("A reference identity descriptor needs 'xdm:identityNamespace'.")
@@ -94,12 +97,17 @@ def _compose(reg: Registry, body: Any, existing: Mapping[str, Any] | None, spec_
 
 
 def _scan_schema(reg: Registry, schema_id: str):
-    """(id, descriptor) of a resource: stored ones, as a running import is about to leave them."""
+    """(id, descriptor) of a resource: stored ones (through the ``xdm:sourceSchema`` index, in
+    creation order, as listed), as a running import is about to leave them."""
     coll = _collection(reg)
     staged = {i: d for i, d in reg.pending_descriptors.items() if d["xdm:sourceSchema"] == schema_id}
-    stored = coll.in_order(coll.lookup("xdm:sourceSchema", schema_id))  # creation order, as listed
-    for descriptor_id in stored + [i for i in staged if i not in coll]:
-        yield descriptor_id, staged.get(descriptor_id) or coll.peek(descriptor_id)
+    for descriptor_id in coll.ids(among=coll.hits("xdm:sourceSchema", schema_id)):
+        found = staged.get(descriptor_id) or coll.get(descriptor_id)
+        if found is not None:
+            yield descriptor_id, found
+    for descriptor_id, descriptor in staged.items():
+        if descriptor_id not in coll:
+            yield descriptor_id, descriptor
 
 
 #: What makes two descriptors "the same" for an import (its @id belongs to the exporting sandbox).
@@ -108,7 +116,7 @@ SAME = ("@type", "xdm:sourceSchema", "xdm:sourceProperty", "xdm:destinationSchem
 
 def portable(descriptor: Mapping[str, Any]) -> dict[str, Any]:
     """A descriptor as an export carries it: what it says, not who made it where."""
-    return copy_of({k: v for k, v in descriptor.items() if k not in SYSTEM_KEYS})
+    return {k: v for k, v in descriptor.items() if k not in SYSTEM_KEYS}
 
 
 def stage_import(reg: Registry, body: Any) -> dict[str, Any]:
@@ -116,7 +124,7 @@ def stage_import(reg: Registry, body: Any) -> dict[str, Any]:
     same as a stored descriptor (:data:`SAME`) replaces it, keeping its ``@id``."""
     if not isinstance(body, dict):
         raise BadRequest("A descriptor must be a JSON object.")
-    source = reg.peek_own(str(body.get("xdm:sourceSchema", "")))
+    source = reg.own(str(body.get("xdm:sourceSchema", "")))
     existing = None
     if source is not None:
         wanted = {**{k: body.get(k) for k in SAME}, "xdm:sourceSchema": source[1]["$id"]}
@@ -141,22 +149,26 @@ def create(ctx: RequestContext, body: Any) -> dict[str, Any]:
 
 def replace(ctx: RequestContext, descriptor_id: str, body: Any) -> dict[str, Any]:
     reg = Registry(ctx)
-    existing = _collection(reg).peek(descriptor_id)
+    descriptor_id = normalize_ref(descriptor_id)
+    existing = _collection(reg).get(descriptor_id)
     if existing is None:
         raise not_found(descriptor_id)
     record = _compose(reg, body, existing, "PUT", "/tenant/descriptors/{DESCRIPTOR_ID}")
     return _collection(reg).put(record["@id"], record)
 
 
-def get(ctx: RequestContext, container: str, descriptor_id: str) -> dict[str, Any]:
+def get(ctx: RequestContext, container: str, descriptor_id: str) -> bytes:
+    """The descriptor as stored (its JSON text)."""
     check_container(container)
-    found = _collection(Registry(ctx)).get(descriptor_id) if container == "tenant" else None
+    descriptor_id = normalize_ref(descriptor_id)
+    found = _collection(Registry(ctx)).raw(descriptor_id) if container == "tenant" else None
     if found is None:
         raise not_found(descriptor_id)
     return found
 
 
 def delete(ctx: RequestContext, descriptor_id: str) -> None:
+    descriptor_id = normalize_ref(descriptor_id)
     if not _collection(Registry(ctx)).delete(descriptor_id):
         raise not_found(descriptor_id)
 
@@ -164,7 +176,7 @@ def delete(ctx: RequestContext, descriptor_id: str) -> None:
 def delete_for_schema(reg: Registry, schema_id: str) -> None:
     """A deleted schema takes its descriptors with it."""
     coll = _collection(reg)
-    for descriptor_id in list(coll.lookup("xdm:sourceSchema", schema_id)):
+    for descriptor_id in list(coll.ids(among=coll.hits("xdm:sourceSchema", schema_id))):
         coll.delete(descriptor_id)
 
 
@@ -173,26 +185,31 @@ def has_primary_identity(reg: Registry, schema_id: str) -> bool:
 
 
 def of_schema(reg: Registry, schema_id: str) -> list[dict[str, Any]]:
-    return [copy_of(d) for _i, d in _scan_schema(reg, schema_id)]
+    return [d for _i, d in _scan_schema(reg, schema_id)]
 
 
-def listing(ctx: RequestContext, container: str, form: str, paged: bool, matches) -> dict[str, Any]:
-    """Descriptors grouped by ``@type`` (or one ``results`` page with the ``-v2`` media types)."""
+def listing(ctx: RequestContext, container: str, form: str, paged: bool, base_url: str) -> dict[str, Any]:
+    """Descriptors grouped by ``@type``, or (``-v2`` media types) one page of ``results``.
+
+    The grouped forms hold every matching descriptor (they have no paging): their cost is their
+    answer. ``property`` filters on ``xdm:sourceSchema`` or ``@type`` are answered by an index.
+    """
     check_container(container)
     reg = Registry(ctx)
-    selected = [d for _i, d in _collection(reg).scan() if matches(d)] if container == "tenant" else []
+    conditions = paging.read_filters(ctx.query.getlist("property"))
+    request = paging.read_page_request(ctx.query)
+    coll = _collection(reg) if container == "tenant" else Collection("global descriptors")
 
-    def shown(descriptor):
+    def shown(descriptor: dict[str, Any]) -> Any:
         if form == "id":
             return descriptor["@id"]
         if form == "link":
             return f"/{container}/descriptors/{descriptor['@id']}"
-        return copy_of(descriptor)
+        return descriptor
 
     if paged:
-        return {"results": [shown(d) for d in selected],
-                "_page": {"count": len(selected), "next": None}, "_links": {}}
+        return paging.page(coll, conditions, request, base_url=base_url, query=ctx.query).body(shown)
     grouped: dict[str, list[Any]] = {}
-    for descriptor in selected:
+    for descriptor in select(coll, conditions).records:
         grouped.setdefault(descriptor["@type"], []).append(shown(descriptor))
     return grouped

@@ -1,7 +1,7 @@
 """Schema evolution: what may still change once data depends on a schema.
 
-A schema is *protected* once a dataset is based on it (Catalog answers, through its ``api``
-module, which datasets name it in ``schemaRef.id``) or once it is enabled for Profile
+A schema is *protected* once a dataset is based on it (Catalog answers, through its port
+``ctx.backend("catalog")``, which datasets name it in ``schemaRef.id``) or once it is enabled for Profile
 (``meta:immutableTags`` holds ``union``) — the troubleshooting guide's "when does a schema start
 preventing breaking changes". A protected schema may gain fields and field groups, change its
 title and description, or make a required field optional; it may not lose a field or a field
@@ -105,15 +105,19 @@ def check_change(reg: Registry, kind: kinds.Kind, existing: Mapping[str, Any] | 
     if kind is kinds.SCHEMAS:
         why = protection(reg, existing)
         if why:
-            resolver = reg.resolver(strict=False)
-            problems = breaking(existing, record, resolver.body(existing), resolver.body(record))
+            stored = reg.resolved(existing["$id"])
+            before_body = stored.body if stored is not None else {}
+            problems = breaking(existing, record, before_body, reg.resolver(strict=False).body(record))
             if problems:
                 raise _refused(existing["$id"], why, problems)
         return
     protected = [(s, why) for s in dependent_schemas(reg, existing["$id"]) if (why := protection(reg, s))]
     if not protected:
         return
-    before = {s["$id"]: reg.resolver(strict=False).body(s) for s, _why in protected}
+    before = {}
+    for schema, _why in protected:
+        stored = reg.resolved(schema["$id"])
+        before[schema["$id"]] = stored.body if stored is not None else {}
     saved = reg.pending.get(record["$id"])
     reg.pending[record["$id"]] = dict(record)  # resolve the schemas as they would be after the write
     try:
@@ -139,7 +143,7 @@ def dependent_schemas(reg: Registry, resource_id: str) -> list[Mapping[str, Any]
                 continue
             seen.add(user)
             queue.append(user)
-            found = reg.peek_tenant(user, kinds.SCHEMAS)
+            found = reg.tenant(user, kinds.SCHEMAS)
             if found is not None:
                 schemas.append(found[1])
     return schemas

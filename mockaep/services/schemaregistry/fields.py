@@ -133,3 +133,23 @@ def top_level_fields(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
         elif ref is None:
             take(member)
     return found
+
+
+def flat_properties(resolved: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The ``-flat`` form of a resolved body's fields: every field (objects and leaves) at one
+    level, keyed by its slash-joined path, without its sub-fields (as field_paths, array items
+    and map values are not descended into)."""
+    flat: dict[str, dict[str, Any]] = {}
+    stack: list[tuple[dict[str, Any], str]] = [(resolved, "")]
+    while stack:
+        node, prefix = stack.pop()
+        props = node.get("properties")
+        if not isinstance(props, dict):
+            continue
+        for name, sub in props.items():
+            if not isinstance(sub, dict):
+                continue
+            path = f"{prefix}{name}"
+            flat[path] = {k: v for k, v in sub.items() if k != "properties"}
+            stack.append((sub, path + "/"))
+    return dict(sorted(flat.items()))

@@ -1,43 +1,55 @@
 """One request's view of the registry: tenant resources of (org, sandbox) over the standard library.
 
 Every lookup goes through :class:`Registry`; it finds a resource by ``$id`` or ``meta:altId`` in
-the tenant collections (through the ``meta:altId`` index, never a scan), then in the standard
-library. ``pending`` holds resources an import is about to write, so that they can reference one
-another before anything is stored.
+the tenant collections (the primary map, then the ``meta:altId`` index: never a scan), then in the
+standard library. ``pending`` holds resources an import is about to write, so that they can
+reference one another before anything is stored.
+
+Resources :meth:`Registry.find` answers are READ-ONLY (a tenant record is decoded once per
+request and shared by the request's checks; a standard one is the app's): whoever changes one
+works on a copy. Writes go through :meth:`Registry.save` and :meth:`Registry.remove`, which keep
+the tenant's derived views (overview.py) in step with the store.
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 import uuid
 from typing import Any, Mapping
 
-from mockaep.core.errors import BadRequest, NotFound
 from mockaep.core.context import RequestContext
-from mockaep.services.schemaregistry import kinds
+from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.store import Collection
+from mockaep.services.schemaregistry import fields, kinds, overview
 from mockaep.services.schemaregistry.kinds import Kind
-from mockaep.services.schemaregistry.library import alt_id, library
-from mockaep.services.schemaregistry.resolve import Resolver, cache_for
+from mockaep.services.schemaregistry.library import Library, alt_id, library
+from mockaep.services.schemaregistry.resolve import Resolved, Resolver, cache_for
 
 UNION_SUFFIX = "__union"
+#: Version token of a standard resource: the library never changes while the app runs.
+LIBRARY_TOKEN = "global"
+MISSING_TOKEN = "missing"
 _COLLAPSED_SCHEME = re.compile(r"^(https?):/(?!/)")
 
 
 def normalize_ref(ref: str) -> str:
     """A path segment back to an ``$id``: the gateway collapses ``//``, so ``https:/ns…`` is
-    restored to ``https://ns…``; surrounding blanks are dropped."""
+    restored to ``https://ns…``; surrounding blanks and one trailing ``/`` (clients append one to
+    resource paths) are dropped."""
     ref = (ref or "").strip()
+    if ref.endswith("/") and len(ref) > 1:
+        ref = ref[:-1]
     return _COLLAPSED_SCHEME.sub(r"\1://", ref)
 
 
 class Registry:
     def __init__(self, ctx: RequestContext) -> None:
         self.ctx = ctx
-        self.library = library()
+        self.library: Library = library(ctx)
         self.pending: dict[str, dict[str, Any]] = {}
         #: Descriptors an import is about to write, by ``@id`` (seen by descriptor checks).
         self.pending_descriptors: dict[str, dict[str, Any]] = {}
+        self._decoded: dict[str, tuple[Kind, dict[str, Any]]] = {}  # this request's tenant reads
 
     # -- naming ----------------------------------------------------------------------------------
     @property
@@ -57,31 +69,43 @@ class Registry:
         return {"meta:sandboxId": sandbox_id, "meta:sandboxType": kind}
 
     # -- storage ---------------------------------------------------------------------------------
-    def collection(self, kind: Kind):
+    def collection(self, kind: Kind) -> Collection:
         if kind.collection is None:
             raise ValueError(f"{kind.label} resources are global only")
         return self.ctx.tenant.collection(kind.collection)
 
-    def _tenant_id_of(self, kind: Kind, ref: str) -> str | None:
-        coll = self.collection(kind)
-        if ref in coll:
-            return ref
-        ids = coll.lookup("meta:altId", ref)
-        return next(iter(ids)) if ids else None
-
-    def peek_tenant(self, ref: str, only: Kind | None = None) -> tuple[Kind, Mapping[str, Any]] | None:
-        """A tenant resource (read-only) and its kind, by ``$id`` or ``meta:altId``."""
-        ref = normalize_ref(ref)
+    def locate(self, ref: str, only: Kind | None = None) -> tuple[Kind, str] | None:
+        """The kind and ``$id`` of the tenant resource ``ref`` names (``$id`` or ``meta:altId``),
+        without reading it: the primary map, then the ``meta:altId`` index."""
         for kind in (only,) if only else kinds.TENANT_KINDS:
             if kind.collection is None:
                 continue
-            found = self._tenant_id_of(kind, ref)
+            coll = self.collection(kind)
+            if ref in coll:
+                return kind, ref
+            found = coll.first_id("meta:altId", ref)
             if found is not None:
-                return kind, self.collection(kind).peek(found)
+                return kind, found
         return None
 
-    def peek_global(self, ref: str, only: Kind | None = None) -> tuple[Kind, Mapping[str, Any]] | None:
-        found = self.library.peek(normalize_ref(ref))
+    def tenant(self, ref: str, only: Kind | None = None) -> tuple[Kind, Mapping[str, Any]] | None:
+        """A stored tenant resource (read-only) and its kind, by ``$id`` or ``meta:altId``."""
+        ref = normalize_ref(ref)
+        located = self.locate(ref, only)
+        if located is None:
+            return None
+        kind, resource_id = located
+        seen = self._decoded.get(resource_id)
+        if seen is None:
+            record = self.collection(kind).get(resource_id)
+            if record is None:
+                return None
+            seen = self._decoded[resource_id] = (kind, record)
+        return seen
+
+    def standard(self, ref: str, only: Kind | None = None) -> tuple[Kind, Mapping[str, Any]] | None:
+        """A standard-library resource (read-only, shared by the app) and its kind."""
+        found = self.library.find(normalize_ref(ref))
         if found is None:
             return None
         kind = kinds.BY_TYPE[found["meta:resourceType"]]
@@ -89,62 +113,108 @@ class Registry:
             return None
         return kind, found
 
-    def peek(self, ref: str) -> tuple[Kind, Mapping[str, Any]] | None:
-        """Any resource a ``$ref`` may name: pending import, tenant, then standard library."""
+    def find(self, ref: str) -> tuple[Kind, Mapping[str, Any]] | None:
+        """Any resource a ``$ref`` may name: staged by the running import, tenant, then standard."""
         ref = normalize_ref(ref)
-        if ref in self.pending:
-            resource = self.pending[ref]
-            return kinds.BY_TYPE[resource["meta:resourceType"]], resource
-        return self.peek_tenant(ref) or self.peek_global(ref)
+        staged = self.pending.get(ref)
+        if staged is not None:
+            return kinds.BY_TYPE[staged["meta:resourceType"]], staged
+        return self.tenant(ref) or self.standard(ref)
 
-    def find(self, ref: str) -> Mapping[str, Any] | None:
-        found = self.peek(ref)
+    def find_resource(self, ref: str) -> Mapping[str, Any] | None:
+        found = self.find(ref)
         return found[1] if found else None
 
-    def resolver(self, strict: bool = True) -> Resolver:
-        return Resolver(self.find, strict=strict, cache=cache_for(self.ctx.tenant))
-
-    def peek_own(self, ref: str) -> tuple[Kind, Mapping[str, Any]] | None:
+    def own(self, ref: str) -> tuple[Kind, Mapping[str, Any]] | None:
         """A resource of this sandbox: staged by the running import, else stored."""
         ref = normalize_ref(ref)
-        if ref in self.pending:
-            resource = self.pending[ref]
-            return kinds.BY_TYPE[resource["meta:resourceType"]], resource
-        return self.peek_tenant(ref)
+        staged = self.pending.get(ref)
+        if staged is not None:
+            return kinds.BY_TYPE[staged["meta:resourceType"]], staged
+        return self.tenant(ref)
 
-    def require(self, container: str, kind: Kind, ref: str) -> Mapping[str, Any]:
-        """The resource a lookup names in ``container``; 404 in the registry's words otherwise."""
+    def token(self, ref: str) -> Any:
+        """The version of what ``ref`` names, for the resolved-form cache: a tenant record's
+        stored JSON text, :data:`LIBRARY_TOKEN` for a standard resource; ``None`` (do not
+        cache) for a resource the running import stages."""
+        ref = normalize_ref(ref)
+        if ref in self.pending:
+            return None
+        located = self.locate(ref)
+        if located is not None:
+            return self.collection(located[0]).raw(located[1])
+        return LIBRARY_TOKEN if self.library.resolve_id(ref) is not None else MISSING_TOKEN
+
+    def require(self, container: str, kind: Kind, ref: str, *, reading: bool = False) -> Mapping[str, Any]:
+        """The resource (read-only) a request names in ``container``; 404 in the registry's words
+        otherwise. ``reading``: a lookup through ``tenant`` also finds a standard resource (the
+        community SDK reads a schema's class that way; writes stay with the tenant's own)."""
         check_container(container)
-        found = self.peek_tenant(ref, kind) if container == "tenant" and kind.collection else None
-        if container == "global":
-            found = self.peek_global(ref, kind)
+        found = None
+        if container == "tenant" and kind.collection:
+            found = self.tenant(ref, kind)
+        if container == "global" or (reading and found is None):
+            found = self.standard(ref, kind)
         if found is None:
-            raise NotFound(f"The requested {kind.label} resource {normalize_ref(ref)} with version 1 is not found.",
-                           code=kind.not_found)
+            raise NotFound(f"The requested {kind.label} resource {normalize_ref(ref)[:300]} with version 1 is "
+                           "not found.", code=kind.not_found)
         return found[1]
 
+    # -- resolution ------------------------------------------------------------------------------
+    def resolver(self, strict: bool = True) -> Resolver:
+        return Resolver(self, strict=strict, cache=cache_for(self.ctx.tenant.derived))
+
+    def resolved(self, ref: str) -> Resolved | None:
+        """The resolved stored resource (READ-ONLY, cached per tenant), or None."""
+        return self.resolver(strict=False).stored(normalize_ref(ref))
+
+    def field_paths(self, ref: str) -> frozenset[str] | None:
+        """Dotted paths of every field of the resolved resource (cached with its resolution)."""
+        entry = self.resolved(ref)
+        if entry is None:
+            return None
+        paths = entry.derived.get("fieldPaths")
+        if paths is None:
+            paths = entry.derived["fieldPaths"] = frozenset(fields.field_paths(entry.body))
+        return paths
+
+    # -- indexed questions -----------------------------------------------------------------------
     def titles_taken(self, title: str, except_id: str | None = None) -> str | None:
         """The ``$id`` of another tenant resource (any type) that already has ``title``."""
         for kind in kinds.TENANT_KINDS:
-            for rid in self.collection(kind).lookup("title", title):
-                if rid != except_id:
-                    return rid
-        for rid, resource in self.pending.items():
-            if resource.get("title") == title and rid != except_id:
-                return rid
+            coll = self.collection(kind)
+            for resource_id in coll.ids(among=coll.hits("title", title)):
+                if resource_id != except_id and resource_id not in self.pending:
+                    return resource_id
+        for resource_id, resource in self.pending.items():
+            if resource.get("title") == title and resource_id != except_id:
+                return resource_id
         return None
 
     def users_of(self, resource_id: str) -> list[str]:
         """Tenant resources whose ``refs`` name ``resource_id`` (from the ``refs[]`` index)."""
         users: list[str] = []
         for kind in kinds.TENANT_KINDS:
-            users.extend(sorted(self.collection(kind).lookup("refs[]", resource_id)))
+            coll = self.collection(kind)
+            users.extend(coll.ids(among=coll.hits("refs[]", resource_id)))
         return [u for u in users if u != resource_id]
+
+    # -- writes ----------------------------------------------------------------------------------
+    def save(self, kind: Kind, record: dict[str, Any], before: Mapping[str, Any] | None) -> dict[str, Any]:
+        self.collection(kind).put(record["$id"], record)
+        self._decoded.pop(record["$id"], None)
+        overview.written(self.ctx.tenant, kind.resource_type, before, record)
+        return record
+
+    def remove(self, kind: Kind, record: Mapping[str, Any]) -> None:
+        self.collection(kind).delete(record["$id"])
+        self._decoded.pop(record["$id"], None)
+        overview.written(self.ctx.tenant, kind.resource_type, record, None)
 
 
 def check_container(container: str) -> None:
     if container not in kinds.CONTAINERS:
-        raise BadRequest(f"'{container}' is not a container: use 'global' (standard resources) or "
+        raise BadRequest(f"'{container[:100]}' is not a container: use 'global' (standard resources) or "
                          "'tenant' (your organization's resources).")
 
 
@@ -154,17 +224,17 @@ def etag_of(resource: Mapping[str, Any]) -> str:
 
 
 def _flatten(node: Any, prefix: str = "") -> list[tuple[str, str]]:
-    if isinstance(node, dict):
-        out = []
-        for key, value in node.items():
-            out.extend(_flatten(value, f"{prefix}/{key}"))
-        return out
-    if isinstance(node, list):
-        out = []
-        for position, value in enumerate(node):
-            out.extend(_flatten(value, f"{prefix}/{position}"))
-        return out
-    return [(prefix, repr(node))]
+    out: list[tuple[str, str]] = []
+    stack = [(node, prefix)]
+    while stack:
+        current, at = stack.pop()
+        if isinstance(current, dict):
+            stack.extend((value, f"{at}/{key}") for key, value in current.items())
+        elif isinstance(current, list):
+            stack.extend((value, f"{at}/{position}") for position, value in enumerate(current))
+        else:
+            out.append((at, repr(current)))
+    return out
 
 
 def union_id(class_id: str) -> str:
@@ -173,7 +243,3 @@ def union_id(class_id: str) -> str:
 
 def union_alt_id(class_id: str) -> str:
     return alt_id(class_id) + UNION_SUFFIX
-
-
-def copy_of(resource: Mapping[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(dict(resource))

@@ -5,34 +5,45 @@ resource's own ``#/definitions/…``) into one ``properties`` tree, which is a p
 that data documents can be validated against. The resource's own ``meta:*`` header is kept.
 
 Resolving is the registry's hottest path (every write checks it, Data Prep and Catalog ask for
-field paths), so the resolved body of each *stored* resource is memoised in a
-:class:`ResolvedCache`: an entry remembers the exact stored objects (tenant records, standard
-library entries, import-staged records) it was built from and is used only while every one of
-them is still what the registry finds under its id. The store replaces a record's object on every
-write (``Collection.put`` stores a copy) and a state import rebuilds them, so any tenant write
-invalidates the forms that depend on it, with no eTag bookkeeping to trust.
+field paths), so the resolved body of each *stored* resource is kept in the tenant's derived data
+(:class:`ResolvedCache`, in ``tenant.derived``), keyed by the ``$ref`` it was reached by and
+valid only while every resource it was built from — the resource itself and everything it
+references, directly or not — is still stored exactly as it was: an entry keeps the version
+token of each (a tenant record's stored JSON text, a constant for the standard library) and is
+dropped as soon as one differs. A write to a referenced field group or data type therefore shows
+in every schema built from it at once; a state import replaces the tenant, derived data included.
 """
 from __future__ import annotations
 
 import copy
 import marshal
-import threading
-import weakref
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping
-
-Finder = Callable[[str], "Mapping[str, Any] | None"]
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Protocol
 
 #: Keys of a referenced *resource* that carry structure (its title, ids and meta stay behind).
 STRUCTURE = ("type", "meta:xdmType", "properties", "required", "items", "additionalProperties")
 #: Keys the resolved top level drops: they only make sense in the raw form.
 RAW_ONLY = ("allOf", "definitions", "refs")
 MAX_DEPTH = 32
-CACHE_SIZE = 4096
+#: Resolved forms kept per tenant, least recently used dropped first (a resolved schema costs some
+#: tens of kB: a bound on entries bounds the memory).
+CACHE_SIZE = 512
+_DERIVED_KEY = ("schemaregistry", "resolved")
 
 
 class UnresolvedReference(LookupError):
     """A ``$ref`` names nothing the registry knows (the message says which)."""
+
+
+class Source(Protocol):
+    """Where a resolver finds resources and their version tokens (``registry.Registry``)."""
+
+    def find_resource(self, ref: str) -> Mapping[str, Any] | None:
+        """The resource (read-only) a ``$ref`` names, or None."""
+
+    def token(self, ref: str) -> Any:
+        """What identifies the current version of the resource ``ref`` names; ``None`` when it
+        must not be cached (staged by a running import)."""
 
 
 def clone(value: Any) -> Any:
@@ -51,6 +62,8 @@ def merge(into: dict[str, Any], fragment: Mapping[str, Any]) -> None:
     for key, value in fragment.items():
         if key == "properties" and isinstance(value, dict):
             target = into.setdefault("properties", {})
+            if not isinstance(target, dict):
+                continue
             for name, sub in value.items():
                 if isinstance(target.get(name), dict) and isinstance(sub, dict):
                     merge(target[name], sub)
@@ -62,50 +75,54 @@ def merge(into: dict[str, Any], fragment: Mapping[str, Any]) -> None:
             into[key] = clone(value)
 
 
-@dataclass(frozen=True)
-class _Entry:
-    deps: tuple[tuple[str, Any], ...]  # (ref, the object find(ref) returned) for every resource used
+@dataclass
+class Resolved:
+    """One stored resource resolved: what it was built from, and the result (never mutated)."""
+
+    deps: tuple[tuple[str, Any], ...]  # (ref, version token) of every resource used
     height: int                        # deepest nesting reached below the resource (MAX_DEPTH guard)
-    body: dict[str, Any]               # resolved body; never mutated once cached
+    body: dict[str, Any]
+    derived: dict[str, Any] = field(default_factory=dict)  # e.g. field paths, computed once
 
 
 class ResolvedCache:
     """Resolved bodies of stored resources, by the ``$ref`` used to reach them (one per tenant)."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, _Entry] = {}
+        self.entries: dict[str, Resolved] = {}
 
-    def get(self, ref: str, find: Finder) -> _Entry | None:
+    def get(self, ref: str, token: Callable[[str], Any]) -> Resolved | None:
         entry = self.entries.get(ref)
         if entry is None:
             return None
-        if all(find(dep) is obj for dep, obj in entry.deps):
-            return entry
-        del self.entries[ref]
-        return None
+        for dep, saved in entry.deps:
+            current = token(dep)
+            if current is None:
+                return None  # staged by a running import: not this entry's to answer, still valid after
+            if current != saved:
+                del self.entries[ref]
+                return None
+        self.entries[ref] = self.entries.pop(ref)  # most recently used last
+        return entry
 
-    def put(self, ref: str, entry: _Entry) -> None:
+    def put(self, ref: str, entry: Resolved) -> None:
         if len(self.entries) >= CACHE_SIZE:
             self.entries.pop(next(iter(self.entries)))
         self.entries[ref] = entry
 
 
-_CACHES: "weakref.WeakKeyDictionary[Any, ResolvedCache]" = weakref.WeakKeyDictionary()
-_CACHES_LOCK = threading.Lock()  # tenants are served in parallel; each cache is used under its tenant's lock
-
-
-def cache_for(owner: Any) -> ResolvedCache:
-    """The cache of one tenant (forgotten with the tenant object, e.g. on ``/_mockaep/reset``)."""
-    with _CACHES_LOCK:
-        found = _CACHES.get(owner)
-        if found is None:
-            found = _CACHES[owner] = ResolvedCache()
-        return found
+def cache_for(derived: dict[Any, Any]) -> ResolvedCache:
+    """The resolved-form cache of one tenant (``tenant.derived``; gone with the tenant)."""
+    found = derived.get(_DERIVED_KEY)
+    if found is None:
+        found = derived[_DERIVED_KEY] = ResolvedCache()
+    return found
 
 
 class _Frame:
     """What one resource's resolution used: its dependencies, and whether the result depends
-    on where it was resolved from (a reference cycle cut, a missing reference, the depth guard)."""
+    on where it was resolved from (a reference cycle cut, a missing reference, the depth guard,
+    a resource staged by an import)."""
 
     __slots__ = ("deps", "contextual", "height", "start")
 
@@ -117,17 +134,18 @@ class _Frame:
 
 
 class Resolver:
-    """Resolves resources found through ``find`` (tenant first, then the standard library)."""
+    """Resolves resources found through ``source`` (tenant first, then the standard library)."""
 
-    def __init__(self, find: Finder, *, strict: bool = True, cache: ResolvedCache | None = None) -> None:
-        self.find = find
+    def __init__(self, source: Source, *, strict: bool = True, cache: ResolvedCache | None = None) -> None:
+        self.source = source
         self.strict = strict
         self.cache = cache
         self._frames: list[_Frame] = []
 
-    def full(self, resource: Mapping[str, Any]) -> dict[str, Any]:
-        """The ``xed-full`` form of a raw resource (a private copy the caller may change)."""
-        body = self.body(resource)
+    def full(self, resource: Mapping[str, Any], body: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The ``xed-full`` form of a raw resource (a private copy the caller may change);
+        ``body``: its resolved body when the caller has it already."""
+        body = self.body(resource) if body is None else body
         out = clone({k: v for k, v in resource.items() if k not in RAW_ONLY + ("properties", "required")})
         out["type"] = "object"
         out["properties"] = clone(body.get("properties", {}))
@@ -136,29 +154,59 @@ class Resolver:
         return out
 
     def body(self, resource: Mapping[str, Any]) -> Mapping[str, Any]:
-        """The resolved structure of ``resource`` (``properties``, ``required``…), READ-ONLY: it
-        may be the cached object itself. For checks that only look (paths, types)."""
+        """The resolved structure of a resource as given (a candidate being written, a computed
+        union): ``properties``, ``required``…; what it references comes from the cache."""
         ref = resource.get("$id")
-        if isinstance(ref, str) and self.find(ref) is resource:
-            return self._resolved(ref, resource, (), 0)
-        return self._node(resource, resource, (ref,), 0)
+        return self._node(resource, resource, (ref,) if isinstance(ref, str) else (), 0)
+
+    def stored(self, ref: str) -> Resolved | None:
+        """The resolved stored resource ``ref`` names (READ-ONLY: it may be the cached entry),
+        or None when nothing is stored under ``ref``."""
+        entry = self.cache.get(ref, self.source.token) if self.cache is not None else None
+        if entry is not None:
+            return entry
+        resource = self.source.find_resource(ref)
+        if resource is None:
+            return None
+        frame = _Frame(0)
+        frame.deps[ref] = self.source.token(ref)
+        frame.contextual = frame.deps[ref] is None
+        self._frames.append(frame)
+        try:
+            body = self._node(resource, resource, (ref,), 1)
+        finally:
+            self._frames.pop()
+        entry = Resolved(tuple(frame.deps.items()), frame.height, body)
+        if self.cache is not None and not frame.contextual:
+            self.cache.put(ref, entry)
+        return entry
 
     def node(self, node: Mapping[str, Any]) -> dict[str, Any]:
         """A standalone schema node (not a stored resource) resolved into a private tree."""
         return self._node(node, node, (), 0)
 
-    def _resolved(self, ref: str, resource: Mapping[str, Any], stack: tuple, depth: int) -> Mapping[str, Any]:
-        """The body of a stored resource: from the cache when it is still valid here."""
+    def _cut(self) -> dict[str, Any]:
+        for frame in self._frames:
+            frame.contextual = True
+        return {}
+
+    def _resolved(self, ref: str, stack: tuple, depth: int) -> Mapping[str, Any] | None:
+        """The body of the stored resource ``ref`` (cached when still valid here), or None."""
         if self.cache is not None:
-            entry = self.cache.get(ref, self.find)
+            entry = self.cache.get(ref, self.source.token)
             if entry is not None and depth + entry.height <= MAX_DEPTH \
-                    and not any(dep in stack for dep, _obj in entry.deps):
+                    and not any(dep in stack for dep, _token in entry.deps):
                 for frame in self._frames:
                     frame.deps.update(entry.deps)
                     frame.height = max(frame.height, depth + entry.height - frame.start)
                 return entry.body
+        resource = self.source.find_resource(ref)
+        if resource is None:
+            return None
         frame = _Frame(depth)
-        frame.deps[ref] = resource
+        frame.deps[ref] = self.source.token(ref)
+        if frame.deps[ref] is None:
+            frame.contextual = True
         self._frames.append(frame)
         try:
             body = self._node(resource, resource, stack + (ref,), depth + 1)
@@ -169,13 +217,8 @@ class Resolver:
             outer.contextual = outer.contextual or frame.contextual
             outer.height = max(outer.height, frame.start + frame.height - outer.start)
         if self.cache is not None and not frame.contextual:
-            self.cache.put(ref, _Entry(tuple(frame.deps.items()), frame.height, body))
+            self.cache.put(ref, Resolved(tuple(frame.deps.items()), frame.height, body))
         return body
-
-    def _cut(self) -> dict[str, Any]:
-        for frame in self._frames:
-            frame.contextual = True
-        return {}
 
     def _target(self, ref: str, owner: Mapping[str, Any], stack: tuple, depth: int) -> Mapping[str, Any]:
         if ref.startswith("#/definitions/"):
@@ -188,15 +231,16 @@ class Resolver:
             frame.height = max(frame.height, depth - frame.start)
         if ref in stack or depth > MAX_DEPTH:
             return self._cut()  # a reference cycle contributes nothing the second time round
-        resource = self.find(ref)
-        if resource is None:
+        body = self._resolved(ref, stack, depth)
+        if body is None:
             if self.strict:
                 raise UnresolvedReference(f"'{ref}' does not exist")
             return self._cut()
-        body = self._resolved(ref, resource, stack, depth)
         return {k: body[k] for k in STRUCTURE if k in body}
 
     def _node(self, node: Mapping[str, Any], owner: Mapping[str, Any], stack: tuple, depth: int) -> dict[str, Any]:
+        if depth > MAX_DEPTH * 4:
+            return self._cut()  # nesting inside one resource, bounded like references
         result: dict[str, Any] = {}
         for key, value in node.items():
             if key in ("$ref", "allOf", "definitions"):

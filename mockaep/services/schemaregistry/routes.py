@@ -1,15 +1,21 @@
-"""Schema Registry routes (``/data/foundation/schemaregistry``): parse the request, call the model,
-serialise. Rules live in models.py and its helpers."""
+"""Schema Registry routes (``/data/foundation/schemaregistry``): read the request, call the model,
+serialise. Rules live in models.py and its helpers; the request's query and headers come typed
+from the gateway (``ctx.query``, ``ctx.headers``).
+
+Resource paths may end with ``/`` (the community SDK appends one to PATCH paths): ids are read
+through ``registry.normalize_ref``, which drops it.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, request
+from typing import Any
+
+from flask import Blueprint, Response
 
 from mockaep.web import gateway
-from mockaep.services.schemaregistry import accept, descriptors, listing, models, rpc
+from mockaep.services.schemaregistry import accept, descriptors, models, rpc, stats as registry_stats
 from mockaep.services.schemaregistry.kinds import BY_SEGMENT, DESCRIPTORS
 
 blueprint = Blueprint("schemaregistry", __name__)
-#: collection kind -> indexed paths
 
 SEGMENTS = "any(schemas, classes, fieldgroups, mixins, datatypes, behaviors)"
 ID_PARAMS = {"schemas": "SCHEMA_ID", "classes": "CLASS_ID", "fieldgroups": "FIELD_GROUP_ID",
@@ -17,7 +23,14 @@ ID_PARAMS = {"schemas": "SCHEMA_ID", "classes": "CLASS_ID", "fieldgroups": "FIEL
 BASE = "https://platform.adobe.io/data/foundation/schemaregistry"
 
 
-def _writable_kind(container: str, segment: str) -> str:
+def _respond(body: Any, status: int = 200) -> Response:
+    """JSON out; a record answered as stored (its JSON text) is sent as is."""
+    if isinstance(body, bytes):
+        return Response(body, status=status, mimetype="application/json")
+    return gateway.json_response(body, status)
+
+
+def _writable_kind(container: str, segment: str):
     """The resource kind a write names; writes go to the ``tenant`` container only."""
     kind = BY_SEGMENT[segment]
     models.require_tenant_container(container, kind)
@@ -31,43 +44,41 @@ def _item_path(segment: str) -> str:
 
 @blueprint.route("/stats", methods=["GET"])
 def stats():
-    return gateway.json_response(models.stats(gateway.current()))
+    return _respond(registry_stats.stats(gateway.current()))
 
 
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>", methods=["GET"])
 def list_resources(container, segment):
-    body = models.list_resources(gateway.current(), container, BY_SEGMENT[segment], request.headers.get("Accept"),
-                                 request.args, request.args.getlist("property"), f"{BASE}/{container}/{segment}")
+    body = models.list_resources(gateway.current(), container, BY_SEGMENT[segment], f"{BASE}/{container}/{segment}")
     if segment == "schemas":
         body["_links"]["global_schemas"] = {"href": f"{BASE}/global/schemas"}
-    return gateway.json_response(body)
+    return _respond(body)
 
 
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>/<path:ref>", methods=["GET"])
 def lookup(container, segment, ref):
-    return gateway.json_response(models.lookup(gateway.current(), container, BY_SEGMENT[segment], ref,
-                                               request.headers.get("Accept")))
+    return _respond(models.lookup(gateway.current(), container, BY_SEGMENT[segment], ref))
 
 
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>", methods=["POST"])
 def create(container, segment):
     kind = _writable_kind(container, segment)
     body = gateway.json_body()
-    return gateway.json_response(models.create(gateway.current(), kind, body, f"/tenant/{segment}"), 201)
+    return _respond(models.create(gateway.current(), kind, body, f"/tenant/{segment}"), 201)
 
 
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>/<path:ref>", methods=["PUT"])
 def replace(container, segment, ref):
     kind = _writable_kind(container, segment)
     body = gateway.json_body()
-    return gateway.json_response(models.replace(gateway.current(), kind, ref, body, _item_path(segment)))
+    return _respond(models.replace(gateway.current(), kind, ref, body, _item_path(segment)))
 
 
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>/<path:ref>", methods=["PATCH"])
 def patch(container, segment, ref):
     kind = _writable_kind(container, segment)
     body = gateway.json_body()
-    return gateway.json_response(models.patch(gateway.current(), kind, ref, body, _item_path(segment)))
+    return _respond(models.patch(gateway.current(), kind, ref, body, _item_path(segment)))
 
 
 @blueprint.route(f"/<container>/<{SEGMENTS}:segment>/<path:ref>", methods=["DELETE"])
@@ -80,44 +91,44 @@ def delete(container, segment, ref):
 # -- unions ----------------------------------------------------------------------------------------
 @blueprint.route("/tenant/unions", methods=["GET"])
 def list_unions():
-    return gateway.json_response(models.list_unions(gateway.current(), request.headers.get("Accept"), request.args,
-                                                    request.args.getlist("property"), f"{BASE}/tenant/unions"))
+    return _respond(models.list_unions(gateway.current(), f"{BASE}/tenant/unions"))
 
 
 @blueprint.route("/tenant/unions/<path:ref>", methods=["GET"])
 def lookup_union(ref):
-    return gateway.json_response(models.lookup_union(gateway.current(), ref, request.headers.get("Accept")))
+    return _respond(models.lookup_union(gateway.current(), ref))
 
 
 # -- descriptors -----------------------------------------------------------------------------------
 @blueprint.route("/<container>/descriptors", methods=["GET"])
 def list_descriptors(container):
-    form, paged = accept.for_descriptors(request.headers.get("Accept"))
-    matches = listing.matcher(listing.parse_filters(request.args.getlist("property")))
-    return gateway.json_response(descriptors.listing(gateway.current(), container, form, paged, matches))
+    ctx = gateway.current()
+    form, paged = accept.for_descriptors(ctx.headers)
+    return _respond(descriptors.listing(ctx, container, form, paged, f"{BASE}/{container}/descriptors"))
 
 
-@blueprint.route("/<container>/descriptors/<descriptor_id>", methods=["GET"])
+@blueprint.route("/<container>/descriptors/<path:descriptor_id>", methods=["GET"])
 def lookup_descriptor(container, descriptor_id):
-    accept.check_descriptor_lookup(request.headers.get("Accept"))
-    return gateway.json_response(descriptors.get(gateway.current(), container, descriptor_id))
+    ctx = gateway.current()
+    accept.check_descriptor_lookup(ctx.headers)
+    return _respond(descriptors.get(ctx, container, descriptor_id))
 
 
 @blueprint.route("/<container>/descriptors", methods=["POST"])
 def create_descriptor(container):
     _descriptor_container(container)
     body = gateway.json_body()
-    return gateway.json_response(descriptors.create(gateway.current(), body), 201)
+    return _respond(descriptors.create(gateway.current(), body), 201)
 
 
-@blueprint.route("/<container>/descriptors/<descriptor_id>", methods=["PUT"])
+@blueprint.route("/<container>/descriptors/<path:descriptor_id>", methods=["PUT"])
 def replace_descriptor(container, descriptor_id):
     _descriptor_container(container)
     body = gateway.json_body()
-    return gateway.json_response(descriptors.replace(gateway.current(), descriptor_id, body))
+    return _respond(descriptors.replace(gateway.current(), descriptor_id, body))
 
 
-@blueprint.route("/<container>/descriptors/<descriptor_id>", methods=["DELETE"])
+@blueprint.route("/<container>/descriptors/<path:descriptor_id>", methods=["DELETE"])
 def delete_descriptor(container, descriptor_id):
     _descriptor_container(container)
     descriptors.delete(gateway.current(), descriptor_id)
@@ -131,19 +142,19 @@ def _descriptor_container(container: str) -> None:
 # -- rpc -------------------------------------------------------------------------------------------
 @blueprint.route("/rpc/export/<path:ref>", methods=["GET"])
 def export(ref):
-    return gateway.json_response(rpc.export(gateway.current(), ref))
+    return _respond(rpc.export(gateway.current(), ref))
 
 
 @blueprint.route("/rpc/import", methods=["POST"])
 def import_resources():
-    return gateway.json_response(rpc.import_resources(gateway.current(), gateway.json_body()))
+    return _respond(rpc.import_resources(gateway.current(), gateway.json_body()))
 
 
 @blueprint.route("/rpc/sampledata/<path:ref>", methods=["GET"])
 def sample_data(ref):
-    return gateway.json_response(rpc.sample_data(gateway.current(), ref))
+    return _respond(rpc.sample_data(gateway.current(), ref))
 
 
 @blueprint.route("/rpc/auditlog/<path:ref>", methods=["GET"])
 def audit_log(ref):
-    return gateway.json_response(models.audit_log(gateway.current(), ref))
+    return _respond(models.audit_log(gateway.current(), ref))

@@ -20,13 +20,16 @@ import re
 from typing import Any, Mapping
 
 from mockaep.core import validation
-from mockaep.core.errors import BadRequest, NotFound
 from mockaep.core.context import RequestContext
-from mockaep.services.schemaregistry import descriptors, evolution, kinds, rules, sample, unions
-from mockaep.services.schemaregistry.models import audit, full_form
-from mockaep.services.schemaregistry.registry import Registry, copy_of, normalize_ref
+from mockaep.core.errors import BadRequest, NotFound
+from mockaep.services.schemaregistry import audit, descriptors, evolution, kinds, rules, sample, unions
+from mockaep.services.schemaregistry.models import full_form
+from mockaep.services.schemaregistry.registry import Registry, normalize_ref
 
 PLACEHOLDER = "<XDM_TENANTID_PLACEHOLDER>"
+#: Items one import may hold (an export of one resource lists it, its dependencies and their
+#: descriptors: tens, not thousands).
+MAX_IMPORT_ITEMS = 1000
 #: Bookkeeping that belongs to the exporting org and sandbox, not to the resource.
 NOT_EXPORTED = ("imsOrg", "meta:registryMetadata", "refs", "meta:tenantNamespace", "meta:containerId")
 ID_RE = re.compile(r"^https://ns\.adobe\.com/(?P<tenant>[^/]+)/(?P<type>schemas|classes|mixins|datatypes)/(?P<hex>[^/]+)$")
@@ -40,30 +43,36 @@ def _swap_tenant(document: Any, old: str, new: str) -> Any:
 
 def export(ctx: RequestContext, ref: str) -> list[dict[str, Any]]:
     reg = Registry(ctx)
-    found = reg.peek_tenant(ref)
+    found = reg.tenant(ref)
     if found is None:
-        raise NotFound(f"No tenant resource {normalize_ref(ref)} exists in this sandbox to export.",
+        raise NotFound(f"No tenant resource {normalize_ref(ref)[:300]} exists in this sandbox to export.",
                        code=kinds.OTHER_NOT_FOUND)
     ordered: list[dict[str, Any]] = []
     seen: set[str] = set()
-
-    def visit(resource: Mapping[str, Any]) -> None:
-        if resource["$id"] in seen:
-            return
-        seen.add(resource["$id"])
-        for dep in resource.get("refs", []):
-            tenant_dep = reg.peek_tenant(dep)
+    # Depth first, without recursion (a chain of resources may be long): each resource after what
+    # it references, then its descriptors, each after the destination schema it names.
+    tasks: list[tuple[str, Mapping[str, Any]]] = [("visit", found[1])]
+    while tasks:
+        action, item = tasks.pop()
+        if action == "emit":
+            ordered.append(dict(item))
+            continue
+        if item["$id"] in seen:
+            continue
+        seen.add(item["$id"])
+        steps: list[tuple[str, Mapping[str, Any]]] = []
+        for dep in item.get("refs", []):
+            tenant_dep = reg.tenant(dep)
             if tenant_dep is not None:
-                visit(tenant_dep[1])
-        ordered.append({k: v for k, v in copy_of(resource).items() if k not in NOT_EXPORTED})
-        for descriptor in descriptors.of_schema(reg, resource["$id"]):
+                steps.append(("visit", tenant_dep[1]))
+        steps.append(("emit", {k: v for k, v in item.items() if k not in NOT_EXPORTED}))
+        for descriptor in descriptors.of_schema(reg, item["$id"]):
             destination = descriptor.get("xdm:destinationSchema")
-            tenant_dest = reg.peek_tenant(destination) if isinstance(destination, str) else None
+            tenant_dest = reg.tenant(destination) if isinstance(destination, str) else None
             if tenant_dest is not None:
-                visit(tenant_dest[1])
-            ordered.append(descriptors.portable(descriptor))
-
-    visit(found[1])
+                steps.append(("visit", tenant_dest[1]))
+            steps.append(("emit", descriptors.portable(descriptor)))
+        tasks.extend(reversed(steps))
     return [_swap_tenant(item, reg.tenant_id, PLACEHOLDER) for item in ordered]
 
 
@@ -76,6 +85,8 @@ def import_resources(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
     validation.check_body(ctx, "schemaregistry", "POST", "/rpc/import", body)
     if not body:
         raise BadRequest("Nothing to import: send the array an export returned.")
+    if len(body) > MAX_IMPORT_ITEMS:
+        raise BadRequest(f"An import holds at most {MAX_IMPORT_ITEMS} items (resources and descriptors).")
     reg = Registry(ctx)
     staged: list[tuple[int, kinds.Kind, dict[str, Any], Mapping[str, Any] | None]] = []
     staged_descriptors: list[tuple[int, dict[str, Any]]] = []
@@ -90,7 +101,7 @@ def import_resources(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
                              f"{PLACEHOLDER}/<schemas|classes|mixins|datatypes>/<id>) and is not a "
                              f"descriptor (no '@type'): {resource.get('$id')!r}.")
         kind = kinds.BY_TYPE[match["type"]]
-        existing = reg.peek_tenant(resource["$id"], kind)
+        existing = reg.tenant(resource["$id"], kind)
         try:
             record = rules.compose(reg, kind, resource, existing[1] if existing else None,
                                    keep_id=resource["$id"])
@@ -110,19 +121,20 @@ def import_resources(ctx: RequestContext, body: Any) -> list[dict[str, Any]]:
             unions.check_enablement(reg, record, existing)
         except BadRequest as exc:
             raise _located(position, record["$id"], exc) from None
+    reg.pending.clear()  # what follows reads the stored records
     for _p, kind, record, existing in staged:
-        reg.collection(kind).put(record["$id"], record)
-        audit(reg, record["$id"], kind, existing, record)
+        reg.save(kind, record, existing)
+        audit.record(reg, record["$id"], kind, existing, record)
     descriptors.store_staged(reg)
     shown = {position: record for position, _k, record, _e in staged}
     shown.update(stored_descriptors)
-    return [copy_of(shown[position]) for position in sorted(shown)]
+    return [shown[position] for position in sorted(shown)]
 
 
 def sample_data(ctx: RequestContext, ref: str) -> dict[str, Any]:
     reg = Registry(ctx)
-    found = reg.peek(ref) or unions.peek_union(reg, ref)
+    found = reg.find(ref) or unions.find_union(reg, ref)
     if found is None:
-        raise NotFound(f"The requested schema resource {normalize_ref(ref)} with version 1 is not found.",
+        raise NotFound(f"The requested schema resource {normalize_ref(ref)[:300]} with version 1 is not found.",
                        code=kinds.SCHEMAS.not_found)
     return sample.sample_document(full_form(reg, found[1]))

@@ -10,27 +10,27 @@ have to be silently ignored.
 """
 from __future__ import annotations
 
-import copy
+import math
 from typing import Any, Mapping
 
 from mockaep.core import ids
 from mockaep.core.errors import BadRequest
+from mockaep.core.patterns import PatternError, compile_pattern
 from mockaep.services.schemaregistry import fields, kinds
 from mockaep.services.schemaregistry.kinds import Kind
 from mockaep.services.schemaregistry.library import ADHOC, BEHAVIOURS, GLOBAL_LIB_VERSION, alt_id
 from mockaep.services.schemaregistry.registry import Registry, etag_of
 from mockaep.services.schemaregistry.resolve import UnresolvedReference
+from mockaep.services.schemaregistry.resources import SYSTEM_FIELDS
 
-#: Computed by the registry: never taken from a request body.
-READ_ONLY = ("$id", "meta:altId", "meta:resourceType", "version", "meta:containerId", "imsOrg",
-             "meta:extends", "meta:registryMetadata", "meta:tenantNamespace", "meta:xdmType",
-             "meta:sandboxId", "meta:sandboxType", "refs", "meta:class", "meta:datasetNamespace",
-             "meta:usageCount", "meta:createdDate", "meta:abstract", "meta:extensible")
-#: What a PATCH may never touch (identity and derived bookkeeping).
-IMMUTABLE = ("$id", "meta:altId", "meta:resourceType", "meta:containerId", "imsOrg", "meta:class",
-             "meta:tenantNamespace", "meta:registryMetadata", "version", "meta:sandboxId",
-             "meta:sandboxType", "meta:datasetNamespace", "refs")
+#: Computed by the registry: never taken from a request body (the system fields, which a PATCH
+#: may not touch, and what is derived from the rest: a PATCH of these changes nothing).
+READ_ONLY = SYSTEM_FIELDS + ("meta:extends", "meta:xdmType", "meta:usageCount", "meta:createdDate",
+                             "meta:abstract", "meta:extensible")
 UNION_TAG = "union"
+#: Other resources one resource may reference (``$ref``s, ``meta:intendedToExtend``): each is
+#: looked up on every write, so the count is bounded before any is.
+MAX_REFERENCES = 1000
 NAMESPACE_CODES = {"classes": "1020", "mixins": "1021", "schemas": "1022", "adhoc": "1023"}
 
 
@@ -53,7 +53,9 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
         raise invalid(f"A {kind.label} must be a JSON object.")
     resource_id = existing["$id"] if existing else keep_id
     _check_identity(body, existing)
-    record = {k: copy.deepcopy(v) for k, v in body.items() if k not in READ_ONLY}
+    check_content(body)
+    # the body belongs to this request (parsed JSON, a patched copy, an import item): taken as is
+    record = {k: v for k, v in body.items() if k not in READ_ONLY}
     title = record.get("title")
     if not isinstance(title, str) or not title.strip():
         raise invalid(f"A {kind.label} needs a non-empty 'title'.")
@@ -69,8 +71,12 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
     hex_id = resource_id.rsplit("/", 1)[-1] if resource_id else ids.new_xdm_hex()
     resource_id = resource_id or reg.new_id(kind, hex_id)
 
-    for ref in fields.direct_refs(record):
-        if reg.peek(ref) is None:
+    refs = fields.direct_refs(record)
+    intended = record.get("meta:intendedToExtend")
+    if len(refs) > MAX_REFERENCES or (isinstance(intended, list) and len(intended) > MAX_REFERENCES):
+        raise invalid(f"A {kind.label} may reference at most {MAX_REFERENCES} other resources.")
+    for ref in refs:
+        if reg.find(ref) is None:
             raise invalid(f"The {kind.label} references '{ref}', which does not exist in this sandbox "
                           "or in the standard library.")
     extra: dict[str, Any] = {}
@@ -122,6 +128,37 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
     return record
 
 
+def check_content(body: Mapping[str, Any]) -> None:
+    """What no resource may hold, whatever its type: a ``$ref`` that is not a non-empty string, a
+    ``pattern`` (or ``patternProperties`` key) that RE2 cannot run in linear time — data is
+    validated and sample data generated with these patterns later, so they are refused now — and
+    a number JSON cannot carry (``NaN``, ``Infinity``, ``1e999``)."""
+    for node in fields.walk(body):
+        if "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or not ref.strip():
+                raise invalid(f"'$ref' must name a resource ($id or meta:altId) or '#/definitions/…', not {ref!r}.")
+        patterns = []
+        if "pattern" in node:
+            patterns.append(node["pattern"])
+        if isinstance(node.get("patternProperties"), dict):
+            patterns.extend(node["patternProperties"])
+        for pattern in patterns:
+            try:
+                compile_pattern(pattern)
+            except PatternError as exc:
+                raise invalid(f"The field pattern cannot be used: {exc}.") from None
+    stack: list[Any] = [body]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise invalid("Numbers must be finite: NaN, Infinity and numbers beyond 1.8e308 cannot be stored.")
+
+
 def _check_identity(body: Mapping[str, Any], existing: Mapping[str, Any] | None) -> None:
     """A PUT may repeat the resource's own ids, never change them."""
     if existing is None:
@@ -139,7 +176,7 @@ def _refs_in_all_of(record: Mapping[str, Any]) -> list[str]:
 def _extends_of(reg: Registry, refs: list[str]) -> list[str]:
     out: list[str] = []
     for ref in refs:
-        found = reg.peek(ref)
+        found = reg.find(ref)
         if found is None or found[0] is kinds.DATATYPES:
             continue
         out.append(found[1]["$id"])
@@ -163,7 +200,7 @@ def _schema(reg: Registry, record: dict[str, Any], existing: Mapping[str, Any] |
     refs = _refs_in_all_of(record)
     classes, groups = [], []
     for ref in refs:
-        kind, resource = reg.peek(ref)  # existence checked by the caller
+        kind, resource = reg.find(ref)  # existence checked by the caller
         if kind is kinds.CLASSES:
             classes.append(resource)
         elif kind is kinds.MIXINS:
@@ -209,7 +246,7 @@ def _class(reg: Registry, record: dict[str, Any], hex_id: str) -> dict[str, Any]
         raise invalid("A class's 'allOf' must reference exactly one behaviour: "
                       f"{', '.join(BEHAVIOURS)}.")
     for ref in refs:
-        kind, _ = reg.peek(ref)
+        kind, _ = reg.find(ref)
         if kind not in (kinds.BEHAVIORS, kinds.MIXINS):
             raise invalid(f"'{ref}' is a {kind.label}: a class's 'allOf' takes a behaviour, field groups "
                           "and its own fields.")
@@ -245,11 +282,11 @@ def _field_group(reg: Registry, record: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(intended, list) or not all(isinstance(i, str) for i in intended):
         raise invalid("'meta:intendedToExtend' must list the $id of the classes the field group fits.")
     for ref in intended:
-        found = reg.peek(ref)
+        found = reg.find(ref)
         if found is None or found[0] not in (kinds.CLASSES, kinds.BEHAVIORS):
             raise invalid(f"'meta:intendedToExtend' names '{ref}', which is not a class or behaviour.")
     for ref in _refs_in_all_of(record):
-        kind, _ = reg.peek(ref)
+        kind, _ = reg.find(ref)
         if kind not in (kinds.MIXINS, kinds.DATATYPES):
             raise invalid(f"'{ref}' is a {kind.label}: a field group's 'allOf' takes its own definitions, "
                           "field groups or data types.")

@@ -13,50 +13,56 @@ docs describe both only in profile terms.
 """
 from __future__ import annotations
 
-import functools
-import json
-from importlib import resources
-from typing import Any, Mapping
+import bisect
+from typing import Any, Mapping, Sequence
 
 from mockaep.core.errors import BadRequest
-from mockaep.services.schemaregistry import descriptors, fields, kinds
-from mockaep.services.schemaregistry.library import BEHAVIOURS, GLOBAL_LIB_VERSION
+from mockaep.services.schemaregistry import descriptors, fields, kinds, overview
+from mockaep.services.schemaregistry.library import BEHAVIOURS, GLOBAL_LIB_VERSION, union_system_fields
 from mockaep.services.schemaregistry.registry import (UNION_SUFFIX, Registry, normalize_ref, union_alt_id,
                                                       union_id)
 from mockaep.services.schemaregistry.resolve import merge
 
-UNION_TAG = "union"
+UNION_TAG = overview.UNION_TAG
 IDENTITY_MAP_GROUP = "https://ns.adobe.com/xdm/context/identitymap"
-UNION_KIND = kinds.Kind("unions", None, "union", kinds.UNION_NOT_FOUND)
+UNION_KIND = kinds.UNIONS
 RECORD = BEHAVIOURS[0]
-
-
-@functools.lru_cache(maxsize=1)
-def _system_fields() -> dict[str, Any]:
-    return json.loads(resources.files("mockaep.specs").joinpath("xdm", "unionfields.json").read_text("utf-8"))
 
 
 def add_system_fields(reg: Registry, union: Mapping[str, Any], resolved: dict[str, Any]) -> dict[str, Any]:
     """Add what the platform adds to a record-class union's resolved form (``resolved`` is the
     caller's private copy; fields of the member schemas win over the system ones)."""
-    cls = reg.find(union.get("meta:class", "")) or {}
+    cls = reg.find_resource(union.get("meta:class", "")) or {}
     if RECORD in (cls.get("meta:extends") or []):
-        merge(resolved, {"properties": reg.resolver(strict=False).node(_system_fields())["properties"]})
+        system = reg.resolver(strict=False).node(union_system_fields(reg.ctx))
+        merge(resolved, {"properties": system["properties"]})
     return resolved
 
 
 def members(reg: Registry, class_id: str) -> list[Mapping[str, Any]]:
+    """The class's Profile-enabled schemas (read-only), oldest first: the intersection of two
+    index hit lists, only the members read."""
     coll = reg.collection(kinds.SCHEMAS)
-    ids = coll.lookup("meta:immutableTags[]", UNION_TAG) & coll.lookup("meta:class", class_id)
-    return [coll.peek(i) for i in coll.ids() if i in ids] if ids else []
+    tagged = coll.hits("meta:immutableTags[]", UNION_TAG)
+    of_class = coll.hits("meta:class", class_id)
+    small, large = (tagged, of_class) if len(tagged) <= len(of_class) else (of_class, tagged)
+    both = [seq for seq in small if _holds(large, seq)]
+    found = []
+    for schema_id in coll.ids(among=both):
+        schema = reg.tenant(schema_id, kinds.SCHEMAS)
+        if schema is not None:
+            found.append(schema[1])
+    return found
+
+
+def _holds(ascending: Sequence[int], seq: int) -> bool:
+    position = bisect.bisect_left(ascending, seq)
+    return position < len(ascending) and ascending[position] == seq
 
 
 def union_classes(reg: Registry) -> list[str]:
-    coll = reg.collection(kinds.SCHEMAS)
-    classes: list[str] = []
-    for schema_id in coll.lookup("meta:immutableTags[]", UNION_TAG):
-        classes.append(coll.peek(schema_id)["meta:class"])
-    return sorted(set(classes))
+    """Classes that have a union (one or more Profile-enabled schemas), sorted."""
+    return sorted(overview.union_classes(reg.ctx.tenant))
 
 
 def build(reg: Registry, class_id: str) -> dict[str, Any] | None:
@@ -64,7 +70,7 @@ def build(reg: Registry, class_id: str) -> dict[str, Any] | None:
     schemas = members(reg, class_id)
     if not schemas:
         return None
-    cls = reg.find(class_id) or {}
+    cls = reg.find_resource(class_id) or {}
     extends: list[str] = []
     for schema in schemas:
         extends.extend([schema["$id"], *schema.get("meta:extends", [])])
@@ -90,12 +96,13 @@ def build(reg: Registry, class_id: str) -> dict[str, Any] | None:
     }
 
 
-def peek_union(reg: Registry, ref: str) -> tuple[kinds.Kind, dict[str, Any]] | None:
+def find_union(reg: Registry, ref: str) -> tuple[kinds.Kind, dict[str, Any]] | None:
+    """The union a ``$id`` or ``meta:altId`` ending in ``__union`` names (computed), or None."""
     ref = normalize_ref(ref)
     if not ref.endswith(UNION_SUFFIX):
         return None
     base = ref[: -len(UNION_SUFFIX)]
-    found = reg.peek(base)
+    found = reg.find(base)
     if found is None or found[0] not in (kinds.CLASSES, kinds.BEHAVIORS):
         return None
     union = build(reg, found[1]["$id"])
@@ -131,7 +138,8 @@ def check_enablement(reg: Registry, schema: Mapping[str, Any], existing: Mapping
     for other in members(reg, schema["meta:class"]):
         if other["$id"] == schema["$id"]:
             continue
-        theirs = types_by_path(reg.resolver(strict=False).body(other))
+        entry = reg.resolved(other["$id"])
+        theirs = types_by_path(entry.body) if entry is not None else {}
         for path, kind in mine.items():
             if path in theirs and theirs[path] != kind:
                 raise BadRequest(f"Cannot merge incompatible data types. The path {path} has already been defined "
