@@ -11,6 +11,7 @@ from mockaep_client.errors import (AEPError, AuthError, BadRequestError, Conflic
                            ValidationError)
 from mockaep_client.onboarding import Onboarding, Schedule, onboard
 from mockaep_client.results import Created
+from mockaep_client.retry import RetryPolicy
 from mockaep_client.transport import WSGIAdapter
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "PayloadTooLargeError",
     "PreconditionFailedError",
     "RateLimitError",
+    "RetryPolicy",
     "Schedule",
     "ServerError",
     "StaticToken",

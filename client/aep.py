@@ -10,6 +10,7 @@ from mockaep_client.catalog import Catalog
 from mockaep_client.conversion import Conversion
 from mockaep_client.flowservice import FlowService
 from mockaep_client.ingestion import BatchIngestion
+from mockaep_client.retry import RetryPolicy
 from mockaep_client.schemaregistry import SchemaRegistry
 from mockaep_client.session import PlatformSession
 from mockaep_client.transport import IN_PROCESS_URL, WSGIAdapter
@@ -32,6 +33,8 @@ class AEPClient:
     expiry and once after a 401), or ``access_token`` to use a token you already hold. The
     ``transport`` is a ``requests`` adapter mounted on ``base_url`` and ``ims_url`` (the
     in-process WSGI adapter, for example); by default requests go over HTTP.
+    ``retry`` says how 429 and 5xx answers are retried (default: :class:`RetryPolicy` — 4 attempts,
+    exponential backoff, ``Retry-After`` honoured; ``RetryPolicy(attempts=1)`` never retries).
     Service clients: ``flowservice``, ``schemaregistry``, ``catalog``, ``conversion``, ``ingestion``.
     """
 
@@ -39,18 +42,20 @@ class AEPClient:
                  client_secret: str | None = None, org_id: str, sandbox: str | None = "prod",
                  scopes: Sequence[str] = DEFAULT_SCOPES, access_token: str | None = None,
                  transport: requests.adapters.BaseAdapter | None = None, timeout: float | None = 30.0,
-                 clock: Callable[[], float] | None = None, refresh_margin: float = 300.0) -> None:
+                 clock: Callable[[], float] | None = None, refresh_margin: float = 300.0,
+                 retry: RetryPolicy | None = None) -> None:
         self.http = requests.Session()
         self.http.trust_env = transport is None  # no proxy lookups for in-process calls
         if transport is not None:
             for url in {base_url.rstrip("/"), ims_url.rstrip("/")}:
                 self.http.mount(url, transport)
+        retry = retry if retry is not None else RetryPolicy()
         if access_token is not None:
             self.auth: StaticToken | ClientCredentials = StaticToken(access_token)
         elif client_secret is not None:
             extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
             self.auth = ClientCredentials(self.http, ims_url, client_id, client_secret, scopes, timeout=timeout,
-                                          refresh_margin=refresh_margin, **extra)
+                                          refresh_margin=refresh_margin, retry=retry, **extra)
         else:
             raise ValueError("AEPClient needs client_secret (IMS OAuth) or access_token")
         self.base_url = base_url.rstrip("/")
@@ -58,7 +63,7 @@ class AEPClient:
         self.client_id = client_id
         self.org_id = org_id
         self.sandbox = sandbox
-        self.session = PlatformSession(self.http, base_url, self.auth, client_id, org_id, sandbox, timeout)
+        self.session = PlatformSession(self.http, base_url, self.auth, client_id, org_id, sandbox, timeout, retry)
         self.flowservice = FlowService(self.session)
         self.schemaregistry = SchemaRegistry(self.session)
         self.catalog = Catalog(self.session)
@@ -98,7 +103,7 @@ class AEPClient:
         other.__dict__.update(self.__dict__)
         other.sandbox = sandbox
         other.session = PlatformSession(self.http, self.base_url, self.auth, self.client_id, self.org_id, sandbox,
-                                        self.session.timeout)
+                                        self.session.timeout, self.session.retry)
         other.flowservice = FlowService(other.session)
         other.schemaregistry = SchemaRegistry(other.session)
         other.catalog = Catalog(other.session)

@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 import requests
 
 from mockaep_client.errors import IMSError, TransportError, error_from_response
+from mockaep_client.retry import RetryPolicy
 
 TOKEN_PATH = "/ims/token/v3"
 
@@ -48,8 +49,10 @@ class ClientCredentials:
 
     def __init__(self, session: requests.Session, ims_url: str, client_id: str, client_secret: str,
                  scopes: Sequence[str] = (), *, timeout: float | None = 30.0,
-                 clock: Callable[[], float] = time.time, refresh_margin: float = 300.0) -> None:
+                 clock: Callable[[], float] = time.time, refresh_margin: float = 300.0,
+                 retry: RetryPolicy | None = None) -> None:
         self._session = session
+        self._retry = retry if retry is not None else RetryPolicy()
         self.token_url = ims_url.rstrip("/") + TOKEN_PATH
         self.client_id = client_id
         self._client_secret = client_secret
@@ -66,11 +69,15 @@ class ClientCredentials:
         """Ask IMS for a new token (always a network call)."""
         form = {"grant_type": "client_credentials", "client_id": self.client_id,
                 "client_secret": self._client_secret, "scope": ",".join(self.scopes)}
-        try:
-            response = self._session.post(self.token_url, data=form, timeout=self._timeout,
+
+        def attempt() -> requests.Response:
+            try:
+                return self._session.post(self.token_url, data=form, timeout=self._timeout,
                                           headers={"Accept": "application/json"})
-        except requests.RequestException as exc:
-            raise TransportError(f"cannot reach IMS at {self.token_url}: {exc}") from exc
+            except requests.RequestException as exc:
+                raise TransportError(f"cannot reach IMS at {self.token_url}: {exc}") from exc
+
+        response = self._retry.run("POST", attempt)
         if response.status_code != 200:
             raise error_from_response(response, ims=True)
         try:

@@ -12,6 +12,8 @@ from typing import Any
 
 import requests
 
+from mockaep_client.retry import RetryPolicy
+
 
 class AEPError(Exception):
     """A non-2xx answer from the platform (or a failure to reach it).
@@ -97,11 +99,8 @@ class RateLimitError(AEPError):
 
     @property
     def retry_after(self) -> float | None:
-        value = self.response.headers.get("Retry-After") if self.response is not None else None
-        try:
-            return float(value) if value is not None else None
-        except ValueError:
-            return None
+        """Seconds to wait, from ``Retry-After`` (seconds or an HTTP-date); None when absent."""
+        return RetryPolicy().retry_after(self.response) if self.response is not None else None
 
 
 class ServerError(AEPError):

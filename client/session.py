@@ -2,7 +2,8 @@
 
 Every service client goes through :meth:`PlatformSession.call`, which adds ``Authorization``,
 ``x-api-key``, ``x-gw-ims-org-id``, ``x-sandbox-name`` and (for JSON bodies) ``Content-Type``,
-retries once with a fresh token after a 401 when the token can be renewed, and raises the typed
+retries once with a fresh token after a 401 when the token can be renewed, retries 429 and 5xx
+answers as :mod:`mockaep_client.retry` says, and raises the typed
 error of :mod:`client.errors` for any non-2xx answer. :meth:`PlatformSession.send` is the same
 request without the raising, for callers (the contract suite) that inspect refusals themselves.
 """
@@ -14,6 +15,7 @@ from typing import Any, Iterable, Mapping
 import requests
 
 from mockaep_client.errors import TransportError, error_from_response
+from mockaep_client.retry import RetryPolicy
 
 #: Base path of each service on the gateway.
 SERVICE_PATHS = {
@@ -31,8 +33,10 @@ class PlatformSession:
     """One org and sandbox on one gateway, with one way to authenticate."""
 
     def __init__(self, http: requests.Session, base_url: str, auth, api_key: str, org_id: str,
-                 sandbox: str | None, timeout: float | None) -> None:
+                 sandbox: str | None, timeout: float | None, retry: RetryPolicy | None = None) -> None:
         self.http = http
+        #: How 429 and 5xx answers are retried (see :mod:`mockaep_client.retry`).
+        self.retry = retry if retry is not None else RetryPolicy()
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.api_key = api_key
@@ -71,11 +75,15 @@ class PlatformSession:
         omitted = {name.lower() for name in omit_headers}
         merged = {k: v for k, v in merged.items() if k.lower() not in omitted}
         url = self.url(service, path)
-        try:
-            response = self.http.request(method, url, data=body, params=params, headers=merged,
+
+        def attempt() -> requests.Response:
+            try:
+                return self.http.request(method, url, data=body, params=params, headers=merged,
                                          timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise TransportError(f"cannot reach {url}: {exc}") from exc
+            except requests.RequestException as exc:
+                raise TransportError(f"cannot reach {url}: {exc}") from exc
+
+        response = self.retry.run(method, attempt)
         if (response.status_code == 401 and retry_on_401 and self.auth.refreshable
                 and "authorization" not in omitted and "Authorization" not in (headers or {})):
             # The token expired or was revoked early: renew it once and repeat the request.

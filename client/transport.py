@@ -46,7 +46,10 @@ class WSGIAdapter(BaseAdapter):
         # requests leaves the Content-Type header to the caller; the WSGI environ needs it as a key.
         if "Content-Type" not in headers and "content-type" not in {k.lower() for k in headers}:
             environ.pop("CONTENT_TYPE", None)
-        app_iter, status, response_headers = run_wsgi_app(self.app, environ, buffered=True)
+        try:
+            app_iter, status, response_headers = run_wsgi_app(self.app, environ, buffered=True)
+        except ConnectionError as exc:  # the app dropped the connection (e.g. a mockaep fault rule)
+            raise requests.ConnectionError(f"connection dropped: {exc}", request=request) from exc
         try:
             content = b"".join(app_iter)
         finally:

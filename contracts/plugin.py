@@ -5,6 +5,8 @@ where contracts run (see :mod:`contracts.targets`); tests outside ``contracts/``
 """
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from mockaep_contracts import targets
@@ -44,10 +46,31 @@ def contract_target(request: pytest.FixtureRequest):
     target.close()
 
 
+def isolates_tests(target) -> bool:
+    """Whether each test can get an org of its own: on a mockaep every org exists and starts empty.
+
+    Elsewhere (the real platform, a recording) the org is given: tests share it and keep apart by
+    unique names.
+    """
+    return target.is_mockaep
+
+
 @pytest.fixture(scope="session")
-def aep(contract_target):
-    """A client for the target (one per session, so one IMS token serves the whole run)."""
+def _shared_aep(contract_target):
+    """The session's one client, on targets that cannot isolate tests (one IMS token for the run)."""
     client = contract_target.make_client()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def aep(request: pytest.FixtureRequest, contract_target):
+    """A client for the target; on a mockaep, in a fresh org of its own, so a test never sees
+    another test's objects."""
+    if not isolates_tests(contract_target):
+        yield request.getfixturevalue("_shared_aep")
+        return
+    client = contract_target.make_client(org_id=f"{uuid.uuid4().hex[:24].upper()}@AdobeOrg")
     yield client
     client.close()
 

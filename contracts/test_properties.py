@@ -26,7 +26,7 @@ def _leaf_paths(node: dict, prefix: str = "") -> list[str]:
     return paths
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def profile_paths(aep, world) -> list[str]:
     paths = _leaf_paths(aep.schemaregistry.get_schema(world.target_schema_id, accept=XED_FULL))
     assert {path for path, _ in steps.SEED_MAPPINGS} <= set(paths)

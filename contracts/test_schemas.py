@@ -22,7 +22,7 @@ def accept(variant: str, version: str = "1") -> str:
     return f"application/vnd.adobe.{variant}+json; version={version}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def adhoc(aep, contract_target):
     registry = aep.schemaregistry
     xdm_class = registry.create_class(steps.adhoc_class_body(contract_target.unique("Contract ad-hoc class"), COLUMNS))
@@ -31,7 +31,7 @@ def adhoc(aep, contract_target):
     return xdm_class, schema
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def profile_schema(aep, contract_target):
     return aep.schemaregistry.create_schema(steps.target_schema_body(contract_target.unique("Contract profile")))
 

@@ -3,38 +3,69 @@ from __future__ import annotations
 
 from flask import Flask
 
+from mockaep.core.clock import Clock
 from mockaep.core.tokens import TokenBook
-from mockaep.web import control, gateway, ims
+from mockaep.web import control, gateway, ims, operations
 from mockaep.web.control import auth as control_auth
 from mockaep.core.config import Config
 from mockaep.core.admission import Admission
 from mockaep.core.packagedata import PackageData
-from mockaep.core.persistence import StateFile, load_file
+from mockaep.core.jsonreader import read_json
+from mockaep.core.persistence import StateDocumentError, StateFile, restore_document
 from mockaep.core.validation import Validators
 from mockaep.registry import BACKENDS, KINDS, SERVICES
 from mockaep.core.store import Store
+from mockaep.web.faults import FaultBook, FaultMiddleware
+from mockaep.web.journal import Journal, JournalMiddleware
 
 
 class Emulator:
-    """What one running emulator owns: settings, state, issued tokens."""
+    """What one running emulator owns: settings, state, issued tokens, clock, journal, fault rules."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        self.clock = Clock(config.clock, config.clock_mode)
+        self.journal = Journal(config.journal_size)
+        self.faults = FaultBook()
+        self.operations: operations.OperationIndex | None = None  # set once the app's routes exist
         self.store = Store(KINDS)
         self.package = PackageData()
         self.validators = Validators(self.package)
         self.store.record_checker = self.validators.record_reason
         self.backends = BACKENDS
         self.admission = Admission(config.max_tenant_requests)
-        self.ims = TokenBook(config.clock, config.token_ttl_seconds, config.max_live_tokens)
+        self.ims = TokenBook(self.clock, config.token_ttl_seconds, config.max_live_tokens)
         self.mode = "stateful"
         #: ``--state-file``: periodic snapshots (started by ``mockaep serve``); restored in create_app.
         self.state_file = StateFile(config.state_file, self.store, self.ims, config.snapshot_interval_seconds) \
             if config.state_file else None
 
     def reset_extras(self) -> None:
-        """Forget what lives beside the store (issued tokens) on a full reset."""
+        """Forget what lives beside the store (issued tokens, journal, fault rules) on a full reset."""
         self.ims.revoke_all()
+        self.journal.clear()
+        self.faults.clear()
+
+
+class EmulatorApp(Flask):
+    """The Flask app of one emulator. Its WSGI entry runs the edge (request journal and fault
+    rules, :func:`install_edge`) around whatever ``wsgi_app`` is, so middleware added later
+    (replay) sits inside it and every exchange is journaled."""
+
+    def __call__(self, environ, start_response):
+        return self.extensions["mockaep_edge"](environ, start_response)
+
+
+def install_edge(app: EmulatorApp, emu: Emulator) -> None:
+    emu.operations = operations.OperationIndex(app)
+    operations.install(app)
+
+    def inner(environ, start_response):
+        return app.wsgi_app(environ, start_response)
+
+    sandbox = emu.config.default_sandbox
+    faulty = FaultMiddleware(inner, emu.faults, emu.operations, emu.clock, sandbox)
+    app.extensions["mockaep_edge"] = JournalMiddleware(faulty, emu.journal, emu.operations, emu.clock, sandbox)
 
 
 class _CollapseSlashes:
@@ -54,7 +85,7 @@ class _CollapseSlashes:
 
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
-    app = Flask("mockaep")
+    app = EmulatorApp("mockaep")
     app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -68,12 +99,30 @@ def create_app(config: Config | None = None) -> Flask:
         app.register_blueprint(service.blueprint, url_prefix=service.prefix)
     control_auth.install(app)
     restored = emu.state_file.restore() if emu.state_file is not None else False
-    if config.seed_file and not restored:  # a seed starts a state file; it never overrides one
-        load_seed(emu, config.seed_file)
+    seeds = ((config.seed_file,) if config.seed_file else ()) + tuple(config.seed_files)
+    if seeds and not restored:  # a seed starts a state file; it never overrides one
+        load_seeds(emu, seeds)
     app.wsgi_app = _CollapseSlashes(app.wsgi_app)  # type: ignore[method-assign]
+    install_edge(app, emu)
     return app
 
 
-def load_seed(emu: Emulator, path: str) -> None:
-    """Load a state document at start-up; refuses (ValueError naming the file) a bad one whole."""
-    load_file(emu.store, path, "seed file")
+def load_seeds(emu: Emulator, paths: tuple[str, ...]) -> None:
+    """Load state documents at start-up, in order; refuses (ValueError naming the file) a bad one
+    whole, and one naming a tenant an earlier document loaded (it would replace it silently)."""
+    loaded_by: dict[tuple[str, str], str] = {}
+    for path in paths:
+        document = read_json(path, "seed file", StateDocumentError)
+        tenants = document.get("tenants") if isinstance(document, dict) else None
+        for entry in tenants if isinstance(tenants, list) else ():
+            key = (entry.get("imsOrg"), entry.get("sandbox")) if isinstance(entry, dict) else None
+            if key is not None and all(isinstance(part, str) for part in key) and key in loaded_by:
+                raise StateDocumentError(f"{path}: org {key[0]} sandbox {key[1]} was already loaded from "
+                                         f"{loaded_by[key]}; a seed would replace it (give seeds of "
+                                         "distinct orgs or sandboxes)")
+        try:
+            loaded = restore_document(emu.store, document, "seed file")
+        except StateDocumentError as exc:
+            raise StateDocumentError(f"{path}: {exc}") from None
+        for key in loaded:
+            loaded_by[key] = path

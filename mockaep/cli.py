@@ -10,7 +10,13 @@ import sys
 from typing import Callable
 
 from mockaep import __version__
-from mockaep.web.server import run_wsgi  # noqa: F401 (subcommands in other modules serve through it)
+from mockaep.app import create_app
+from mockaep.core.clock import MODES as CLOCK_MODES
+from mockaep.core.config import Config
+from mockaep.replay import install_replay
+from mockaep.web import accesslog
+from mockaep.web.journal import MAX_SIZE as MAX_JOURNAL_SIZE, MIN_SIZE as MIN_JOURNAL_SIZE
+from mockaep.web.server import MAX_THREADS, run_wsgi  # subcommands in other modules serve through it
 
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
@@ -22,18 +28,55 @@ def command(name: str, help_text: str, add_arguments: Callable[[argparse.Argumen
     return register
 
 
+# -- argument hygiene: every refusal is one line, "mockaep: ...", and a non-zero exit -----------
+class CommandLineParser(argparse.ArgumentParser):
+    """argparse with one-line refusals (``mockaep: <problem> (see mockaep COMMAND --help)``)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"mockaep: {message} (see {self.prog} --help)\n")
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer in {low}..{high}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be in {low}..{high}, got {value}")
+        return value
+    return parse
+
+
+#: Options that mean nothing without another one: option → the one it needs.
+NEEDS = {"replay_mode": "--replay", "match_on": "--replay", "snapshot_interval": "--state-file"}
+
+
+def check_dependent_options(args: argparse.Namespace) -> None:
+    for name, needed in NEEDS.items():
+        if getattr(args, name, None) is not None and not getattr(args, needed.lstrip("-").replace("-", "_"), None):
+            option = "--" + name.replace("_", "-")
+            raise SystemExit(f"mockaep: {option} needs {needed} (it means nothing without it)")
+
+
 # -- serve ---------------------------------------------------------------------------------------
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="TCP port (default: 8080; 0 picks a free one)")
-    parser.add_argument("--threads", type=int, default=8, help="worker threads of the WSGI server (default: 8)")
-    parser.add_argument("--seed", metavar="FILE", help="state document (GET /_mockaep/state format) to load at start")
+    parser.add_argument("--port", type=bounded_int(0, 65535), default=8080,
+                        help="TCP port, 0..65535 (default: 8080; 0 picks a free one)")
+    parser.add_argument("--threads", type=bounded_int(1, MAX_THREADS), default=8,
+                        help=f"worker threads of the WSGI server, 1..{MAX_THREADS} (default: 8)")
+    parser.add_argument("--seed", metavar="FILE", action="append", default=[],
+                        help="state document (GET /_mockaep/state format) to load at start (repeatable: "
+                             "documents of distinct orgs or sandboxes; one naming a tenant an earlier one "
+                             "loaded is refused)")
     parser.add_argument("--replay", metavar="CASSETTE", help="serve the exchanges recorded in CASSETTE")
-    parser.add_argument("--replay-mode", choices=("strict", "hybrid"), default="strict",
-                        help="unmatched requests: 4xx naming the closest recordings (strict, default) "
-                             "or fall through to the stateful emulator (hybrid)")
-    parser.add_argument("--match-on", default="method,path,query,body",
-                        help="comma-separated request parts replay matches on (default: method,path,query,body)")
+    parser.add_argument("--replay-mode", choices=("strict", "hybrid"), default=None,
+                        help="with --replay: unmatched requests get a 4xx naming the closest recordings "
+                             "(strict, default) or fall through to the stateful emulator (hybrid)")
+    parser.add_argument("--match-on", default=None,
+                        help="with --replay: comma-separated request parts replay matches on "
+                             "(default: method,path,query,body)")
     parser.add_argument("--strict-auth", action="store_true",
                         help="accept only tokens issued by /ims/token/v3 (default: any non-empty token)")
     parser.add_argument("--client", action="append", default=[], metavar="ID:SECRET",
@@ -43,6 +86,23 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--require-sandbox-header", action="store_true",
                         help="refuse requests without x-sandbox-name instead of using the prod sandbox")
     _shared_emulator_arguments(parser)
+    _serve_testing_arguments(parser)
+
+
+def _serve_testing_arguments(parser: argparse.ArgumentParser) -> None:
+    """Clock, journal and logging options of ``serve``."""
+    group = parser.add_argument_group("testing", "the emulator clock, the request journal, logs")
+    group.add_argument("--clock", choices=CLOCK_MODES, default="wall",
+                       help="wall: time passes (default); virtual: time stands still until moved with "
+                            "POST /_mockaep/clock")
+    group.add_argument("--journal-size", type=bounded_int(MIN_JOURNAL_SIZE, MAX_JOURNAL_SIZE), default=1000,
+                       metavar="N", help=f"requests GET /_mockaep/requests keeps, {MIN_JOURNAL_SIZE}.."
+                                         f"{MAX_JOURNAL_SIZE} (default: 1000; the oldest go first)")
+    logging_options = group.add_mutually_exclusive_group()
+    logging_options.add_argument("--log-level", choices=accesslog.LEVELS, default="info",
+                                 help="stderr log level: info (default) writes one access line per request")
+    logging_options.add_argument("--quiet", action="store_true",
+                                 help="no access lines on stderr (warnings and errors only)")
 
 
 # Running one emulator for many clients (README, "Running a shared emulator").
@@ -57,7 +117,7 @@ def _shared_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--state-file", metavar="PATH",
                        help="restore the state from PATH at start (when it exists) and snapshot it there "
                             "atomically every --snapshot-interval seconds and at shutdown")
-    group.add_argument("--snapshot-interval", type=float, default=5.0, metavar="SECONDS",
+    group.add_argument("--snapshot-interval", type=float, default=None, metavar="SECONDS",
                        help="seconds between state-file snapshots (default: 5)")
     group.add_argument("--upload-quota-mb", type=int, default=1024, metavar="MB",
                        help="per org and sandbox, the megabytes of Batch Ingestion files kept staged (default: 1024)")
@@ -78,18 +138,17 @@ def _shared_emulator_config(args: argparse.Namespace, clients: dict[str, str]) -
     if unknown:
         # an unregistered client id takes any secret: anyone could mint an admin token
         raise SystemExit(f"mockaep: --admin-client {unknown[0]} needs a --client {unknown[0]}:SECRET")
-    if args.snapshot_interval <= 0:
+    interval = 5.0 if args.snapshot_interval is None else args.snapshot_interval
+    if interval <= 0:
         raise SystemExit("mockaep: --snapshot-interval must be a positive number of seconds")
     if args.upload_quota_mb < 1:
         raise SystemExit("mockaep: --upload-quota-mb must be at least 1")
     return {"admin_tokens": tuple(t for t in args.admin_token if t), "admin_clients": tuple(args.admin_client),
-            "state_file": args.state_file, "snapshot_interval_seconds": args.snapshot_interval,
+            "state_file": args.state_file, "snapshot_interval_seconds": interval,
             "upload_quota_bytes": args.upload_quota_mb * 1024 * 1024}
 
 
 def build_config(args: argparse.Namespace):
-    from mockaep.core.config import Config
-
     clients, client_orgs = {}, {}
     for pair in args.client:
         client_id, secret, orgs = _parse_client(pair)
@@ -97,22 +156,22 @@ def build_config(args: argparse.Namespace):
         if orgs:
             client_orgs[client_id] = orgs
     return Config(strict_auth=args.strict_auth, clients=clients, sandboxes=tuple(args.sandbox),
-                  require_sandbox_header=args.require_sandbox_header, seed_file=args.seed,
+                  require_sandbox_header=args.require_sandbox_header, seed_files=tuple(args.seed),
+                  clock_mode=args.clock, journal_size=args.journal_size,
                   client_orgs=client_orgs, **_shared_emulator_config(args, clients))
 
 
 def build_app(args: argparse.Namespace):
-    from mockaep.app import create_app
-
+    config = build_config(args)  # refuses bad values first
+    check_dependent_options(args)
     try:
-        app = create_app(build_config(args))
+        app = create_app(config)
     except ValueError as exc:
         raise SystemExit(f"mockaep: {exc}") from None
     if getattr(args, "replay", None):
-        from mockaep.replay import install_replay
-
+        match_on = (args.match_on or "method,path,query,body").split(",")
         try:
-            install_replay(app, args.replay, mode=args.replay_mode, match_on=args.match_on.split(","))
+            install_replay(app, args.replay, mode=args.replay_mode or "strict", match_on=match_on)
         except ValueError as exc:
             raise SystemExit(f"mockaep: {exc}") from None
     return app
@@ -131,9 +190,15 @@ def serve(args: argparse.Namespace) -> int:
             raise SystemExit(f"mockaep: {args.state_file}: cannot write the state file: {exc.strerror or exc}") \
                 from None
         state_file.start()
-    return run_wsgi(app, args.host, args.port, args.threads, "mockaep listening on",
-                    max_body_bytes=emu.config.max_upload_bytes,
-                    on_shutdown=state_file.stop if state_file is not None else None)
+    accesslog.configure(args.log_level, quiet=args.quiet)
+    try:
+        return run_wsgi(app, args.host, args.port, args.threads, "mockaep listening on",
+                        max_body_bytes=emu.config.max_upload_bytes,
+                        on_shutdown=state_file.stop if state_file is not None else None)
+    except OSError as exc:  # the port is taken, or the host is not an address of this machine
+        if state_file is not None:
+            state_file.stop()
+        raise SystemExit(f"mockaep: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
 
 
 def _warn_about_exposure(args: argparse.Namespace, config) -> None:
@@ -177,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         except ModuleNotFoundError as exc:
             if exc.name is None or not module.startswith(exc.name):
                 raise
-    parser = argparse.ArgumentParser(prog="mockaep", description="Offline emulator of Adobe Experience Platform APIs.")
+    parser = CommandLineParser(prog="mockaep", description="Offline emulator of Adobe Experience Platform APIs.")
     parser.add_argument("--version", action="version", version=f"mockaep {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, add_arguments, _run) in _COMMANDS.items():

@@ -1,13 +1,10 @@
 """Emulator settings: one immutable object handed to ``create_app``."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-
-def wall_clock_ms() -> int:
-    return int(time.time() * 1000)
+from mockaep.core.clock import system_ms
 
 
 @dataclass(frozen=True)
@@ -21,6 +18,9 @@ class Config:
     ``sandboxes``: known sandbox names (empty: any well-formed name exists).
     ``require_sandbox_header``: answer a missing ``x-sandbox-name`` as Flow Service does in
     its error catalogue (2105-400) instead of serving the default ``prod`` sandbox.
+    ``clock``: the wall time source (epoch ms) of the emulator's :class:`~mockaep.core.clock.Clock`;
+    ``clock_mode``: ``"wall"`` (time passes) or ``"virtual"`` (time moves only through
+    ``POST /_mockaep/clock``). ``journal_size``: how many requests ``GET /_mockaep/requests`` keeps.
 
     Sharing one emulator (README, "Running a shared emulator"):
     ``client_orgs``: client id → the orgs its tokens may act for (absent or empty: any org);
@@ -44,11 +44,15 @@ class Config:
     token_ttl_seconds: int = 86399
     max_body_bytes: int = 10 * 1024 * 1024
     max_upload_bytes: int = 256 * 1024 * 1024
-    clock: Callable[[], int] = wall_clock_ms
+    clock: Callable[[], int] = system_ms
+    clock_mode: str = "wall"
+    journal_size: int = 1000
     #: Requests of one tenant (org × sandbox) admitted at a time; more are answered 429.
     max_tenant_requests: int = 4
     #: State document (``GET /_mockaep/state`` format) loaded at start-up.
     seed_file: str | None = None
+    #: More state documents loaded after it, in order; none may name a tenant another one loaded.
+    seed_files: tuple[str, ...] = ()
     client_orgs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     admin_tokens: tuple[str, ...] = ()
     admin_clients: tuple[str, ...] = ()

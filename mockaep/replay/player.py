@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import re
 import threading
@@ -32,6 +33,8 @@ from mockaep.replay.cassette import Cassette, Interaction
 from mockaep.replay.matcher import (RequestView, differences, parse_match_on, parse_pointer, view_of,
                                     view_of_received)
 from mockaep.replay.scrub import PLACEHOLDER_RE, SECRET_FIELDS, SECRET_HEADERS, is_json, load_json
+
+logger = logging.getLogger("mockaep.replay")
 
 MODES = ("strict", "hybrid")
 CONTROL_PREFIX = "/_mockaep"
@@ -291,6 +294,7 @@ class ReplayMiddleware:
                       f"(matching on {', '.join(self.player.match_on)}). Closest: {closest}.")
         else:
             detail = f"No recorded exchange in {self.player.cassette.path}: the cassette is empty."
+        logger.info("replay miss: %s", detail)
         found = service_of(urlsplit(received.uri).path)
         shape = found[1] if found else errors.EMULATOR
         error = errors.PlatformError(detail, status=404, title="Request not recorded")

@@ -10,6 +10,7 @@ they are not platform traffic.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Callable, Iterable
 from urllib.parse import quote, urlsplit
 
@@ -18,6 +19,8 @@ import requests
 from mockaep.replay.cassette import CassetteWriter, Interaction, utc_now_iso
 from mockaep.replay.player import read_body, status_phrase
 from mockaep.replay.scrub import Scrubber
+
+logger = logging.getLogger("mockaep.replay")
 
 #: Not forwarded upstream: per-connection headers, and what ``requests`` sets itself.
 REQUEST_SKIP = frozenset({"host", "content-length", "connection", "keep-alive", "proxy-authorization",
@@ -102,6 +105,7 @@ class RecordingProxy:
                 request_body=body, status=answer.status_code, reason=answer.reason or "",
                 response_headers=response_headers, response_body=content,
                 meta={"recordedAt": utc_now_iso()})))
+            logger.info("recorded #%d %s %s -> %d", self.writer.count, method, target, answer.status_code)
         out = [(k, v) for k, vs in response_headers.items() for v in vs]
         if answer.status_code not in (204, 304) and method != "HEAD":
             out.append(("Content-Length", str(len(content))))

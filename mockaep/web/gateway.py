@@ -135,7 +135,8 @@ def check_request() -> None:
         sandbox = config.default_sandbox
     sandbox = sandbox.strip()
     known = config.sandboxes
-    if not SANDBOX_NAME_RE.match(sandbox) or (known and sandbox not in known and sandbox != config.default_sandbox):
+    # With --sandbox given, only the sandboxes named exist (prod too only when named).
+    if not SANDBOX_NAME_RE.match(sandbox) or (known and sandbox not in known):
         raise errors.NotFound(f"The sandbox with the name '{sandbox}' could not be found. Please ensure that "
                               "the sandbox name is correct and try again.", code="2100", title="Sandbox not found")
 
@@ -149,7 +150,7 @@ def check_request() -> None:
     user = token_info.user if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
     _bind_tenant(emu, org, sandbox, RequestContext(
         org=org, sandbox=sandbox, client_id=api_key, user_id=user, request_id=rid, tenant=None,  # type: ignore[arg-type]
-        now_ms=config.clock(), query=QueryParams(request.args.items(multi=True)),
+        now_ms=emu.clock.now_ms(), query=QueryParams(request.args.items(multi=True)),
         headers=RequestHeaders(headers), backends=emu.backends, runtime=emu))
 
 

@@ -9,7 +9,7 @@ import mockaep_client as client
 PUBLIC_API = [
     "AEPClient", "AEPError", "AuthError", "BadRequestError", "ClientCredentials", "ConflictError", "Created",
     "IMSError", "MethodNotAllowedError", "NotAcceptableError", "NotFoundError", "Onboarding",
-    "PayloadTooLargeError", "PreconditionFailedError", "RateLimitError", "Schedule", "ServerError", "StaticToken",
+    "PayloadTooLargeError", "PreconditionFailedError", "RateLimitError", "RetryPolicy", "Schedule", "ServerError", "StaticToken",
     "Token", "TransportError", "UnsupportedMediaTypeError", "ValidationError", "WSGIAdapter", "onboard",
 ]
 

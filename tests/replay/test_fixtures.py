@@ -39,7 +39,7 @@ def test_scenario_loads_and_every_object_reads_back(source):
         {key: status for key, (status, _) in answers.items() if status != 200}
 
     # the world hangs together when walked from the dataflow, as a client would
-    client = AEPClient.in_process(app)
+    client = AEPClient.in_process(app, sandbox=document["tenants"][0]["sandbox"])
     [flow_id] = document["tenants"][0]["collections"]["flows"]
     flow = client.flowservice.get_flow(flow_id)
     [source_id] = flow["sourceConnectionIds"]

@@ -3,6 +3,6 @@
 ``BLUEPRINTS`` is what the app factory registers; a new concern adds its module here. Every one
 of them sits behind the one credential check of ``mockaep.web.control.auth``.
 """
-from mockaep.web.control import replay, state
+from mockaep.web.control import clock, faults, journal, replay, state
 
-BLUEPRINTS = (state.blueprint, replay.blueprint)
+BLUEPRINTS = (state.blueprint, replay.blueprint, clock.blueprint, journal.blueprint, faults.blueprint)
