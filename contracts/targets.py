@@ -48,6 +48,7 @@ from typing import Any, Callable
 
 import requests
 
+from mockaep import create_app  # the in-process target: the one thing the suite takes from mockaep
 from mockaep_client import AEPClient
 from mockaep_client.aep import IMS_URL, PLATFORM_URL
 
@@ -195,8 +196,6 @@ def is_deterministic(spec: str | None = None) -> bool:
 
 # -- the built-in targets -------------------------------------------------------------------------
 def _in_process(spec: str) -> Target:
-    from mockaep import create_app  # the only place contracts import mockaep
-
     app = create_app()
 
     def make_client(**overrides: Any) -> AEPClient:

@@ -1,32 +1,23 @@
 """Command line: ``mockaep serve`` and friends.
 
-Each subcommand registers itself through ``_COMMANDS`` (name → (add_arguments, run)), so a new
-one is a pair of functions, not an edit of a growing if-chain.
-"""
+Every subcommand is a pair of functions (add its arguments, run it) listed once in ``COMMANDS``;
+the replay subcommands live in ``mockaep.replay.cli``."""
 from __future__ import annotations
 
 import argparse
 import sys
 from typing import Callable
 
-from mockaep import __version__
+from mockaep.core.version import __version__
+from mockaep.coverage import coverage_table
+from mockaep.replay import cli as replay_cli
 from mockaep.app import create_app
 from mockaep.core.clock import MODES as CLOCK_MODES
 from mockaep.core.config import Config
 from mockaep.replay import install_replay
 from mockaep.web import accesslog
 from mockaep.web.journal import MAX_SIZE as MAX_JOURNAL_SIZE, MIN_SIZE as MIN_JOURNAL_SIZE
-from mockaep.web.server import MAX_THREADS, run_wsgi  # subcommands in other modules serve through it
-
-_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
-
-
-def command(name: str, help_text: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
-    def register(run: Callable[[argparse.Namespace], int]):
-        _COMMANDS[name] = (help_text, add_arguments, run)
-        return run
-    return register
-
+from mockaep.web.server import MAX_THREADS, run_wsgi
 
 # -- argument hygiene: every refusal is one line, "mockaep: ...", and a non-zero exit -----------
 class CommandLineParser(argparse.ArgumentParser):
@@ -177,7 +168,6 @@ def build_app(args: argparse.Namespace):
     return app
 
 
-@command("serve", "start the emulator on a production WSGI server (waitress)", _serve_arguments)
 def serve(args: argparse.Namespace) -> int:
     app = build_app(args)
     emu = app.extensions["mockaep"]
@@ -215,10 +205,7 @@ def _coverage_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--missing", action="store_true", help="list only the operations not served")
 
 
-@command("coverage", "print, per official spec file, which operations the emulator serves", _coverage_arguments)
 def coverage(args: argparse.Namespace) -> int:
-    from mockaep.coverage import coverage_table
-
     served_total = total = 0
     for service, rows in coverage_table().items():
         served = sum(1 for r in rows if r.served)
@@ -234,28 +221,28 @@ def coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+#: name → (help, add its arguments, run it): every subcommand, in the order ``--help`` lists them.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
+    "serve": ("start the emulator on a production WSGI server (waitress)", _serve_arguments, serve),
+    "record": (replay_cli.RECORD_HELP, replay_cli.record_arguments, replay_cli.record),
+    "import-postman": (replay_cli.IMPORT_POSTMAN_HELP, replay_cli.import_arguments, replay_cli.import_postman),
+    "coverage": ("print, per official spec file, which operations the emulator serves", _coverage_arguments,
+                 coverage),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
-    # Subcommands living in their own modules register on import.
-    for module in ("mockaep.replay.cli",):
-        try:
-            __import__(module)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module.startswith(exc.name):
-                raise
     parser = CommandLineParser(prog="mockaep", description="Offline emulator of Adobe Experience Platform APIs.")
     parser.add_argument("--version", action="version", version=f"mockaep {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (help_text, add_arguments, _run) in _COMMANDS.items():
+    for name, (help_text, add_arguments, _run) in COMMANDS.items():
         add_arguments(sub.add_parser(name, help=help_text, description=help_text))
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
         return 2
-    return _COMMANDS[args.command][2](args)
+    return COMMANDS[args.command][2](args)
 
 
 if __name__ == "__main__":
-    # ``python -m mockaep.cli``: run the imported module's main, where other modules' subcommands register
-    from mockaep.cli import main as imported_main
-
-    sys.exit(imported_main())
+    sys.exit(main())

@@ -37,6 +37,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
+from mockaep.core.version import __version__
 from mockaep.core.jsonreader import parse_text, read_text
 
 #: vcrpy's cassette format version (vcr.serialize.CASSETTE_FORMAT_VERSION).
@@ -258,8 +259,6 @@ def render_cassette(interactions: Iterable[Interaction], meta: dict[str, Any]) -
 
 
 def cassette_meta(**extra: Any) -> dict[str, Any]:
-    from mockaep import __version__
-
     return {"format": FORMAT, "formatVersion": FORMAT_VERSION, "recordedAt": utc_now_iso(),
             "recorder": f"mockaep {__version__}", **extra}
 

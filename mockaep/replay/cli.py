@@ -1,14 +1,22 @@
-"""``mockaep record`` and ``mockaep import-postman`` (``serve --replay`` lives with ``serve``)."""
+"""``mockaep record`` and ``mockaep import-postman`` (``serve --replay`` lives with ``serve``): each a pair
+of functions, (add its arguments, run it), that ``mockaep.cli`` lists in its table of commands."""
 from __future__ import annotations
 
 import argparse
 import pathlib
 import sys
 
-from mockaep.cli import command, run_wsgi
+from urllib.parse import urlsplit
+
+from mockaep.replay.cassette import CassetteError, CassetteWriter, cassette_meta, utc_now_iso, write_cassette
+from mockaep.replay.matcher import parse_pointer
+from mockaep.replay.postman import import_collection
+from mockaep.replay.proxy import RecordingProxy
+from mockaep.replay.scrub import Scrubber
+from mockaep.web.server import run_wsgi
 
 
-def _record_arguments(parser: argparse.ArgumentParser) -> None:
+def record_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--upstream", required=True, metavar="URL",
                         help="where requests go: https://platform.adobe.io or a running emulator's base URL")
     parser.add_argument("--ims-upstream", metavar="URL",
@@ -26,23 +34,13 @@ def _record_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _check_url(url: str, option: str) -> str:
-    from urllib.parse import urlsplit
-
     split = urlsplit(url)
     if split.scheme not in ("http", "https") or not split.hostname:
         raise SystemExit(f"mockaep: {option} must be an http(s) URL, got {url!r}")
     return url
 
 
-@command("record", "a recording proxy: forward to --upstream and write every exchange to a cassette",
-         _record_arguments)
 def record(args: argparse.Namespace) -> int:
-    from urllib.parse import urlsplit
-
-    from mockaep.replay.cassette import CassetteError, CassetteWriter, cassette_meta, utc_now_iso
-    from mockaep.replay.proxy import RecordingProxy
-    from mockaep.replay.scrub import Scrubber
-
     upstream = _check_url(args.upstream, "--upstream")
     ims_upstream = _check_url(args.ims_upstream, "--ims-upstream") if args.ims_upstream else None
     scrubber = Scrubber(args.secret)
@@ -50,8 +48,6 @@ def record(args: argparse.Namespace) -> int:
     if ims_upstream:
         meta["imsUpstream"] = scrubber.scrub_uri(ims_upstream)
     if args.ignore_body_field:
-        from mockaep.replay.matcher import parse_pointer
-
         try:
             [parse_pointer(p) for p in args.ignore_body_field]
         except ValueError as exc:
@@ -78,19 +74,14 @@ def record(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_arguments(parser: argparse.ArgumentParser) -> None:
+def import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("collection", metavar="COLLECTION", help="Postman collection (v2.1 JSON)")
     parser.add_argument("--out", required=True, metavar="CASSETTE", help="cassette file to write")
     parser.add_argument("--all-examples", action="store_true",
                         help="keep every saved example (default: the first 2xx example of each request)")
 
 
-@command("import-postman", "turn a Postman collection's saved example responses into a cassette",
-         _import_arguments)
 def import_postman(args: argparse.Namespace) -> int:
-    from mockaep.replay.cassette import CassetteError, write_cassette
-    from mockaep.replay.postman import import_collection
-
     try:
         interactions, meta = import_collection(args.collection, all_examples=args.all_examples)
         write_cassette(args.out, interactions, meta)
@@ -102,3 +93,7 @@ def import_postman(args: argparse.Namespace) -> int:
         return 2
     print(f"mockaep wrote {len(interactions)} exchange(s) from {args.collection} to {args.out}")
     return 0
+
+
+RECORD_HELP = "a recording proxy: forward to --upstream and write every exchange to a cassette"
+IMPORT_POSTMAN_HELP = "turn a Postman collection's saved example responses into a cassette"
