@@ -25,12 +25,21 @@ def resource_path(container: str, kind: str, resource_id: str) -> str:
 class SchemaRegistry(ServiceClient):
     service = "schemaregistry"
 
+    def __init__(self, session) -> None:
+        super().__init__(session)
+        #: org → XDM tenant id: an org's never changes, so ``GET /stats`` is asked once per org
+        self._tenant_ids: dict[str, str] = {}
+
     def stats(self) -> dict[str, Any]:
         """``GET /stats``: the org's ``tenantId``, counts and recent resources."""
         return self._json("GET", "/stats", headers={"Accept": "application/json"})
 
     def tenant_id(self) -> str:
-        return self.stats()["tenantId"]
+        """The org's XDM tenant id (the namespace of its own fields), asked once per org."""
+        org = self.session.org_id
+        if org not in self._tenant_ids:
+            self._tenant_ids[org] = self.stats()["tenantId"]
+        return self._tenant_ids[org]
 
     # -- generic --------------------------------------------------------------------------------
     def create(self, kind: str, resource: dict[str, Any]) -> dict[str, Any]:
