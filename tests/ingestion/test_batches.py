@@ -110,17 +110,6 @@ def test_upload_refusals(http, headers, dataset_id):
     assert_error(upload(http, batch_id, dataset_id, "late.json", "{}"), 400, INGEST_TYPE)
 
 
-def test_parquet_without_pyarrow_is_415(http, headers, dataset_id):
-    pytest.importorskip("pytest")
-    try:
-        import pyarrow  # noqa: F401
-        pytest.skip("pyarrow is installed here: Parquet is read")
-    except ImportError:
-        pass
-    batch_id = open_batch(http, dataset_id, "parquet")
-    assert "pyarrow" in assert_error(upload(http, batch_id, dataset_id, "p.parquet", b"PAR1"), 415, INGEST_TYPE)["detail"]
-
-
 def test_large_file_in_parts(http, headers, dataset_id):
     batch_id = open_batch(http, dataset_id)
     path = f"{IMPORT}/batches/{batch_id}/datasets/{dataset_id}/files/big/part.json"

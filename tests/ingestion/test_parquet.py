@@ -13,11 +13,11 @@ import pytest
 from mockaep.core.context import tenant_id_for
 from mockaep.services.ingestion import parquet as parquet_reader
 from tests.catalog.helpers import (CATALOG, IMPORT, INGEST_TYPE, REGISTRY, assert_error, batch, make_dataset, ndjson,
-                                   open_batch, state, upload)
+                                   open_batch, upload)
 from tests.conftest import ORG, gateway_headers
 
-pa = pytest.importorskip("pyarrow")
-pq = pytest.importorskip("pyarrow.parquet")
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 TENANT = f"_{tenant_id_for(ORG)}"
 RFC3339_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6})?Z$")
@@ -257,17 +257,3 @@ def test_parquet_without_rows_fails_like_an_empty_file(http, headers, dataset_id
     assert settled["status"] == "failed" and settled["errors"][0]["code"] == "106"
 
 
-def test_missing_pyarrow_is_415_and_changes_nothing(http, headers, dataset_id, monkeypatch):
-    """Simulates an environment without pyarrow (the one reason to monkeypatch here)."""
-    monkeypatch.setattr(parquet_reader, "_parquet", None)
-    batch_id = open_batch(http, dataset_id, "parquet")  # the batch itself is still accepted
-    before = state(http)
-    refused = assert_error(upload(http, batch_id, dataset_id, "v.parquet", parquet_bytes(GOOD)), 415, INGEST_TYPE)
-    assert "pyarrow" in refused["detail"]
-    path = f"{IMPORT}/batches/{batch_id}/datasets/{dataset_id}/files/v.parquet"
-    assert_error(http.post(f"{path}?action=INITIALIZE", headers=headers), 415, INGEST_TYPE)
-    assert_error(preview(http, headers, batch_id, dataset_id), 415, INGEST_TYPE)
-    assert state(http) == before
-    json_batch = open_batch(http, dataset_id)  # other formats are unaffected
-    json_rows = ndjson([{TENANT: {"voyage": {"voyageId": "j"}}}])
-    assert upload(http, json_batch, dataset_id, "v.json", json_rows).status_code == 200

@@ -1,10 +1,11 @@
-"""Reading Parquet files into XDM rows, with pyarrow (optional extra ``mockaep[parquet]``).
+"""Reading Parquet files into XDM rows, with pyarrow.
 
 A Parquet file is read whole with pyarrow, then each row becomes the Python value of its
 columns: structs → objects, lists → arrays, maps → objects. Arrow types that JSON cannot
 express (timestamps, dates, decimals, bytes…) are turned into what the dataset's XDM schema
 asks for (:func:`to_xdm`), so that a Parquet row is then validated exactly like a JSON row.
-Without pyarrow, :func:`available` is false and Batch Ingestion refuses Parquet with a 415.
+pyarrow is a dependency (Parquet is how the platform stores data) imported on first use, so the
+emulator starts without paying for it.
 """
 from __future__ import annotations
 
@@ -13,27 +14,33 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-try:  # optional: pyarrow is a large wheel that most users of the emulator never need
-    import pyarrow as _arrow  # type: ignore[import-not-found]
-    import pyarrow.parquet as _parquet  # type: ignore[import-not-found]
-    import pyarrow.types as _types  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - depends on the environment
-    _arrow = _parquet = _types = None
+
+def arrow() -> Any:
+    """pyarrow, imported on first use (about 0.15 s that start-up need not pay)."""
+    import pyarrow  # a third-party import deferred for start-up time, not a cycle
+
+    return pyarrow
+
+
+def arrow_parquet() -> Any:
+    import pyarrow.parquet  # see arrow()
+
+    return pyarrow.parquet
+
+
+def arrow_types() -> Any:
+    import pyarrow.types  # see arrow()
+
+    return pyarrow.types
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def available() -> bool:
-    return _parquet is not None
-
-
 def read_records(data: bytes) -> list[dict[str, Any]]:
     """The rows of a Parquet file, as Arrow's Python values; ``ValueError`` when unreadable."""
-    if _parquet is None:  # e.g. a state export loaded where pyarrow is missing
-        raise ValueError("Parquet cannot be read here because pyarrow is not installed")
     try:
-        table = _parquet.read_table(_arrow.BufferReader(data))
-        wanted = _arrow.schema([f.with_type(_microseconds(f.type)) for f in table.schema])
+        table = arrow_parquet().read_table(arrow().BufferReader(data))
+        wanted = arrow().schema([f.with_type(_microseconds(f.type)) for f in table.schema])
         if wanted != table.schema:
             # Python's datetime stops at microseconds; pandas-written files use nanoseconds.
             table = table.cast(wanted, safe=False)
@@ -46,24 +53,24 @@ def read_records(data: bytes) -> list[dict[str, Any]]:
 def _microseconds(arrow_type: Any) -> Any:
     """``arrow_type`` with every nanosecond timestamp/time/duration, nested ones too, in µs."""
     if getattr(arrow_type, "unit", None) == "ns":
-        if _types.is_timestamp(arrow_type):
-            return _arrow.timestamp("us", arrow_type.tz)
-        if _types.is_time64(arrow_type):
-            return _arrow.time64("us")
-        if _types.is_duration(arrow_type):
-            return _arrow.duration("us")
-    if _types.is_struct(arrow_type):
-        return _arrow.struct([f.with_type(_microseconds(f.type)) for f in arrow_type])
-    if _types.is_map(arrow_type):
-        return _arrow.map_(arrow_type.key_field.with_type(_microseconds(arrow_type.key_type)),
+        if arrow_types().is_timestamp(arrow_type):
+            return arrow().timestamp("us", arrow_type.tz)
+        if arrow_types().is_time64(arrow_type):
+            return arrow().time64("us")
+        if arrow_types().is_duration(arrow_type):
+            return arrow().duration("us")
+    if arrow_types().is_struct(arrow_type):
+        return arrow().struct([f.with_type(_microseconds(f.type)) for f in arrow_type])
+    if arrow_types().is_map(arrow_type):
+        return arrow().map_(arrow_type.key_field.with_type(_microseconds(arrow_type.key_type)),
                            arrow_type.item_field.with_type(_microseconds(arrow_type.item_type)))
-    if _types.is_large_list(arrow_type):
-        return _arrow.large_list(arrow_type.value_field.with_type(_microseconds(arrow_type.value_type)))
-    if _types.is_fixed_size_list(arrow_type):
-        return _arrow.list_(arrow_type.value_field.with_type(_microseconds(arrow_type.value_type)),
+    if arrow_types().is_large_list(arrow_type):
+        return arrow().large_list(arrow_type.value_field.with_type(_microseconds(arrow_type.value_type)))
+    if arrow_types().is_fixed_size_list(arrow_type):
+        return arrow().list_(arrow_type.value_field.with_type(_microseconds(arrow_type.value_type)),
                             arrow_type.list_size)
-    if _types.is_list(arrow_type):
-        return _arrow.list_(arrow_type.value_field.with_type(_microseconds(arrow_type.value_type)))
+    if arrow_types().is_list(arrow_type):
+        return arrow().list_(arrow_type.value_field.with_type(_microseconds(arrow_type.value_type)))
     return arrow_type
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mockaep.core.errors import BadRequest, UnsupportedMediaType
+from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
 from mockaep.core.request import QueryParams
 from mockaep.services.ingestion import rows as rowlib
@@ -19,8 +19,6 @@ def preview(ctx: RequestContext, spool: UploadSpool, batch_id: str, dataset_id: 
     fmt = (params.get("format") or "").lower()
     if fmt not in rowlib.FORMATS:
         raise BadRequest(f"Query parameter 'format' is required: one of {', '.join(rowlib.FORMATS)}.")
-    if fmt == "parquet" and not rowlib.parquet_available():
-        raise UnsupportedMediaType("Parquet preview needs pyarrow, which is not installed.")
     try:
         nrow = int(params.get("nrow", "0"))
     except ValueError:

@@ -27,10 +27,6 @@ ROW_ERRORS = "INGEST-1212-400"
 UNREADABLE_FILE = "INGEST-1201-400"
 
 
-def parquet_available() -> bool:
-    return parquet.available()
-
-
 class FileError(ValueError):
     """The whole file cannot be read: ``code`` and a description for the batch's ``errors``."""
 

@@ -15,9 +15,8 @@ import re
 from typing import IO, Any, Iterable, Mapping
 
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
+from mockaep.core.errors import BadRequest, NotFound, PayloadTooLarge
 from mockaep.core.store import Store
-from mockaep.services.ingestion import rows as rowlib
 from mockaep.services.ingestion.spool import QuotaExceeded, UploadSpool
 
 STAGED = "stagedFiles"
@@ -63,12 +62,6 @@ def require_target(ctx: RequestContext, batch_id: str, dataset_id: str, *, writa
         raise BadRequest(f"Batch '{batch_id}' is '{batch.get('status')}': files can only be uploaded while "
                          f"it is '{OPEN}'.")
     return batch
-
-
-def _check_media(batch: Mapping[str, Any]) -> None:
-    if format_of(batch) == "parquet" and not rowlib.parquet_available():
-        raise UnsupportedMediaType("Parquet files cannot be read by this emulator because pyarrow is not "
-                                   "installed; upload JSON or CSV, or install pyarrow.")
 
 
 # -- blobs and quota ------------------------------------------------------------------------------
@@ -143,8 +136,7 @@ def referenced_blobs(state: Mapping[str, Any], store: Store) -> set[str]:
 def put_file(ctx: RequestContext, spool: UploadSpool, quota: int, batch_id: str, dataset_id: str, path: str,
              stream: IO[bytes], declared: int | None) -> None:
     """Whole-file upload: a second PUT of the same path replaces the file (never duplicates)."""
-    batch = require_target(ctx, batch_id, dataset_id, writable=True)
-    _check_media(batch)
+    require_target(ctx, batch_id, dataset_id, writable=True)
     key = file_key(batch_id, dataset_id, path)
     collection = ctx.tenant.collection(STAGED)
     blob, size = _write(ctx, spool, stream, _budget(ctx, quota, declared, leaving=key), quota)
@@ -155,8 +147,7 @@ def put_file(ctx: RequestContext, spool: UploadSpool, quota: int, batch_id: str,
 
 def initialize_file(ctx: RequestContext, spool: UploadSpool, batch_id: str, dataset_id: str,
                     path: str) -> dict[str, Any]:
-    batch = require_target(ctx, batch_id, dataset_id, writable=True)
-    _check_media(batch)
+    require_target(ctx, batch_id, dataset_id, writable=True)
     ctx.tenant.collection(STAGED).put(file_key(batch_id, dataset_id, path), {
         "batchId": batch_id, "dataSetId": dataset_id, "name": path, "state": "initialized",
         "sizeInBytes": 0, "blob": None, "chunks": [], "updated": ctx.now_ms})
