@@ -1,7 +1,7 @@
 """State documents and the state file: loading them safely, and snapshotting atomically.
 
 * :func:`restore_document` loads a state document (``GET /_mockaep/state`` format) into the
-  store, refusing one nested beyond :data:`MAX_STATE_DEPTH` before any work, and turning any
+  store (which checks it whole first: structure, every record's depth and shape), turning any
   refusal into :class:`StateDocumentError` (a ``ValueError`` whose message says what is wrong).
 * :class:`StateFile` is ``mockaep serve --state-file``: the state (store and issued tokens) is
   restored from the file at start when it exists, and written to it every ``interval`` seconds
@@ -18,7 +18,6 @@ happen outside every lock. No Flask here.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 import tempfile
@@ -26,15 +25,12 @@ import threading
 import time
 from typing import Any, Callable, Mapping
 
-from mockaep.core.jsonreader import MAX_JSON_DEPTH, read_json
+from mockaep.core.jsonreader import dumps, loads, read_json
 from mockaep.core.store import SnapshotError, Store
 from mockaep.core.tokens import TokenBook
 
 FILE_FORMAT = "mockaep-state-file"
 FILE_VERSION = 1
-#: A state document wraps each record in five levels (document, tenants, tenant, collections,
-#: kind); records are at most as deep as the request bodies that made them, plus a few levels.
-MAX_STATE_DEPTH = MAX_JSON_DEPTH + 16
 
 
 class StateDocumentError(ValueError):
@@ -143,22 +139,25 @@ class StateFile:
 
     # -- snapshots ---------------------------------------------------------------------------
     def snapshot_now(self) -> None:
-        """Take and write one snapshot (skipping the write when nothing changed since the last)."""
+        """Take and write one snapshot (skipping the write when nothing changed since the last).
+
+        The state is taken in its stored form (``Store.snapshot_json``: no record is decoded),
+        each tenant under its own lock only while it is copied; the file is composed around it."""
         with self._write_lock:
-            state = self._store.snapshot()
-            # encoded once, outside every tenant lock; the file is composed around the two parts
-            parts = json.dumps(state), json.dumps(self._tokens.export())
-            digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+            state = self._store.snapshot_json()
+            tokens = dumps(self._tokens.export())
+            digest = hashlib.sha256(state + b"\n" + tokens).hexdigest()
             if digest != self._last_digest:
-                header = json.dumps({"format": FILE_FORMAT, "version": FILE_VERSION, "savedAt": _wall_ms()})
-                content = f'{header[:-1]}, "state": {parts[0]}, "tokens": {parts[1]}}}'
-                write_atomically(self.path, content.encode("utf-8"))
+                header = dumps({"format": FILE_FORMAT, "version": FILE_VERSION, "savedAt": _wall_ms()})
+                write_atomically(self.path, header[:-1] + b',"state":' + state + b',"tokens":' + tokens + b"}")
                 self._last_digest = digest
             self.last_completed_ms = _wall_ms()
             self.snapshots += 1
             self.last_error = None
-            for hook in self.after_snapshot:
-                hook(state)
+            if self.after_snapshot:
+                document = loads(state)
+                for hook in self.after_snapshot:
+                    hook(document)
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
