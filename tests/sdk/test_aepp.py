@@ -35,8 +35,6 @@ ACCEPT_LOOKUP = defect("lookup Accept application/vnd.adobe.xdm[-full]+json; ver
                        "platform takes {xed|xdm} on lookups (schema-registry.yaml acceptErrorLookup)")
 LIMIT_ALONE = defect("Schema Registry refuses limit without orderby/start (XDM-1000 \"'start' and 'limit' can "
                      "only be used together\"); aepp sends limit=300 alone on every class/global list")
-NEXT_LINK = defect("Flow Service _links.next.href repeats limit before continuationToken; aepp re-sends its "
-                   "params (FLOW-1453 'provided more than once') or parses the token as href.split('=')[1]")
 DATASET_FIELDS = defect("Catalog datasets lack classification{dataBehavior,managedBy} and the adobe/pqs/table tag "
                         "that aepp's getDataSets reads")
 BATCH_SANDBOX = defect("Catalog batches lack sandboxId, which aepp's failed-batch report reads")
@@ -670,7 +668,6 @@ def test_createConnection_getConnection_connectionTest_patchConnection(sdk, base
     assert sdk.flow.getConnection(base_connection)["name"] == "Salesforce CRM (EU)"
 
 
-@NEXT_LINK
 def test_getConnections_pages(sdk, base_connection):
     extra = [sdk.flow.createConnection(name=f"Salesforce {n}", auth=SALESFORCE_AUTH,
                                        connectionSpec={"id": SALESFORCE, "version": "1.0"})["id"] for n in range(2)]
@@ -691,7 +688,6 @@ def test_source_connections(sdk, source_connection):
     assert sdk.flow.getSourceConnection(source_connection)["description"] == "Contacts table"
 
 
-@NEXT_LINK
 def test_getSourceConnections_pages(sdk, base_connection, source_connection):
     other = sdk.flow.createSourceConnection(contact_source(base_connection, "Salesforce contacts (copy)"))["id"]
     assert {source_connection, other} <= {item["id"] for item in sdk.flow.getSourceConnections(limit=1)}
@@ -711,7 +707,6 @@ def test_createTargetConnection_from_arguments(sdk, dataset):
     assert sdk.flow.getTargetConnection(created["id"])["data"]["format"] == "parquet_xdm"
 
 
-@NEXT_LINK
 def test_getTargetConnections_pages(sdk, dataset, profile_schema, target_connection):
     other = sdk.flow.createTargetConnection(data=lake_target(dataset, profile_schema["$id"], "Lake (copy)"))["id"]
     assert {target_connection, other} <= {item["id"] for item in sdk.flow.getTargetConnections(limit=1)}
@@ -734,7 +729,6 @@ def test_flow_createFlow_getFlow_getFlows_updateFlow(sdk, flow, source_connectio
     assert sdk.flow.getFlow(flow)["name"] == "Contacts to lake"
 
 
-@NEXT_LINK
 def test_getFlows_pages(sdk, flow, source_connection, target_connection, mapping_set):
     other = create_crm_flow(sdk, source_connection, target_connection, mapping_set, "Contacts to lake (copy)")
     assert {flow, other} <= {item["id"] for item in sdk.flow.getFlows(limit=1)}
@@ -765,7 +759,6 @@ def test_createRun_without_params_is_refused_as_by_the_platform(sdk, flow):
     assert status(sdk.flow.createRun(flow)) == 400
 
 
-@NEXT_LINK
 def test_getRuns_pages(sdk, flow, run):
     other = sdk.flow.createRun(flow, params=RUN_PARAMS)["id"]
     assert {run["id"], other} <= {item["id"] for item in sdk.flow.getRuns(limit=1)}
