@@ -153,9 +153,13 @@ def validate_target_connection(ctx: RequestContext, body: Any) -> dict[str, Any]
         _check_base_connection(ctx, fields, spec, TARGET_CONNECTIONS)
     else:
         # The data lake needs no base connection; the seed sends one anyway: accepted and
-        # ignored, since it names nothing this target uses (BEHAVIOUR.md §15 #4).
-        fields.pop("baseConnectionId", None)
-    if specs.source_kind(spec) == "target":
+        # ignored, since it names nothing this target uses (BEHAVIOUR.md §15 #4). A base
+        # connection of the target's own spec (a Data Landing Zone export's) is kept.
+        base = record(ctx, CONNECTIONS, fields.get("baseConnectionId"))
+        if base is None or (base.get("connectionSpec") or {}).get("id") != spec["id"]:
+            fields.pop("baseConnectionId", None)
+    # The data lake writes into a dataset, which must exist; other targets naming one check it too.
+    if spec["id"] == specs.DATA_LAKE or "dataSetId" in params:
         _check_dataset(ctx, params.get("dataSetId"), body["data"])
     return fields
 

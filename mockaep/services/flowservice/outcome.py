@@ -87,8 +87,8 @@ def finish(ctx: RequestContext, record: Mapping[str, Any], timeline: Mapping[str
                                 "durationSummary": {"startedAtUTC": copy_from, "completedAtUTC": failed_at},
                                 "statusSummary": dict(status), "sourceInfo": source_info}]}
     rows, files = [], 0
-    if source is not None and base is not None:
-        spec_id = (base.get("connectionSpec") or {}).get("id", "")
+    if source is not None:  # a source without a base connection (the Data Landing Zone) reads too
+        spec_id = str((source.get("connectionSpec") or {}).get("id", ""))
         rows, files = explore.rows_for(ctx, spec_id, source.get("params") or {})
         rows = _in_window(rows, _delta_column(record, flow), record.get("params") or {})
     count = len(rows)
