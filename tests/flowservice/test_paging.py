@@ -8,6 +8,8 @@ import json
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.flowservice.helpers import error_code
 
@@ -175,3 +177,22 @@ def test_search_pages_follow_the_token_alone(fs, world):
     assert href.startswith("/flows/search?continuationToken=")
     rest = fs.post("/flows/search", {}, query=parse_qsl(urlsplit(href).query))
     assert ids(first) + ids(rest) == world["flows"]
+
+
+query_text = st.text(alphabet=st.sampled_from('ab=!<>~.,[]{}"\\ -+0123456789:$@%'), max_size=40)
+query_pairs = st.lists(st.tuples(st.sampled_from(["property", "orderby", "limit", "count", "continuationToken"]),
+                                 query_text), max_size=6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(collection=st.sampled_from(LISTS), pairs=query_pairs)
+def test_no_list_query_is_a_server_error(new_fs, collection, pairs):
+    fs = new_fs(org="FUZZ0000000000000000000@AdobeOrg")
+    if not fs.get("/flows").get_json()["items"]:  # something to filter and sort, made once
+        chain = fs.chain()
+        fs.created("/runs", {"flowId": fs.flow(chain), "params": {
+            "windowStartTime": "1590000000", "windowEndTime": "1590003600", "deltaColumn": {"name": "x"}}})
+    response = fs.get(f"/{collection}", query=pairs)
+    assert response.status_code in (200, 400), response.get_json()
+    if response.status_code == 400:
+        assert error_code(response).startswith("FLOW-14")
