@@ -218,19 +218,6 @@ class Collection:
             return seqs[0] - 1 if reverse else seqs[-1]
         return seqs[len(seqs) - offset] if reverse else seqs[offset - 1]
 
-    # -- transitional reads (services move to the pagers of mockaep.core.paging) -------------
-    def peek(self, record_id: str) -> dict[str, Any] | None:
-        return self.get(record_id)
-
-    def lookup(self, path: str, value: Any) -> set[str]:
-        id_at = self._id_at
-        return {id_at[s] for s in self.hits(path, value)}
-
-    def in_order(self, record_ids: Iterable[str], after: str | None = None) -> list[str]:
-        seq_of = self._seq_of
-        floor = seq_of.get(after, -1) if after is not None else -1
-        return sorted((i for i in record_ids if seq_of.get(i, -1) > floor), key=seq_of.__getitem__)
-
     # -- writes ------------------------------------------------------------------------------
     def put(self, record_id: str, record: Mapping[str, Any], encoded: bytes | None = None) -> Mapping[str, Any]:
         """Insert or replace (keeping the insertion place of an existing record); returns

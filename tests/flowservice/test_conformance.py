@@ -8,9 +8,9 @@ documented), and a fixed table calls each operation on real objects, so the succ
 
 Spec defects worked around here, each documented where it is handled:
 * PatchInstruction: ``op`` enum ADD/REPLACE/REMOVE and object ``value`` (tutorials send
-  lowercase ops and scalar values) — the emulator takes both (patching.py).
+  lowercase ops and scalar values) — the emulator takes both (models.FLOW_PATCH).
 * patchConnection's body is one PatchInstruction, not an array — a lone object is taken as a
-  list of one (patching.py).
+  list of one (models.CONNECTION_PATCH).
 * ScheduleSpecDTO types startTime integer, interval string, backfill boolean; flows echo the
   values as sent (strings in every tutorial) — overlay relaxes those three ``type`` keywords.
 * Error statuses Flow Service answers (FSE 400/404/412) are missing from most operations —

@@ -67,8 +67,16 @@ def test_preview_returns_rows_matching_the_columns(fs):
     assert two["data"] == body["data"][:2]
 
 
+def test_without_object_type_the_root_is_listed(fs):
+    """Adobe's Postman collection explores a connection with no query at all: the root listing."""
+    base = service_cloud(fs)
+    assert explore(fs, base).status_code == 200
+    assert explore(fs, base).get_json() == explore(fs, base, objectType="root").get_json()
+    bucket = s3_connection(fs)
+    assert explore(fs, bucket).get_json() == explore(fs, bucket, objectType="root").get_json()
+
+
 @pytest.mark.parametrize("query, status, code", [
-    ({}, 400, "FLOW-1100-400"),
     ({"objectType": "galaxy"}, 400, "FLOW-1452-400"),
     ({"objectType": "table"}, 400, "FLOW-1100-400"),
     ({"objectType": "table", "object": "NoSuchTable"}, 404, "FLOW-1101-404"),

@@ -89,6 +89,14 @@ def test_stale_etag_is_412_1404_and_changes_nothing(fs, chain):
     ("flows", [{"path": "/name", "value": "x"}], "FLOW-1100-400"),                           # op missing
     ("flows", [{"op": "replace", "path": "name", "value": "x"}], "FLOW-1100-400"),           # not a pointer
     ("flows", [], "FLOW-1405-400"),
+    # Below a string field: no such target (never an unexpected error).
+    ("connections", [{"op": "add", "path": "/name/x", "value": 1}], "FLOW-1455-400"),
+    ("connections", [{"op": "replace", "path": "/auth/specName/0", "value": "x"}], "FLOW-1455-400"),
+    ("sourceConnections", [{"op": "replace", "path": "/data/format/x", "value": 1}], "FLOW-1455-400"),
+    ("sourceConnections", [{"op": "add", "path": "/params/tableName/-", "value": "x"}], "FLOW-1455-400"),
+    ("targetConnections", [{"op": "add", "path": "/params/dataSetId/0", "value": "x"}], "FLOW-1455-400"),
+    ("targetConnections", [{"op": "remove", "path": "/name/0"}], "FLOW-1455-400"),
+    ("flows", [{"op": "add", "path": "/scheduleParams/frequency/x", "value": "day"}], "FLOW-1455-400"),
     ("flows", "rename please", "FLOW-1100-400"),
 ])
 def test_patch_refusals_change_nothing(fs, chain, collection, ops, code):

@@ -7,12 +7,11 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from werkzeug.datastructures import MultiDict
-
 from mockaep.core.errors import BadRequest
-from mockaep.services.flowservice.query import list_response
 from mockaep.core.kinds import ResourceKind
+from mockaep.core.request import QueryParams
 from mockaep.core.store import Store
+from mockaep.services.flowservice.listing import page
 from tests.flowservice.helpers import SERVICE_CLOUD, SERVICENOW, error_code
 
 
@@ -271,17 +270,16 @@ def stored_things(records):
 @given(st.lists(record_strategy, max_size=12), st.lists(condition_strategy, min_size=1, max_size=3))
 def test_filters_agree_with_brute_force(records, conditions):
     things = stored_things(records)
-    args = MultiDict([("property", expression(c)) for c in conditions])
+    args = [("property", expression(c)) for c in conditions]
     try:
-        answer = list_response(things, args, resource="things", base_path="/things")
+        answer = page(things, QueryParams(args), resource="things", base_path="/things")
     except BadRequest as refused:
         # Only a range operator on a non-numeric value of a numeric field may be refused here.
         assert refused.code in ("1452",), refused.detail
         return
     expected = [f"id-{i:03d}" for i, r in enumerate(records) if all(brute_match(r, c) for c in conditions)]
     assert [item["id"] for item in answer["items"]] == expected
-    counted = list_response(things, MultiDict([*args.items(multi=True), ("count", "true")]), resource="things",
-                            base_path="/things")
+    counted = page(things, QueryParams([*args, ("count", "true")]), resource="things", base_path="/things")
     assert counted == {"count": len(expected)}
 
 
@@ -301,11 +299,11 @@ def sort_key(record, path, descending):
 def test_paging_visits_each_object_exactly_once(records, limit, orderby, additions):
     things = stored_things(records)
     originals = [f"id-{i:03d}" for i in range(len(records))]
-    args = MultiDict([("limit", str(limit))] + ([("orderby", orderby)] if orderby else []))
+    args = QueryParams([("limit", str(limit))] + ([("orderby", orderby)] if orderby else []))
     seen: list[str] = []
     pending = list(additions)
     while True:
-        answer = list_response(things, args, resource="things", base_path="/things")
+        answer = page(things, args, resource="things", base_path="/things")
         seen.extend(item["id"] for item in answer["items"])
         if pending:  # another client adds an object between two pages
             new_id = f"new-{len(pending):03d}"
@@ -313,7 +311,7 @@ def test_paging_visits_each_object_exactly_once(records, limit, orderby, additio
         href = answer["_links"].get("next", {}).get("href")
         if not href:
             break
-        args = MultiDict(parse_qsl(urlsplit(href).query))
+        args = QueryParams(parse_qsl(urlsplit(href).query))
     assert len(seen) == len(set(seen)), "an object was listed twice"
     assert set(originals) <= set(seen), "an object present throughout was skipped"
     if not additions and orderby:
@@ -347,20 +345,19 @@ def test_equality_on_an_indexed_field_does_not_read_every_record():
                                      "state": "enabled" if number % 100 == 0 else "disabled",
                                      "sourceConnectionIds": [f"s{number % 250}"]})
     read: list[str] = []
-    original_peek = flows.peek
+    original_get = flows.get
 
-    def counting_peek(record_id):
+    def counting_get(record_id):
         read.append(record_id)
-        return original_peek(record_id)
+        return original_get(record_id)
 
-    flows.scan = lambda: (_ for _ in ()).throw(AssertionError("scanned the whole collection"))  # type: ignore
-    flows.peek = counting_peek  # type: ignore[method-assign]
-    answer = list_response(flows, MultiDict([("property", "state==enabled"), ("property", "name~flow")]),
-                           resource="flows", base_path="/flows")
+    flows.get = counting_get  # type: ignore[method-assign]
+    answer = page(flows, QueryParams([("property", "state==enabled"), ("property", "name~flow")]),
+                  resource="flows", base_path="/flows")
     assert len(answer["items"]) == 100 and len(read) == 100
     read.clear()
-    answer = list_response(flows, MultiDict([("property", "sourceConnectionIds[]==s7,s8")]),
-                           resource="flows", base_path="/flows")
+    answer = page(flows, QueryParams([("property", "sourceConnectionIds[]==s7,s8")]), resource="flows",
+                  base_path="/flows")
     assert len(answer["items"]) == 80 and len(read) == 80
 
 

@@ -1,47 +1,50 @@
-"""A list request costs its page (plus index hits), not the collection, when insertion order
-is kept: the pager stops reading once it knows the page and whether another follows. A runs list
-filtered by flow brings only those flows' runs up to date."""
+"""A list request costs its page, not the collection nor the index hits: counted as records
+decoded (the collection's ``get`` wrapped), never timed. A read by id decodes at most the flow;
+a runs list reads what the clock made due, not every scheduled flow."""
 from __future__ import annotations
 
+import uuid
 from urllib.parse import parse_qsl, urlsplit
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from werkzeug.datastructures import MultiDict
 
-from mockaep.services.flowservice import schedules
-from mockaep.services.flowservice.query import list_response
 from mockaep.core.kinds import ResourceKind
-from mockaep.core.store import Store
+from mockaep.core.request import QueryParams
+from mockaep.core.store import Collection, Store
+from mockaep.services.flowservice import schedules
+from mockaep.services.flowservice.listing import page
+from tests.flowservice.helpers import CRM_TO_AEP, FlowService
 
 SIZE = 5_000
 
 
+def count_reads(collection: Collection) -> list[str]:
+    """Wrap the collection's ``get`` (every record decode goes through it); returns the ids read."""
+    read: list[str] = []
+    original = collection.get
+
+    def counting_get(record_id):
+        read.append(record_id)
+        return original(record_id)
+
+    collection.get = counting_get  # type: ignore[method-assign]
+    return read
+
+
 def counted_flows():
-    """A large flows collection whose reads are counted (records handed out by scan or peek)."""
-    flows = Store({"flows": ResourceKind("flows", "flow", "test", indexes=("state", "sourceConnectionIds[]"))}).tenant("ORG@AdobeOrg").collection("flows")
+    """A large flows collection whose record decodes are counted."""
+    flows = Store({"flows": ResourceKind("flows", "flow", "test", indexes=("state", "sourceConnectionIds[]"))}
+                  ).tenant("ORG@AdobeOrg").collection("flows")
     for number in range(SIZE):
         flows.put(f"f{number:05d}", {"id": f"f{number:05d}", "name": f"flow {number}", "createdAt": number,
                                      "state": "enabled" if number % 10 == 0 else "disabled",
                                      "sourceConnectionIds": [f"s{number % 50}"]})
-    read: list[str] = []
-    scan, peek = flows.scan, flows.peek
-
-    def counting_scan():
-        for record_id, record in scan():
-            read.append(record_id)
-            yield record_id, record
-
-    def counting_peek(record_id):
-        read.append(record_id)
-        return peek(record_id)
-
-    flows.scan, flows.peek = counting_scan, counting_peek  # type: ignore[method-assign]
-    return flows, read
+    return flows, count_reads(flows)
 
 
-def page(flows, pairs):
-    return list_response(flows, MultiDict(pairs), resource="flows", base_path="/flows")
+def list_page(flows, pairs):
+    return page(flows, QueryParams(pairs), resource="flows", base_path="/flows")
 
 
 def next_args(answer):
@@ -50,41 +53,104 @@ def next_args(answer):
 
 def test_first_and_next_pages_read_only_the_page():
     flows, read = counted_flows()
-    first = page(flows, [("limit", "50")])
+    first = list_page(flows, [("limit", "50")])
     assert [item["id"] for item in first["items"]] == [f"f{n:05d}" for n in range(50)]
     assert len(read) == 51  # the page and one more, to know a next page exists
     read.clear()
-    second = page(flows, next_args(first))
+    second = list_page(flows, next_args(first))
     assert [item["id"] for item in second["items"]] == [f"f{n:05d}" for n in range(50, 100)]
     assert len(read) == 51
 
 
 def test_index_served_filter_reads_only_the_page_of_its_hits():
     flows, read = counted_flows()
-    first = page(flows, [("property", "sourceConnectionIds[]==s7"), ("property", "state==disabled"),
-                         ("limit", "20")])
+    first = list_page(flows, [("property", "sourceConnectionIds[]==s7"), ("property", "state==disabled"),
+                              ("limit", "20")])
     assert [item["id"] for item in first["items"]] == [f"f{n:05d}" for n in range(7, 7 + 50 * 20, 50)]
     assert len(read) == 21
     read.clear()
-    rest = page(flows, next_args(first))
+    rest = list_page(flows, next_args(first))
     assert [item["id"] for item in rest["items"]] == [f"f{n:05d}" for n in range(7 + 50 * 20, SIZE, 50)][:20]
     assert len(read) <= 21
 
 
-def test_start_and_a_filter_read_up_to_the_page():
+def test_an_index_served_count_reads_nothing():
     flows, read = counted_flows()
-    answer = page(flows, [("property", "name~flow 1"), ("start", "3"), ("limit", "2")])
-    # names containing "flow 1", in insertion order: 1, 10..19, 100...
-    assert [item["id"] for item in answer["items"]] == ["f00012", "f00013"]
-    assert len(read) < 20
+    assert list_page(flows, [("property", "state==enabled"), ("count", "true")]) == {"count": SIZE // 10}
+    assert read == []
 
 
-def test_a_deleted_cursor_still_resumes_after_its_creation_time():
+def test_a_deleted_cursor_still_resumes_after_its_place():
     flows, _read = counted_flows()
-    first = page(flows, [("limit", "10")])
+    first = list_page(flows, [("limit", "10")])
     flows.delete("f00009")
-    second = page(flows, next_args(first))
+    second = list_page(flows, next_args(first))
     assert [item["id"] for item in second["items"]] == [f"f{n:05d}" for n in range(10, 20)]
+
+
+# -- over HTTP: the cost does not grow with the collection -------------------------------------------
+def stored_flows(module_app, org: str, count: int) -> Collection:
+    """``count`` flows of one org, written into the store directly (as a state document would
+    load them): two in three enabled, none with a schedule due."""
+    flows = module_app.extensions["mockaep"].store.tenant(org, "prod").collection("flows")
+    for number in range(count):
+        flow_id = str(uuid.UUID(int=number))
+        flows.put(flow_id, {"id": flow_id, "name": f"flow {number}", "description": "",
+                            "flowSpec": {"id": CRM_TO_AEP, "version": "1.0"},
+                            "state": "disabled" if number % 3 == 0 else "enabled",
+                            "sourceConnectionIds": [], "targetConnectionIds": [], "transformations": [],
+                            "scheduleParams": {"startTime": "4102444800", "frequency": "hour", "interval": "1"},
+                            "createdAt": 1_700_000_000_000 + number, "updatedAt": 1_700_000_000_000 + number})
+    return flows
+
+
+def reads_of(module_app, count: int, calls) -> list[int]:
+    """Records decoded by each call, against ``count`` stored flows."""
+    org = f"C{uuid.uuid4().hex[:23].upper()}@AdobeOrg"
+    flows = stored_flows(module_app, org, count)
+    fs = FlowService(module_app.test_client(), org=org)
+    read = count_reads(flows)
+    runs_read = count_reads(module_app.extensions["mockaep"].store.tenant(org, "prod").collection("runs"))
+    decoded = []
+    for call in calls:
+        read.clear()
+        runs_read.clear()
+        response = call(fs, flows)
+        assert response.status_code == 200, response.get_json()
+        decoded.append(len(read) + len(runs_read))
+    return decoded
+
+
+def first_enabled_page(fs, _flows):
+    response = fs.get("/flows", query={"property": "state==enabled", "limit": "50"})
+    assert len(response.get_json()["items"]) == 50
+    fs.next_href = response.get_json()["_links"]["next"]["href"]
+    return response
+
+
+def next_page(fs, _flows):
+    return fs.get("/flows", query=parse_qsl(urlsplit(fs.next_href).query))
+
+
+def one_flow(fs, flows):
+    return fs.get(f"/flows/{flows.id_at(7)}")
+
+
+def test_flow_reads_cost_the_same_at_1k_and_30k_flows(module_app):
+    calls = [first_enabled_page, next_page, one_flow]
+    small = reads_of(module_app, 1_000, calls)
+    large = reads_of(module_app, 30_000, calls)
+    assert small == large
+    assert large == [51, 51, 1]  # a page of 50 and one more (to know a next page exists); the flow
+
+
+def test_an_unfiltered_runs_list_does_not_read_every_enabled_flow(module_app):
+    def runs(fs, _flows):
+        return fs.get("/runs", query={"limit": "10"})
+    # The first list learns when each flow is next due; later ones read only what is due.
+    first, second, third = reads_of(module_app, 3_000, [runs, runs, runs])
+    assert first >= 2_000
+    assert second == third == 0
 
 
 # -- runs: a list reads only what can change or show --------------------------------------------------

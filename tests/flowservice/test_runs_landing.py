@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from mockaep import create_app
 from mockaep.core.config import Config
-from mockaep.services.flowservice import runs
+from mockaep.services.flowservice import progress, runs
 from tests.flowservice.helpers import FlowService, error_code
 from tests.flowservice.conftest import Clock
 from tests.flowservice.test_runs_lifecycle import INVALID, MAY_1, make_flow, run_body
@@ -196,4 +196,4 @@ def test_deleted_scheduled_flow_starts_no_more_runs(module_app, fs, clock):
     org = fs.headers["x-gw-ims-org-id"]
     (tenant,) = module_app.test_client().get("/_mockaep/state", query_string={"org": org}).get_json()["tenants"]
     assert "runs" not in tenant["collections"]
-    assert flow_id not in tenant["meta"].get(runs.SCHEDULE_META, {})
+    assert flow_id not in tenant["meta"].get(progress.SCHEDULE_META, {})

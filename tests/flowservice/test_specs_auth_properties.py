@@ -19,10 +19,18 @@ CASES = [(spec["id"], entry["name"], entry["spec"]) for spec in SOURCES for entr
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=24)
 
 
+def value_for(definition: dict) -> st.SearchStrategy:
+    """A valid value of one auth property (strings, enums and booleans are what auth specs use)."""
+    if "enum" in definition:
+        return st.sampled_from(definition["enum"])
+    return st.booleans() if definition.get("type") == "boolean" else TEXT
+
+
 def params_for(schema: dict) -> st.SearchStrategy[dict]:
-    """Valid params: every required string property, and any subset of the optional ones."""
-    required = {name: TEXT for name in schema.get("required", [])}
-    optional = {name: TEXT for name in schema["properties"] if name not in required}
+    """Valid params: every required property, and any subset of the optional ones."""
+    properties = schema["properties"]
+    required = {name: value_for(properties[name]) for name in schema.get("required", [])}
+    optional = {name: value_for(definition) for name, definition in properties.items() if name not in required}
     return st.fixed_dictionaries(required, optional=optional)
 
 

@@ -182,7 +182,8 @@ def test_search_uses_the_list_language(fs):
     assert response.status_code == 200
     assert response.get_json()["items"] == [{"id": CRM_TO_AEP, "name": "CRMToAEP"}]
     counted = fs.post("/flowSpecs/search", {"queryString": f"targetConnectionSpecIds[]=={DATA_LAKE}", "count": True})
-    assert counted.get_json() == {"count": 2}
+    into_the_lake = [s for s in fs.get("/flowSpecs").get_json()["items"] if DATA_LAKE in s["targetConnectionSpecIds"]]
+    assert counted.get_json() == {"count": len(into_the_lake)} and len(into_the_lake) >= 2
 
 
 @pytest.mark.parametrize("body, code", [({"queryString": "name!!x"}, "FLOW-1450-400"),

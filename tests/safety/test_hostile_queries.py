@@ -2,7 +2,7 @@
 tokens, Catalog ``property=``/``orderBy``, Schema Registry ``property=``/``orderby``.
 
 Reads never answer 5xx, refusals are 4xx in the service's shape, and no read changes the state.
-The ``@example``s are known crashers, always tried first, so a strict xfail stays deterministic.
+The ``@example``s are the known former crashers, always tried first.
 """
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ from typing import Any, Mapping
 
 from mockaep.core.jsonreader import json_depth
 
-MAX_TOKEN_LENGTH = 2048
+#: A continuation token carries its list's query (filters, orderby) besides the cursor.
+MAX_TOKEN_LENGTH = 8192
 MAX_TOKEN_DEPTH = 4
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from mockaep.core import validation
-from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
+from mockaep.core.errors import BadRequest
+from mockaep.core.kinds import ResourceKind
 from mockaep.services.flowservice import specs
-from mockaep.services.flowservice.records import (CONNECTIONS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS, Kind,
-                                                  peek)
+from mockaep.services.flowservice.records import record
+from mockaep.services.flowservice.resources import CONNECTIONS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS
 
 
 def _bad_spec(spec_id: Any, why: str = "") -> BadRequest:
@@ -23,9 +24,9 @@ def _bad_spec(spec_id: Any, why: str = "") -> BadRequest:
     return BadRequest(detail, code="1413", report={"specId": spec_id})
 
 
-def _client_part(kind: Kind, body: Mapping[str, Any]) -> dict[str, Any]:
+def _client_part(kind: ResourceKind, body: Mapping[str, Any]) -> dict[str, Any]:
     """The fields a client writes; anything else in the body is ignored, as the platform does."""
-    return {key: body[key] for key in kind.client_fields if key in body}
+    return {key: body[key] for key in kind.writable if key in body}
 
 
 def _connection_spec(ctx: RequestContext, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def _connection_spec(ctx: RequestContext, body: Mapping[str, Any]) -> dict[str, 
     return found
 
 
-def _check_object(body: Any, kind: Kind) -> None:
+def _check_object(body: Any, kind: ResourceKind) -> None:
     if not isinstance(body, dict):
         raise BadRequest(f"The request body of a {kind.label} must be a JSON object.")
 
@@ -51,7 +52,7 @@ def _check_text(fields: Mapping[str, Any]) -> None:
 # -- base connections -------------------------------------------------------------------------
 def validate_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
     _check_object(body, CONNECTIONS)
-    validation.check_body(ctx, "flowservice", "POST", CONNECTIONS.create_path, body)
+    validation.check_body(ctx, "flowservice", "POST", "/connections", body)
     fields = _client_part(CONNECTIONS, body)
     _check_text(fields)
     spec = _connection_spec(ctx, body)
@@ -85,14 +86,14 @@ def _check_format(spec: Mapping[str, Any], data: Mapping[str, Any], where: str) 
 
 
 def _check_base_connection(ctx: RequestContext, fields: Mapping[str, Any], spec: Mapping[str, Any],
-                           kind: Kind) -> None:
+                           kind: ResourceKind) -> None:
     base_id = fields.get("baseConnectionId")
     if base_id is None:
         if spec.get("authSpec"):
             raise BadRequest(f"A {kind.label} of connection spec {spec['id']} needs a baseConnectionId.",
                              sub_errors=[{"path": "/baseConnectionId", "message": "required"}])
         return
-    base = peek(ctx, CONNECTIONS, base_id)
+    base = record(ctx, CONNECTIONS, base_id)
     if base is None:
         raise BadRequest(f"The base connection {base_id} does not exist in this organization and sandbox.",
                          report={"baseConnectionId": base_id})
@@ -104,7 +105,7 @@ def _check_base_connection(ctx: RequestContext, fields: Mapping[str, Any], spec:
 
 def validate_source_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
     _check_object(body, SOURCE_CONNECTIONS)
-    validation.check_body(ctx, "flowservice", "POST", SOURCE_CONNECTIONS.create_path, body)
+    validation.check_body(ctx, "flowservice", "POST", "/sourceConnections", body)
     fields = _client_part(SOURCE_CONNECTIONS, body)
     _check_text(fields)
     spec = _connection_spec(ctx, body)
@@ -124,7 +125,7 @@ def validate_source_connection(ctx: RequestContext, body: Any) -> dict[str, Any]
 def inherited_base(ctx: RequestContext, fields: Mapping[str, Any]) -> dict[str, Any] | None:
     """``inheritedAttributes`` of a source/target connection: its base connection and spec."""
     base_id = fields.get("baseConnectionId")
-    base = peek(ctx, CONNECTIONS, base_id) if base_id else None
+    base = record(ctx, CONNECTIONS, base_id) if base_id else None
     if base is None:
         return None
     return {"baseConnection": {"id": base_id, "connectionSpec": dict(base.get("connectionSpec", {}))}}
@@ -133,7 +134,7 @@ def inherited_base(ctx: RequestContext, fields: Mapping[str, Any]) -> dict[str, 
 # -- target connections -----------------------------------------------------------------------
 def validate_target_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
     _check_object(body, TARGET_CONNECTIONS)
-    validation.check_body(ctx, "flowservice", "POST", TARGET_CONNECTIONS.create_path, body)
+    validation.check_body(ctx, "flowservice", "POST", "/targetConnections", body)
     fields = _client_part(TARGET_CONNECTIONS, body)
     _check_text(fields)
     if not isinstance(body["connectionSpec"].get("id"), str):
@@ -152,9 +153,13 @@ def validate_target_connection(ctx: RequestContext, body: Any) -> dict[str, Any]
         _check_base_connection(ctx, fields, spec, TARGET_CONNECTIONS)
     else:
         # The data lake needs no base connection; the seed sends one anyway: accepted and
-        # ignored, since it names nothing this target uses (BEHAVIOUR.md §15 #4).
-        fields.pop("baseConnectionId", None)
-    if specs.source_kind(spec) == "target":
+        # ignored, since it names nothing this target uses (BEHAVIOUR.md §15 #4). A base
+        # connection of the target's own spec (a Data Landing Zone export's) is kept.
+        base = record(ctx, CONNECTIONS, fields.get("baseConnectionId"))
+        if base is None or (base.get("connectionSpec") or {}).get("id") != spec["id"]:
+            fields.pop("baseConnectionId", None)
+    # The data lake writes into a dataset, which must exist; other targets naming one check it too.
+    if spec["id"] == specs.DATA_LAKE or "dataSetId" in params:
         _check_dataset(ctx, params.get("dataSetId"), body["data"])
     return fields
 

@@ -3,11 +3,13 @@ and files of cloud storage, their columns and a preview of their rows.
 
 The platform reads the third-party system with the connection's credentials; mockaep reads a
 fixture instead, one JSON file per connection spec in ``mockaep/specs/flowservice/explore``
-(``{"tables": [...]}`` for table sources, ``{"files": [...]}`` for file sources), loaded once.
-The same fixtures give the record counts of flow runs (:func:`rows_for`). No Flask here.
+(``{"tables": [...]}`` for table sources, ``{"files": [...]}`` for file sources), read once per
+app through ``ctx.runtime.package``. The same fixtures give the record counts of flow runs
+(:func:`rows_for`). No Flask here.
 
 Request shapes (``GET /connections/{id}/explore``, explore/customer-success.md and FSY):
-``objectType=root`` lists the top level; ``objectType=table&object=<path>`` describes one table
+``objectType=root`` lists the top level, as does a request without ``objectType`` (Adobe's
+Postman collection sends none); ``objectType=table&object=<path>`` describes one table
 (``{"format": "flat", "schema": {"columns": [...]}}``, plus ``"data"`` rows with
 ``preview=true``); file sources take ``objectType=folder|file`` the same way, and ``fileType``
 (``delimited``, ``json``, ``parquet``) when previewing a file. ``objectType`` is matched without
@@ -15,13 +17,11 @@ regard to case because the official spec lists it upper-case and the tutorials l
 """
 from __future__ import annotations
 
-import copy
-import functools
-import json
-from importlib import resources
 from typing import Any, Mapping
 
+from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.packagedata import package_files
 from mockaep.services.flowservice import specs
 
 OBJECT_TYPES = ("root", "table", "folder", "file", "rest")
@@ -34,13 +34,16 @@ DEFAULT_PREVIEW_ROWS = 100
 INVALID_CREDENTIAL = "mockaep-invalid-password"
 
 
-@functools.cache
-def fixture(spec_id: str) -> Mapping[str, Any] | None:
+FIXTURES = "flowservice/explore"
+
+
+def fixture(ctx: RequestContext, spec_id: str) -> Mapping[str, Any] | None:
     """The explore fixture of a connection spec (shared, read-only), or None when it has none."""
-    entry = resources.files(specs.PACKAGE).joinpath("explore", f"{spec_id}.json")
-    if not entry.is_file():
+    package = ctx.runtime.package
+    path = f"{FIXTURES}/{spec_id}.json"
+    if path not in package.memo(("flowservice", "explore-fixtures"), lambda: frozenset(package_files(FIXTURES))):
         return None
-    return json.loads(entry.read_text("utf-8"))
+    return package.json(path)
 
 
 def credentials_rejected(connection: Mapping[str, Any]) -> bool:
@@ -114,45 +117,53 @@ def _preview_rows(args: Mapping[str, str]) -> int:
     raw = args.get("previewRowCount") or args.get("count")
     if raw is None:
         return DEFAULT_PREVIEW_ROWS
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1 or value > 10_000:
-        raise BadRequest(f"Invalid value {raw} for field previewRowCount; use a whole number from 1 to 10000.",
-                         code="1452")
-    return value
+    text = raw.strip()
+    if not text.isdigit() or len(text) > 6 or not 1 <= int(text) <= 10_000:
+        raise BadRequest(f"Invalid value {raw[:50]} for field previewRowCount; use a whole number from 1 to "
+                         "10000.", code="1452")
+    return int(text)
 
 
 def _described(columns: list[Mapping[str, Any]], rows: list[Mapping[str, Any]], *, preview: bool, limit: int,
                format_: str = "flat") -> dict[str, Any]:
-    body: dict[str, Any] = {"format": format_, "schema": {"columns": copy.deepcopy(columns)}}
+    body: dict[str, Any] = {"format": format_, "schema": {"columns": columns}}  # serialised at once
     if preview:
-        body["data"] = copy.deepcopy(rows[:limit])
+        body["data"] = rows[:limit]
     return body
 
 
-def explore(ctx, connection: Mapping[str, Any], args: Mapping[str, str]) -> Any:
+def explore(ctx: RequestContext, connection: Mapping[str, Any], args: Mapping[str, str]) -> Any:
     """Answer ``GET /connections/{id}/explore`` for a base connection record."""
-    spec_id = (connection.get("connectionSpec") or {}).get("id", "")
-    spec = specs.connection_spec(ctx, spec_id)
-    raw_type = args.get("objectType")
-    if raw_type is None or not raw_type.strip():
-        raise BadRequest("The query parameter objectType is missing. Use root to list the top level, then "
-                         "table, folder or file with object=<path>.", code="1100")
-    object_type = raw_type.strip().lower()
-    if object_type not in OBJECT_TYPES:
-        raise BadRequest(f"Invalid value {raw_type} for field objectType. Allowed values are "
-                         f"{', '.join(t.upper() for t in OBJECT_TYPES)}.", code="1452")
-    kind = specs.source_kind(spec) if spec is not None else "other"
-    if kind == "target":
+    spec = specs.connection_spec(ctx, (connection.get("connectionSpec") or {}).get("id"))
+    if spec is not None and specs.source_kind(spec) == "target":
         raise BadRequest(f"Connection {connection.get('id')} is a {spec.get('name')} target connection; only "
                          "source connections can be explored.", code="1100")
     if credentials_rejected(connection):
         raise BadRequest("The source refused the credentials of this connection, so its content cannot be "
                          "explored. Update the connection's auth params and try again.", code="1100",
                          report={"id": connection.get("id"), "type": "connections"})
-    data = fixture(spec_id) or {}
+    return explore_source(ctx, spec, args)
+
+
+def explore_spec(ctx: RequestContext, spec: Mapping[str, Any], args: Mapping[str, str]) -> Any:
+    """``GET /connectionSpecs/{id}/explore?objectType=…``: a source that needs no credentials (the
+    Data Landing Zone) is explored through its spec, as aepp's ``exploreLandingZone`` does."""
+    if spec.get("authSpec") or specs.source_kind(spec) not in ("table", "file"):
+        raise BadRequest(f"Connection spec {spec.get('id')} is explored through a base connection: use "
+                         "GET /connections/{id}/explore.", code="1100")
+    return explore_source(ctx, spec, args)
+
+
+def explore_source(ctx: RequestContext, spec: Mapping[str, Any] | None, args: Mapping[str, str]) -> Any:
+    """What lies behind a source of this spec (its fixture), as the explore call shows it."""
+    spec_id = str((spec or {}).get("id", ""))
+    raw_type = args.get("objectType")
+    object_type = raw_type.strip().lower() if raw_type is not None and raw_type.strip() else "root"
+    if object_type not in OBJECT_TYPES:
+        raise BadRequest(f"Invalid value {raw_type[:50] if raw_type else ''} for field objectType. Allowed values "
+                         f"are {', '.join(t.upper() for t in OBJECT_TYPES)}.", code="1452")
+    kind = specs.source_kind(spec) if spec is not None else "other"
+    data = fixture(ctx, spec_id) or {}
     path = args.get("object")
     preview = _flag(args, "preview")
     limit = _preview_rows(args)
@@ -164,7 +175,7 @@ def explore(ctx, connection: Mapping[str, Any], args: Mapping[str, str]) -> Any:
         raise BadRequest(f"objectType REST does not apply to {spec.get('name') if spec else 'this'} "
                          "connections.", code="1100")
     if path is None or not path.strip():
-        raise BadRequest(f"The query parameter object is required with objectType={raw_type}; give the path "
+        raise BadRequest(f"The query parameter object is required with objectType={object_type}; give the path "
                          "that objectType=root returned.", code="1100")
     if object_type == "table":
         if kind != "table":
@@ -172,34 +183,34 @@ def explore(ctx, connection: Mapping[str, Any], args: Mapping[str, str]) -> Any:
                              "connections.", code="1100")
         table = _table(data, path)
         if table is None:
-            raise NotFound(f"The table {path} was not found in the source. Use objectType=root to list "
+            raise NotFound(f"The table {path[:200]} was not found in the source. Use objectType=root to list "
                            "its tables.", code="1101", report={"id": path, "type": "table"})
         return _described(table["columns"], table["rows"], preview=preview, limit=limit)
     if kind != "file":
-        raise BadRequest(f"objectType {raw_type} does not apply to {spec.get('name') if spec else 'this'} "
+        raise BadRequest(f"objectType {object_type.upper()} does not apply to {spec.get('name') if spec else 'this'} "
                          "connections.", code="1100")
     normalised = _normalise(path)
     if object_type == "folder":
         children = _children(data, normalised)
         if children is None:
-            raise NotFound(f"The folder {path} was not found in the source.", code="1101",
+            raise NotFound(f"The folder {path[:200]} was not found in the source.", code="1101",
                            report={"id": path, "type": "folder"})
         return children
     file = _file(data, normalised)
     if file is None:
-        raise NotFound(f"The file {path} was not found in the source.", code="1101",
+        raise NotFound(f"The file {path[:200]} was not found in the source.", code="1101",
                        report={"id": path, "type": "file"})
-    wanted = args.get("fileType") or args.get("FileType")
+    wanted = args.get("fileType") or args.get("FileType") or args.get("FILE_TYPE")
     if wanted is not None and FILE_TYPES.get(wanted.strip().lower()) is None:
-        raise BadRequest(f"Invalid value {wanted} for field fileType. Allowed values are delimited, json, "
+        raise BadRequest(f"Invalid value {wanted[:50]} for field fileType. Allowed values are delimited, json, "
                          "parquet.", code="1452")
     if not _readable(file) or (wanted is not None and FILE_TYPES[wanted.strip().lower()] != file["format"]):
-        read_as = wanted or "a data file"
-        raise BadRequest(f"The file {path} cannot be read as {read_as}.", code="1100")
+        read_as = wanted[:50] if wanted else "a data file"
+        raise BadRequest(f"The file {path[:200]} cannot be read as {read_as}.", code="1100")
     return _described(file["columns"], file["rows"], preview=preview, limit=limit)
 
 
-def check_connection(ctx, connection: Mapping[str, Any]) -> dict[str, Any]:
+def check_connection(ctx: RequestContext, connection: Mapping[str, Any]) -> dict[str, Any]:
     """Answer ``GET /connections/{id}/test``: ``{"result": true|false}`` (FSY TestConnectionResponse).
 
     The official spec answers 200 either way and says the boolean tells whether the credentials
@@ -247,13 +258,13 @@ def _columns_of(schema: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 # -- what runs read ----------------------------------------------------------------------------------
-def rows_for(spec_id: str, params: Mapping[str, Any]) -> tuple[list[Mapping[str, Any]], int]:
+def rows_for(ctx: RequestContext, spec_id: str, params: Mapping[str, Any]) -> tuple[list[Mapping[str, Any]], int]:
     """(rows, file count) a source connection with these ``params`` reads, from the fixture.
 
     Table sources read ``params.tableName`` (or the older ``params.path``); file sources read the
     file at ``params.path`` or every readable file under that folder. Unknown paths read nothing.
     """
-    data = fixture(spec_id) or {}
+    data = fixture(ctx, spec_id) or {}
     if data.get("tables") is not None:
         table = _table(data, str(params.get("tableName") or params.get("path") or ""))
         return (list(table["rows"]), 1) if table else ([], 0)

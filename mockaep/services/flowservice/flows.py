@@ -18,8 +18,9 @@ from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
 from mockaep.services.flowservice import specs
 from mockaep.services.flowservice.connections import dataset_schema
-from mockaep.services.flowservice.records import (CONNECTIONS, FLOWS, SOURCE_CONNECTIONS, TARGET_CONNECTIONS,
-                                                  peek)
+from mockaep.services.flowservice.records import record
+from mockaep.services.flowservice.resources import (CONNECTIONS, CREATE_ONLY, FLOWS, SOURCE_CONNECTIONS,
+                                                    TARGET_CONNECTIONS)
 
 _INTEGER = re.compile(r"^\s*-?\d+\s*$")
 _NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$")
@@ -77,8 +78,8 @@ def validate_flow(ctx: RequestContext, body: Any, *, creating: bool = True) -> d
         raise BadRequest("The request body of a flow must be a JSON object.")
     if creating and "state" in body:
         raise BadRequest("State is not allowed in the create flow request.", code="1410")
-    validation.check_body(ctx, "flowservice", "POST", FLOWS.create_path, _layer_one_view(ctx, body))
-    fields = {key: body[key] for key in FLOWS.client_fields if key in body}
+    validation.check_body(ctx, "flowservice", "POST", "/flows", _layer_one_view(ctx, body))
+    fields = {key: body[key] for key in FLOWS.writable + CREATE_ONLY["flows"] if key in body}
     if "transformations" in fields:
         fields["transformations"] = [_with_string_version(t) for t in fields["transformations"]]
     for key in ("name", "description"):
@@ -102,8 +103,19 @@ def validate_flow(ctx: RequestContext, body: Any, *, creating: bool = True) -> d
         if "mappingId" in transformation["params"]:
             _check_mapping(ctx, transformation["params"], targets)
     fields["inheritedAttributes"] = {"sourceConnections": [_inherited(ctx, s) for s in sources],
-                                     "targetConnections": [_inherited(ctx, t) for t in targets]}
+                                     "targetConnections": [_inherited(ctx, t) for t in targets],
+                                     "properties": _direction(sources, targets)}
     return fields
+
+
+def _direction(sources: list[Mapping[str, Any]], targets: list[Mapping[str, Any]]) -> dict[str, bool]:
+    """``inheritedAttributes.properties`` (sort-and-filter.md filters flows on them): a flow that
+    writes outside the platform is a destination flow; one that brings outside data into the
+    platform's stores is a source flow."""
+    def outside(connections: list[Mapping[str, Any]]) -> bool:
+        return any((c.get("connectionSpec") or {}).get("id") not in specs.PLATFORM_STORES for c in connections)
+    destination = outside(targets)
+    return {"isSourceFlow": outside(sources) and not destination, "isDestinationFlow": destination}
 
 
 def _check_embedded(ctx: RequestContext, fields: Mapping[str, Any], flow_spec: Mapping[str, Any]) -> None:
@@ -146,30 +158,30 @@ def _connections(ctx: RequestContext, fields: Mapping[str, Any], key: str,
     if allowed and not ids:
         raise BadRequest(f"A flow of flow spec {flow_spec['id']} needs at least one {kind.label} in '{key}'.",
                          sub_errors=[{"path": f"/{key}", "message": "must not be empty"}])
-    found = []
+    connections: list[Mapping[str, Any]] = []
     for position, object_id in enumerate(ids):
-        record = peek(ctx, kind, object_id)
-        if record is None:
+        found = record(ctx, kind, object_id)
+        if found is None:
             raise BadRequest(f"The {kind.label} {object_id} does not exist in this organization and sandbox.",
                              report={"id": object_id, "type": kind.collection},
                              sub_errors=[{"path": f"/{key}/{position}", "message": "no such object"}])
-        spec_id = (record.get("connectionSpec") or {}).get("id")
+        spec_id = (found.get("connectionSpec") or {}).get("id")
         if spec_id not in allowed:
             raise BadRequest(f"The spec ID provided is invalid. Please provide a valid spec ID and try again. The "
                              f"{kind.label} {object_id} uses connection spec {spec_id}, which flow spec "
                              f"{flow_spec['id']} does not list in {allowed_key}.", code="1413",
                              report={"specId": spec_id})
-        if object_id in (r["id"] for r in found):
+        if object_id in (c["id"] for c in connections):
             raise BadRequest(f"The {kind.label} {object_id} is listed twice in '{key}'.",
                              sub_errors=[{"path": f"/{key}/{position}", "message": "duplicate"}])
-        found.append(record)
-    return found
+        connections.append(found)
+    return connections
 
 
 def _inherited(ctx: RequestContext, connection: Mapping[str, Any]) -> dict[str, Any]:
     item: dict[str, Any] = {"id": connection["id"], "connectionSpec": dict(connection.get("connectionSpec", {}))}
     base_id = connection.get("baseConnectionId")
-    base = peek(ctx, CONNECTIONS, base_id) if base_id else None
+    base = record(ctx, CONNECTIONS, base_id) if base_id else None
     if base is not None:
         item["baseConnection"] = {"id": base_id, "connectionSpec": dict(base.get("connectionSpec", {}))}
     return item

@@ -2,7 +2,7 @@
 
 The promotion activity of a run names the batches it wrote (``targetInfo[].reference``, type
 ``Batch``, monitor.md); those batches are real Catalog batches, created through
-``catalog/api.py`` (the one owner of the batch shape), so ``GET /batches/{id}``, the dataset's
+Catalog's port (``ctx.backend("catalog")``, the one owner of the batch shape), so ``GET /batches/{id}``, the dataset's
 ``lastBatchId``/``lastBatchStatus`` and ``dataSetFiles`` agree with the run.
 
 Choices where the docs are silent (the real platform most plausibly behaves so):
@@ -21,7 +21,8 @@ from typing import Any, Mapping
 
 from mockaep.core.context import RequestContext
 from mockaep.core.ids import derived_ulid
-from mockaep.services.flowservice import models
+from mockaep.services.flowservice.records import record
+from mockaep.services.flowservice.resources import TARGET_CONNECTIONS
 
 
 def land(ctx: RequestContext, flow: Mapping[str, Any] | None, run_id: str, *, records: int, input_bytes: int,
@@ -31,7 +32,7 @@ def land(ctx: RequestContext, flow: Mapping[str, Any] | None, run_id: str, *, re
     targets = []
     for target_id in (flow or {}).get("targetConnectionIds") or []:
         entry: dict[str, Any] = {"id": target_id, "type": "TargetConnection"}
-        target = models.get_target_connection(ctx, target_id)
+        target = record(ctx, TARGET_CONNECTIONS, target_id)
         dataset_id = ((target or {}).get("params") or {}).get("dataSetId")
         if records and isinstance(dataset_id, str) and ctx.backend("catalog").get_dataset(dataset_id) is not None:
             batch_id = _batch(ctx, dataset_id, f"{run_id}/{target_id}", run_id, records, input_bytes, output_bytes,

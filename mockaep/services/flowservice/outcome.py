@@ -1,6 +1,10 @@
 """How a run ends: what its source yields inside its window, the final metrics and activities
 monitor.md shows (copy then promotion), and, through ``landing``, the Catalog batches it writes.
-Split from ``runs`` (which drives the clock); no Flask here.
+
+:func:`finish` is the one step that does a run's work; ``progress`` (which drives the clock)
+calls it once, when the run completes, and stores what it returns. Replacing it (reading the
+source's rows, mapping and validating them, landing what passes) changes nothing else.
+No Flask here.
 """
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from typing import Any, Mapping
 from dateutil import parser as dateparser
 
 from mockaep.core.context import RequestContext
-from mockaep.services.flowservice import explore, landing, models
+from mockaep.services.flowservice import explore, landing
+from mockaep.services.flowservice.records import record as read
+from mockaep.services.flowservice.resources import CONNECTIONS, FLOWS, SOURCE_CONNECTIONS
 from mockaep.services.flowservice.schedules import seconds
 
 # No documented code exists for a source refusing credentials during a run; mockaep reuses the
@@ -22,21 +28,22 @@ CREDENTIALS_ERROR = {"code": "CONNECTOR-1001-400",
 def _source(ctx: RequestContext, flow: Mapping[str, Any] | None) -> tuple[Mapping[str, Any] | None, Mapping | None]:
     """(source connection, base connection) of a flow, when they still exist."""
     for source_id in (flow or {}).get("sourceConnectionIds") or []:
-        source = models.get_source_connection(ctx, source_id)
+        source = read(ctx, SOURCE_CONNECTIONS, source_id)
         if source is not None:
-            base = models.get_connection(ctx, source.get("baseConnectionId") or "")
+            base = read(ctx, CONNECTIONS, source.get("baseConnectionId"))
             return source, base
     return None, None
 
 
 def _delta_column(record: Mapping[str, Any], flow: Mapping[str, Any] | None) -> str | None:
-    params = record.get("params") or {}
-    if isinstance(params.get("deltaColumn"), Mapping):
-        return params["deltaColumn"].get("name")
-    for transformation in (flow or {}).get("transformations") or []:
-        delta = (transformation.get("params") or {}).get("deltaColumn") if isinstance(transformation, Mapping) else None
+    params = record.get("params") if isinstance(record.get("params"), Mapping) else {}
+    candidates = [params.get("deltaColumn")] + [
+        (t.get("params") or {}).get("deltaColumn") for t in (flow or {}).get("transformations") or []
+        if isinstance(t, Mapping) and isinstance(t.get("params"), Mapping)]
+    for delta in candidates:
         if isinstance(delta, Mapping):
-            return delta.get("name")
+            name = delta.get("name")
+            return name if isinstance(name, str) else None
     return None
 
 
@@ -56,12 +63,12 @@ def _in_window(rows: list[Mapping[str, Any]], column: str | None, params: Mappin
     return kept
 
 
-def finished(ctx: RequestContext, record: Mapping[str, Any], timeline: Mapping[str, int],
-             copy_ms: int) -> dict[str, Any]:
+def finish(ctx: RequestContext, record: Mapping[str, Any], timeline: Mapping[str, int],
+           copy_ms: int) -> dict[str, Any]:
     """The fields of a run that has just ended (``state``, ``metrics``, ``activities``): ``failed``
     when the source refuses the base connection's credentials, else ``success`` with its rows
     landed (``landing``). ``copy_ms``: how long the copy activity takes."""
-    flow = models.get_flow(ctx, record["flowId"])
+    flow = read(ctx, FLOWS, record["flowId"])
     source, base = _source(ctx, flow)
     copy_from, done = timeline["copyFrom"], timeline["completesAt"]
     started = timeline["startsAt"]
@@ -80,9 +87,9 @@ def finished(ctx: RequestContext, record: Mapping[str, Any], timeline: Mapping[s
                                 "durationSummary": {"startedAtUTC": copy_from, "completedAtUTC": failed_at},
                                 "statusSummary": dict(status), "sourceInfo": source_info}]}
     rows, files = [], 0
-    if source is not None and base is not None:
-        spec_id = (base.get("connectionSpec") or {}).get("id", "")
-        rows, files = explore.rows_for(spec_id, source.get("params") or {})
+    if source is not None:  # a source without a base connection (the Data Landing Zone) reads too
+        spec_id = str((source.get("connectionSpec") or {}).get("id", ""))
+        rows, files = explore.rows_for(ctx, spec_id, source.get("params") or {})
         rows = _in_window(rows, _delta_column(record, flow), record.get("params") or {})
     count = len(rows)
     input_bytes = len(json.dumps(rows, sort_keys=True).encode())

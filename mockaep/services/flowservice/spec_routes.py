@@ -1,24 +1,24 @@
 """URL rules for connection specs, flow specs, and exploring/testing a base connection.
 
-Thin: parse the request, call ``specs`` / ``explore``, serialise. Registered on the Flow Service
-blueprint (``routes.blueprint``) when the package is imported.
+Thin: parse the request, call ``specs`` / ``spec_writes`` / ``explore``, serialise. Registered on
+the Flow Service blueprint (``routes.blueprint``) when the package is imported.
 """
 from __future__ import annotations
 
 from flask import request
 
-from mockaep.web import gateway
 from mockaep.core.errors import BadRequest
-from mockaep.services.flowservice import explore, spec_writes, specs
-from mockaep.services.flowservice.query import list_response
-from mockaep.services.flowservice.records import CONNECTIONS, require
-from mockaep.services.flowservice.routes import blueprint
+from mockaep.services.flowservice import explore, listing, spec_writes, specs
+from mockaep.services.flowservice.records import require
+from mockaep.services.flowservice.resources import CONNECTIONS
+from mockaep.services.flowservice.routes import blueprint, json_text
+from mockaep.web import gateway
 
-#: Query parameters of ``GET /connections/{id}/explore`` (FSY, plus the preview switches the
-#: explore tutorials use); anything else is refused as Flow Service refuses unknown parameters.
-EXPLORE_PARAMS = ("objectType", "object", "fileType", "FileType", "CompressionType", "preview", "previewRowCount")
-#: ``/connectionSpecs`` and ``/flowSpecs`` lists take only ``property`` (FSY).
-SPEC_LIST_PARAMS = ("property",)
+#: Query parameters of the explore calls (FSY, plus the preview switches the explore tutorials and
+#: aepp's landing-zone helpers send); anything else is refused as Flow Service refuses unknown
+#: parameters.
+EXPLORE_PARAMS = ("objectType", "object", "fileType", "FileType", "FILE_TYPE", "CompressionType", "preview",
+                  "previewRowCount", "determineProperties")
 
 
 def _created(item: dict) -> object:
@@ -26,23 +26,36 @@ def _created(item: dict) -> object:
     return gateway.json_response(item, 201, {"Location": location})
 
 
+def _explore_args(ctx) -> dict[str, str]:
+    for name in ctx.query.keys():
+        if name not in EXPLORE_PARAMS:
+            raise BadRequest(f"Invalid params {name[:100]} provided in query params.", code="1451")
+    return {name: ctx.query.get(name) for name in ctx.query.keys()}
+
+
+def _catalogue_item(collection: str, spec_id: str):
+    stored = specs.catalogue(gateway.current(), collection).raw(spec_id)
+    if stored is None:
+        raise specs.spec_not_found(collection, spec_id)
+    return json_text(b'{"items":[' + stored + b"]}")
+
+
 # -- connection specs ------------------------------------------------------------------------------
 @blueprint.route("/connectionSpecs", methods=["GET"])
 def list_connection_specs():
     ctx = gateway.current()
-    body = list_response(specs.visible_connection_specs(ctx), request.args, resource="connectionSpecs",
-                         base_path="/connectionSpecs", allowed=SPEC_LIST_PARAMS, fields=())
-    return gateway.json_response(body)
+    return gateway.json_response(listing.page(specs.catalogue(ctx, specs.CONNECTION_SPECS), ctx.query,
+                                              resource=specs.CONNECTION_SPECS, base_path="/connectionSpecs",
+                                              rules=listing.CATALOGUE_RULES))
 
 
 @blueprint.route("/connectionSpecs", methods=["POST"])
 def create_connection_spec():
     ctx = gateway.current()
-    item = spec_writes.create_connection_spec(ctx, gateway.json_body(empty_code="1405"))
-    return _created(item)
+    return _created(spec_writes.create_connection_spec(ctx, gateway.json_body(empty_code="1405")))
 
 
-def _connection_spec_or_404(ctx, spec_id: str) -> dict:
+def _connection_spec_or_404(ctx, spec_id: str):
     found = specs.connection_spec(ctx, spec_id)
     if found is None:
         raise specs.spec_not_found("connectionSpecs", spec_id)
@@ -51,7 +64,7 @@ def _connection_spec_or_404(ctx, spec_id: str) -> dict:
 
 @blueprint.route("/connectionSpecs/<spec_id>", methods=["GET"])
 def get_connection_spec(spec_id: str):
-    return gateway.json_response({"items": [_connection_spec_or_404(gateway.current(), spec_id)]})
+    return _catalogue_item(specs.CONNECTION_SPECS, spec_id)
 
 
 @blueprint.route("/connectionSpecs/<spec_id>", methods=["PUT"])
@@ -62,7 +75,12 @@ def update_connection_spec(spec_id: str):
 
 @blueprint.route("/connectionSpecs/<spec_id>/explore", methods=["GET"])
 def explore_connection_spec(spec_id: str):
-    return gateway.json_response(explore.explore_spec_columns(_connection_spec_or_404(gateway.current(), spec_id)))
+    ctx = gateway.current()
+    spec = _connection_spec_or_404(ctx, spec_id)
+    args = _explore_args(ctx)
+    if not args:
+        return gateway.json_response(explore.explore_spec_columns(spec))
+    return gateway.json_response(explore.explore_spec(ctx, spec, args))
 
 
 @blueprint.route("/connectionSpecs/<spec_id>/configs", methods=["GET"])
@@ -74,9 +92,9 @@ def connection_spec_configs(spec_id: str):
 @blueprint.route("/flowSpecs", methods=["GET"])
 def list_flow_specs():
     ctx = gateway.current()
-    body = list_response(specs.visible_flow_specs(ctx), request.args, resource="flowSpecs", base_path="/flowSpecs",
-                         allowed=SPEC_LIST_PARAMS, fields=())
-    return gateway.json_response(body)
+    return gateway.json_response(listing.page(specs.catalogue(ctx, specs.FLOW_SPECS), ctx.query,
+                                              resource=specs.FLOW_SPECS, base_path="/flowSpecs",
+                                              rules=listing.CATALOGUE_RULES))
 
 
 @blueprint.route("/flowSpecs", methods=["POST"])
@@ -88,19 +106,12 @@ def create_flow_spec():
 @blueprint.route("/flowSpecs/search", methods=["POST"])
 def search_flow_specs():
     ctx = gateway.current()
-    body = gateway.json_body(empty_code="1405")
-    args = spec_writes.search_args(ctx, body)
-    answer = list_response(specs.visible_flow_specs(ctx), args, resource="flowSpecs", base_path="/flowSpecs",
-                           allowed=("property", "limit", "orderby", "count"), fields=())
-    return gateway.json_response(spec_writes.project(answer, body.get("projectionFields")))
+    return gateway.json_response(spec_writes.search_flow_specs(ctx, gateway.json_body(empty_code="1405")))
 
 
 @blueprint.route("/flowSpecs/<spec_id>", methods=["GET"])
 def get_flow_spec(spec_id: str):
-    found = specs.flow_spec(gateway.current(), spec_id)
-    if found is None:
-        raise specs.spec_not_found("flowSpecs", spec_id)
-    return gateway.json_response({"items": [found]})
+    return _catalogue_item(specs.FLOW_SPECS, spec_id)
 
 
 @blueprint.route("/flowSpecs/<spec_id>", methods=["PUT"])
@@ -113,12 +124,8 @@ def update_flow_spec(spec_id: str):
 @blueprint.route("/connections/<connection_id>/explore", methods=["GET"])
 def explore_connection(connection_id: str):
     ctx = gateway.current()
-    for name in request.args.keys():
-        if name not in EXPLORE_PARAMS:
-            raise BadRequest(f"Invalid params {name} provided in query params.", code="1451")
-    connection = require(ctx, CONNECTIONS, connection_id)
-    args = {name: request.args.get(name) for name in request.args.keys()}
-    return gateway.json_response(explore.explore(ctx, connection, args))
+    args = _explore_args(ctx)
+    return gateway.json_response(explore.explore(ctx, require(ctx, CONNECTIONS, connection_id), args))
 
 
 @blueprint.route("/connections/<connection_id>/test", methods=["GET"])
@@ -131,5 +138,5 @@ def test_connection(connection_id: str):
 def connection_configs(connection_id: str):
     ctx = gateway.current()
     connection = require(ctx, CONNECTIONS, connection_id)
-    spec = specs.connection_spec(ctx, (connection.get("connectionSpec") or {}).get("id", ""))
+    spec = specs.connection_spec(ctx, (connection.get("connectionSpec") or {}).get("id"))
     return gateway.json_response(explore.configs(spec or {}))

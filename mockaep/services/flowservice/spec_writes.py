@@ -3,18 +3,22 @@
 """
 from __future__ import annotations
 
-import copy
 from typing import Any, Mapping
 from urllib.parse import unquote
 
 import jsonschema
 
 from mockaep.core import validation
-from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
+from mockaep.core.errors import BadRequest
 from mockaep.core.ids import new_uuid
-from mockaep.services.flowservice.specs import (CONNECTION_SPECS, FLOW_SPECS, packaged_connection_specs,
-                                                packaged_flow_specs, spec_not_found, system_fields)
+from mockaep.core.jsonreader import json_depth
+from mockaep.services.flowservice import listing, specs
+from mockaep.services.flowservice.records import system_fields
+from mockaep.services.flowservice.specs import CONNECTION_SPECS, FLOW_SPECS, spec_not_found
+
+#: Deepest nesting an embedded spec schema may have (the checks below walk it recursively).
+MAX_SCHEMA_DEPTH = 64
 
 # -- writes (Sources SDK) ---------------------------------------------------------------------------
 #: Fields the server sets; a request may carry them (a GET answer sent back) but they are ignored.
@@ -27,6 +31,9 @@ def _check_schema(schema: Any, where: str) -> None:
     if not isinstance(schema, Mapping):
         raise BadRequest(f"{where} must be a JSON Schema object.", code="1100",
                          sub_errors=[{"path": where, "message": "not an object"}])
+    if json_depth(schema) > MAX_SCHEMA_DEPTH:
+        raise BadRequest(f"{where} nests deeper than {MAX_SCHEMA_DEPTH} levels.", code="1100",
+                         sub_errors=[{"path": where, "message": "too deep"}])
     try:
         jsonschema.Draft7Validator.check_schema(schema)
     except jsonschema.SchemaError as error:
@@ -102,7 +109,7 @@ def _check_part(body: Mapping[str, Any], key: str, *schema_keys: str) -> None:
 
 
 def _writable(body: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: copy.deepcopy(v) for k, v in body.items() if k not in READ_ONLY}
+    return {k: v for k, v in body.items() if k not in READ_ONLY}
 
 
 def layer_one_view(body: Any) -> Any:
@@ -148,19 +155,21 @@ def _connection_spec_record(ctx: RequestContext, method: str, path: str, body: A
 def create_connection_spec(ctx: RequestContext, body: Any) -> dict[str, Any]:
     """``POST /connectionSpecs``: a new source of this tenant (Sources SDK); returns the item."""
     record = _connection_spec_record(ctx, "POST", "/connectionSpecs", body, new_uuid(), None)
+    specs.forget(ctx, CONNECTION_SPECS)
     return ctx.tenant.collection(CONNECTION_SPECS).put(record["id"], record)
 
 
 def update_connection_spec(ctx: RequestContext, spec_id: str, body: Any) -> dict[str, Any]:
     """``PUT /connectionSpecs/{id}``: replace one of the tenant's own connection specs whole."""
-    if spec_id in packaged_connection_specs():
+    if spec_id in specs.packaged(ctx, CONNECTION_SPECS):
         raise BadRequest(f"The connection spec {spec_id} is provided by the platform and cannot be updated; "
                          "create your own with POST /connectionSpecs.", code="1426")
     collection = ctx.tenant.collection(CONNECTION_SPECS)
-    previous = collection.peek(spec_id)
+    previous = collection.get(spec_id)
     if previous is None:
         raise spec_not_found("connectionSpecs", spec_id)
     record = _connection_spec_record(ctx, "PUT", "/connectionSpecs/{CONNECTION_SPEC_ID}", body, spec_id, previous)
+    specs.forget(ctx, CONNECTION_SPECS)
     return collection.put(spec_id, record)
 
 
@@ -184,6 +193,7 @@ def _flow_spec_record(ctx: RequestContext, method: str, path: str, body: Any, sp
 def create_flow_spec(ctx: RequestContext, body: Any) -> dict[str, Any]:
     """``POST /flowSpecs``: a new flow spec of this tenant; returns the item."""
     record = _flow_spec_record(ctx, "POST", "/flowSpecs", body, new_uuid(), None)
+    specs.forget(ctx, FLOW_SPECS)
     return ctx.tenant.collection(FLOW_SPECS).put(record["id"], record)
 
 
@@ -197,13 +207,14 @@ def update_flow_spec(ctx: RequestContext, spec_id: str, body: Any) -> dict[str, 
     this tenant. Every other field keeps the platform's value, as the answer shows.
     """
     collection = ctx.tenant.collection(FLOW_SPECS)
-    packaged = packaged_flow_specs().get(spec_id)
-    previous = collection.peek(spec_id)
+    packaged = specs.packaged(ctx, FLOW_SPECS).get(spec_id)
+    previous = collection.get(spec_id)
     if packaged is None:
         if previous is None:
             raise spec_not_found("flowSpecs", spec_id)
-        return collection.put(spec_id, _flow_spec_record(ctx, "PUT", "/flowSpecs/{FLOW_SPEC_ID}", body, spec_id,
-                                                         previous))
+        record = _flow_spec_record(ctx, "PUT", "/flowSpecs/{FLOW_SPEC_ID}", body, spec_id, previous)
+        specs.forget(ctx, FLOW_SPECS)
+        return collection.put(spec_id, record)
     validation.check_body(ctx, "flowservice", "PUT", "/flowSpecs/{FLOW_SPEC_ID}", layer_one_view(body))
     current = previous or packaged
     if body.get("name") != packaged["name"] or body.get("providerId") != packaged["providerId"]:
@@ -220,53 +231,32 @@ def update_flow_spec(ctx: RequestContext, spec_id: str, body: Any) -> dict[str, 
                          f"{spec_id}.", code="1426")
     own = ctx.tenant.collection(CONNECTION_SPECS)
     added = [i for i in dict.fromkeys(wanted) if i not in packaged["sourceConnectionSpecIds"]]
-    unknown = [i for i in added if own.peek(i) is None]
+    unknown = [i for i in added if not isinstance(i, str) or i not in own]
     if unknown:
-        raise BadRequest(f"The spec ID provided is invalid: {unknown[0]} is not a connection spec of this "
+        raise BadRequest(f"The spec ID provided is invalid: {str(unknown[0])[:200]} is not a connection spec of this "
                          "organization. Please provide a valid spec ID and try again.", code="1413")
-    record = {**copy.deepcopy(dict(current)), **system_fields(ctx, created=previous),
+    record = {**current, **system_fields(ctx, created=previous),
               "sourceConnectionSpecIds": list(packaged["sourceConnectionSpecIds"]) + added}
+    specs.forget(ctx, FLOW_SPECS)
     return collection.put(spec_id, record)
 
 
 # -- POST /flowSpecs/search -------------------------------------------------------------------------
-class _Args(dict):
-    """The few ``MultiDict`` methods ``query.list_response`` reads, over a dict of lists."""
-
-    def getlist(self, name: str) -> list[str]:
-        return list(self.get(name, []))
-
-
-def search_args(ctx: RequestContext, body: Any) -> _Args:
-    """A ``FlowSpecFilterRequest`` as list query parameters.
+def search_flow_specs(ctx: RequestContext, body: Any) -> dict[str, Any]:
+    """A ``FlowSpecFilterRequest`` as a list call over the tenant's flow spec catalogue.
 
     ``queryString`` holds ``property`` expressions of the list language, several joined with
     ``&`` (``name==CRMToAEP&providerId==...``); ``limit``, ``orderby`` and ``count`` mean what
     they mean on lists. Grouping is refused: its answer shape is undocumented.
     """
+    if not isinstance(body, dict):
+        raise BadRequest("The search request body must be a JSON object.")
     validation.check_body(ctx, "flowservice", "POST", "/flowSpecs/search", body)
-    args = _Args()
-    query = body.get("queryString")
-    if query:
-        args["property"] = [part for part in query.split("&") if part.strip()]
-        if not args["property"]:
-            del args["property"]
-    if body.get("limit") is not None:
-        args["limit"] = [str(body["limit"])]
-    if body.get("orderby"):
-        args["orderby"] = [body["orderby"]]
-    if body.get("count") is not None:
-        args["count"] = ["true" if body["count"] else "false"]
     if body.get("groupByProperty"):
-        raise BadRequest(f"Aggregation on {body['groupByProperty']} is not supported by this emulator; send "
-                         "the search without groupByProperty.", code="1442")
-    return args
-
-
-def project(answer: dict[str, Any], fields: Any) -> dict[str, Any]:
-    """Keep only ``projectionFields`` (comma-separated top-level names, ``id`` always) of each item."""
-    if not fields or "items" not in answer:
-        return answer
-    wanted = {"id", *(name.strip() for name in str(fields).split(",") if name.strip())}
-    answer["items"] = [{k: v for k, v in item.items() if k in wanted} for item in answer["items"]]
-    return answer
+        raise BadRequest(f"Aggregation on {str(body['groupByProperty'])[:100]} is not supported by this emulator; "
+                         "send the search without groupByProperty.", code="1442")
+    request = listing.read(ctx.query, resource=FLOW_SPECS, rules=listing.SEARCH_RULES,
+                           body=listing.search_query(body))
+    project = listing.projection(body.get("projectionFields"))
+    return listing.answer(specs.catalogue(ctx, FLOW_SPECS), request, base_path="/flowSpecs/search",
+                          render=(lambda entry: project(entry.record)) if project else None)
