@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 import pathlib
 from collections import defaultdict
 
@@ -221,3 +222,20 @@ def test_reverse_dependencies_are_known():
         for target in targets:
             users[target].add(importer)
     assert len(users["mockaep.core.errors"]) > 20
+
+
+def test_every_backend_implements_its_port():
+    """What ``ctx.backend(name)`` returns offers every method of the service's port, with the
+    port's parameters (mockaep.core.ports): a caller coded against the port cannot miss."""
+    port_of = {"catalog": ports.CatalogPort, "schemaregistry": ports.SchemaRegistryPort,
+               "conversion": ports.DataPrepPort}
+    backends = {s.name: s.backend for s in SERVICES if s.backend is not None}
+    assert set(port_of) <= set(backends)
+    for name, port in port_of.items():
+        for method, declared in inspect.getmembers(port, inspect.isfunction):
+            if method.startswith("_"):
+                continue
+            implemented = getattr(backends[name], method, None)
+            assert implemented is not None, f"{name} backend lacks {method}"
+            assert list(inspect.signature(implemented).parameters) == list(inspect.signature(declared).parameters), \
+                f"{name}.{method}: {inspect.signature(implemented)} vs port {inspect.signature(declared)}"
