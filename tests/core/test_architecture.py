@@ -12,6 +12,8 @@ import inspect
 import pathlib
 from collections import defaultdict
 
+from mockaep.core import ports
+from mockaep.registry import SERVICES
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PACKAGES = {"mockaep": ROOT / "mockaep", "mockaep_client": ROOT / "client", "mockaep_contracts": ROOT / "contracts",
