@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from mockaep_contracts import targets
 from tests.contracts_catch import variants
 from tests.contracts_catch.runner import CONTRACTS, run_contracts
 from tests.contracts_catch.variants import CATALOGUE
@@ -46,3 +47,12 @@ def test_every_contract_family_has_a_variant_of_its_own():
 def test_the_catalogue_table_lists_every_variant():
     table = variants.__doc__ or ""
     assert [name for name in CATALOGUE if not re.search(rf"^{re.escape(name)}\s", table, re.M)] == []
+
+
+def test_a_nested_run_leaves_the_sessions_target_as_it_was():
+    """Contracts collected by this session run after the catalogue: they must keep their target."""
+    before = targets.configured_spec
+    outcomes = run_contracts("faithful:preview-wrong-value",
+                             ["test_mapping.py::test_validate_reports_one_result_per_mapping"])
+    assert [outcome.outcome for outcome in outcomes.values()] == ["passed"]
+    assert targets.configured_spec == before
