@@ -11,6 +11,8 @@ import logging
 import sys
 from typing import Any, Mapping
 
+from mockaep.core.clock import iso_ms
+
 ACCESS_LOGGER = "mockaep.access"
 LEVELS = ("debug", "info", "warning", "error")
 #: Longest query string written in one line (a log line stays one line, of a bounded length).
@@ -24,7 +26,7 @@ def format_exchange(entry: Mapping[str, Any]) -> str:
     query = entry.get("query") or ""
     target = entry["path"] + (f"?{query[:QUERY_CHARS]}" if query else "")
     status = entry["status"] if entry.get("status") is not None else "dropped"
-    line = f"{entry['time']} {tenant} {entry['method']} {target} {status} {entry['durationMs']:.1f}ms"
+    line = f"{entry.get('time') or iso_ms(entry['timeMs'])} {tenant} {entry['method']} {target} {status} {entry['durationMs']:.1f}ms"
     if entry.get("fault"):
         line += f" fault {entry['fault']}"
     return line

@@ -99,14 +99,17 @@ def bearer_token(headers: dict[str, str]) -> str | None:
 
 def check_request() -> None:
     """``before_request`` hook: refuse what the gateway refuses, then bind the tenant."""
+    # the request, app and g behind Flask's proxies, read once (each proxy access has a cost)
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     rid = request_id()
-    found = service_of(request.path)
-    if found is None or request.method == "OPTIONS":
+    found = service_of(req.path)
+    if found is None or req.method == "OPTIONS":
         return
     service, _shape = found
-    emu = emulator()
+    emu = app.extensions["mockaep"]
     config = emu.config
-    headers = headers_of(request.environ)
+    headers = headers_of(req.environ)
 
     token = bearer_token(headers)
     if token is None:
@@ -140,25 +143,27 @@ def check_request() -> None:
         raise errors.NotFound(f"The sandbox with the name '{sandbox}' could not be found. Please ensure that "
                               "the sandbox name is correct and try again.", code="2100", title="Sandbox not found")
 
-    view = current_app.view_functions.get(request.endpoint or "")
+    view = app.view_functions.get(req.endpoint or "")
     limit = config.max_upload_bytes if getattr(view, "mockaep_media_types", None) else config.max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise errors.PayloadTooLarge(f"The request body ({request.content_length} bytes) is larger than the "
+    length = req.content_length
+    if length is not None and length > limit:
+        raise errors.PayloadTooLarge(f"The request body ({length} bytes) is larger than the "
                                      f"{limit} bytes this endpoint accepts.")
-    _check_media_type(view, service)
+    if req.method in ("POST", "PUT", "PATCH"):
+        _check_media_type(view, service)
 
     user = token_info.user if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
     _bind_tenant(emu, org, sandbox, RequestContext(
         org=org, sandbox=sandbox, client_id=api_key, user_id=user, request_id=rid, tenant=None,  # type: ignore[arg-type]
-        now_ms=emu.clock.now_ms(), query=QueryParams(request.args.items(multi=True)),
-        headers=RequestHeaders(headers), backends=emu.backends, runtime=emu))
+        now_ms=emu.clock.now_ms(), query=QueryParams(req.args.items(multi=True)),
+        headers=RequestHeaders(headers), backends=emu.backends, runtime=emu), req.method)
 
 
 #: Methods that only read: they never create a tenant (an unknown org or sandbox reads as empty).
 READ_METHODS = ("GET", "HEAD")
 
 
-def _bind_tenant(emu, org: str, sandbox: str, ctx: RequestContext) -> None:
+def _bind_tenant(emu, org: str, sandbox: str, ctx: RequestContext, method: str) -> None:
     """Admit the request for its tenant, then hold the tenant's lock for the whole request.
 
     At most ``config.max_tenant_requests`` requests of one tenant are admitted at a time (running
@@ -168,23 +173,22 @@ def _bind_tenant(emu, org: str, sandbox: str, ctx: RequestContext) -> None:
     key = (org, sandbox)
     if not emu.admission.enter(key):
         raise GatewayError(429, "429050", "Too many requests", headers={"Retry-After": "1"})
-    g.mockaep_admitted = key
-    if request.method in READ_METHODS:
+    state = g._get_current_object()  # type: ignore[attr-defined]
+    state.mockaep_admitted = key
+    if method in READ_METHODS:
         tenant = emu.store.find(org, sandbox) or emu.store.transient(org, sandbox)
     else:
         existed = emu.store.find(org, sandbox) is not None
         tenant = emu.store.tenant(org, sandbox)
         if not existed:
-            g.mockaep_new_tenant = tenant
+            state.mockaep_new_tenant = tenant
     tenant.lock.acquire()
-    g.mockaep_lock = tenant.lock
+    state.mockaep_lock = tenant.lock
     ctx.tenant = tenant
-    g.mockaep_ctx = ctx
+    state.mockaep_ctx = ctx
 
 
 def _check_media_type(view: Callable | None, service: str) -> None:
-    if request.method not in ("POST", "PUT", "PATCH"):
-        return
     has_body = bool(request.content_length) or bool(request.headers.get("Transfer-Encoding"))
     media = _media_type()
     declared = getattr(view, "mockaep_media_types", None)
@@ -204,14 +208,15 @@ class _ContentTypeError(Exception):
 
 
 def release_tenant(_exc: BaseException | None = None) -> None:
-    lock = g.pop("mockaep_lock", None)
+    state = g._get_current_object()  # type: ignore[attr-defined]
+    lock = state.pop("mockaep_lock", None)
     if lock is not None:
         lock.release()
     emu = emulator()
-    created = g.pop("mockaep_new_tenant", None)
+    created = state.pop("mockaep_new_tenant", None)
     if created is not None:
         emu.store.discard_if_empty(created)  # a refused write leaves no empty tenant behind
-    admitted = g.pop("mockaep_admitted", None)
+    admitted = state.pop("mockaep_admitted", None)
     if admitted is not None:
         emu.admission.leave(admitted)
 

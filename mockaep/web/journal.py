@@ -78,7 +78,7 @@ class Journal:
         test, limit = _compile_filters(filters, self.size)
         with self._lock:
             snapshot = list(self._entries)
-        found = [entry for entry in reversed(snapshot) if test(entry)][:limit]
+        found = [materialized(entry) for entry in itertools.islice((e for e in reversed(snapshot) if test(e)), limit)]
         if filters.get("secrets") == "include":
             return found
         return [redacted(entry) for entry in found]
@@ -160,9 +160,27 @@ def redacted(entry: Mapping[str, Any]) -> dict[str, Any]:
     return view
 
 
-def _body_record(data: bytes, total: int) -> dict[str, Any]:
-    return {"body": data[:BODY_CAP].decode("utf-8", "replace"), "bodyBytes": total,
-            "bodyTruncated": total > BODY_CAP}
+class _Part:
+    """One side of a journaled exchange as received: its first bytes, size and headers. Turned into
+    text only when the journal is read (a request pays for keeping, not for showing)."""
+
+    __slots__ = ("data", "total", "headers")
+
+    def __init__(self, data: bytes, total: int, headers: dict[str, Any]) -> None:
+        self.data, self.total, self.headers = data[:BODY_CAP], total, headers
+
+    def shown(self) -> dict[str, Any]:
+        return {"body": self.data.decode("utf-8", "replace"), "bodyBytes": self.total,
+                "bodyTruncated": self.total > BODY_CAP, "headers": dict(self.headers)}
+
+
+def materialized(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry as ``GET /_mockaep/requests`` shows it."""
+    shown = {"time": iso_ms(entry["timeMs"]), **entry}
+    for side in ("request", "response"):
+        if isinstance(shown.get(side), _Part):
+            shown[side] = shown[side].shown()
+    return shown
 
 
 class _TeeInput:
@@ -265,22 +283,20 @@ class JournalMiddleware:
             operation_id = self.operations.operation_for(environ[ENDPOINT_KEY], method, path)
         else:  # answered before Flask (a fault rule, a replayed exchange): match the URL map once
             operation_id = self.operations.lookup(method, path)[1]
-        if isinstance(request_body, _TeeInput):
-            request_part = _body_record(bytes(request_body.kept), request_body.total)
-        else:
-            request_part = _body_record(request_body, len(request_body))
         headers = {name: environ[key] for name in KEPT_HEADERS
                    if (key := "CONTENT_TYPE" if name == "content-type" else "HTTP_" + name.upper().replace("-", "_"))
                    in environ}
-        request_part["headers"] = headers
-        response_part = _body_record(response_body, len(response_body))
-        response_part["headers"] = dict(response_headers)
+        if isinstance(request_body, _TeeInput):
+            request_part = _Part(bytes(request_body.kept), request_body.total, headers)
+        else:
+            request_part = _Part(request_body, len(request_body), headers)
+        response_part = _Part(response_body, len(response_body), response_headers)
         org = (environ.get("HTTP_X_GW_IMS_ORG_ID") or "").strip() or None
         sandbox = (environ.get("HTTP_X_SANDBOX_NAME") or "").strip() or None
         if sandbox is None and org is not None and service not in (None, CONTROL_SERVICE, "ims"):
             sandbox = self.default_sandbox
         entry = {
-            "time": iso_ms(now), "timeMs": now, "org": org, "sandbox": sandbox, "service": service,
+            "timeMs": now, "org": org, "sandbox": sandbox, "service": service,
             "operationId": operation_id, "method": method, "path": path,
             "query": environ.get("QUERY_STRING", ""), "status": status,
             "durationMs": round((time.perf_counter() - started) * 1000, 3),
