@@ -39,8 +39,11 @@ SNAPSHOT_VERSION = 1
 
 
 def encode(record: Any) -> bytes:
-    """The stored form of a record: compact JSON, key order kept (the platform's field order)."""
-    return dumps(record)
+    """The stored form of a record: compact JSON, key order kept (the platform's field order).
+
+    Copied once to a bytes object of its exact size: the writer's own buffer is allocated with
+    room to grow (tens of kilobytes whatever the text), too much to keep per stored record."""
+    return memoryview(dumps(record)).tobytes()
 
 
 def decode(data: bytes) -> Any:
@@ -87,6 +90,12 @@ def compile_path(path: str) -> tuple[tuple[str, bool], ...]:
 
 def _index_keys(record: Mapping[str, Any], steps: tuple[tuple[str, bool], ...]) -> set[str]:
     """Index keys of the values at a compiled path (what :func:`values_at` finds, keyed)."""
+    if len(steps) == 1:  # the common case: one top-level field (a list of values fans out)
+        value = record.get(steps[0][0])
+        if isinstance(value, list):
+            return {k for k in map(index_key, value) if k is not None}
+        key = index_key(value)
+        return {key} if key is not None else set()
     current: list[Any] = [record]
     for name, fan_out in steps:
         found: list[Any] = []
