@@ -31,6 +31,7 @@ OVERLAY: dict[str, list[Relax]] = {
     "catalog": [],
     "conversion": [],
     "ingestion": [],
+    "dataaccess": [],
 }
 
 
