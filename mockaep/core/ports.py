@@ -98,3 +98,30 @@ class DataPrepPort(Protocol):
         longer run against its target schema, the call's work budget is spent) has ``"data": {}``
         and one error whose ``destination``/``source``/``columnName``/``sourceType`` are null.
         Never raises for bad rows."""
+
+
+class FlowServicePort(Protocol):
+    """``ctx.backend("flowservice")``: the sources behind base connections (the control plane's
+    ``/_mockaep/sources``). Refusals are Flow Service errors: 404 ``1101`` for an unknown base
+    connection or table, 400 for a source that is not a table source, a bad row or a bound passed."""
+
+    def source_rows(self, base_connection_id: str, table: str, start: Any = None, limit: Any = None) -> dict[str, Any]:
+        """A page of a table's rows: ``{"table", "columns", "rows", "start", "limit", "total", "edited"}``."""
+
+    def replace_source_rows(self, base_connection_id: str, table: str, rows: Any) -> dict[str, Any]:
+        """The table holds exactly ``rows`` (a JSON array of objects): ``{"table", "total", "edited"}``."""
+
+    def append_source_rows(self, base_connection_id: str, table: str, rows: Any) -> dict[str, Any]:
+        """``rows`` are added after the table's rows: ``{"table", "total", "edited"}``."""
+
+    def clear_source_rows(self, base_connection_id: str, table: str) -> dict[str, Any]:
+        """The table holds no row: ``{"table", "total", "edited"}``."""
+
+    def source_fault(self, base_connection_id: str) -> dict[str, Any]:
+        """``{"baseConnectionId", "fault": {"kind", "runs"?, "delaySeconds"?, "createdAt"} | None}``."""
+
+    def set_source_fault(self, base_connection_id: str, fault: Any) -> dict[str, Any]:
+        """Make the source show ``fault`` (``{"kind", "runs"?, "delaySeconds"?}``) to the runs that read it."""
+
+    def clear_source_fault(self, base_connection_id: str) -> dict[str, Any]:
+        """The source answers normally again."""
