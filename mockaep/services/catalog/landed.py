@@ -25,7 +25,7 @@ from mockaep.services.catalog.resources import BATCHES, DATASET_FILES, FAILED_RO
 
 FILE_KIND = KINDS[DATASET_FILES]
 
-#: The file holding a batch's rejected rows (one JSON document per line), and how many of them
+#: The file holding a batch's rejected rows (a JSON array), and how many of them
 #: the sample (``row_errors_sample.json``) shows.
 FAILED_FILE = "failed-rows.json"
 SAMPLE_SIZE = 20
@@ -88,7 +88,7 @@ def keep_failed_rows(ctx: RequestContext, journal: Journal, batch_id: str,
     objects.require(ctx, BATCHES, batch_id)
     if not failures:
         raise BadRequest("There are no failed rows to keep.")
-    data = b"".join(dumps(failure) + b"\n" for failure in failures)
+    data = dumps(list(failures))
     blob = ctx.runtime.blobs.put(ctx.tenant, data)
     sample = [{"rowNumber": f.get("rowNumber"), "errors": f.get("errors") or []} for f in failures[:SAMPLE_SIZE]]
     journal.save(FAILED_ROWS, batch_id, {"batchId": batch_id, "sample": sample, "files": [

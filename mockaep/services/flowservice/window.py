@@ -8,8 +8,8 @@ A flow's Copy transformation names the delta column (``deltaColumn.name``, with 
 * a scheduled run (its id is its flow's and slot's, ``schedules.run_id``) starts after the
   flow's watermark — the window end of its last successful scheduled run — so a failed run's
   rows are read again by the next run, and no row is read by two successful ones; before any
-  success it starts at its own ``windowStartTime``, and the first run of a ``backfill`` schedule
-  (``windowStartTime`` 0) reads every row up to its end, undated ones too;
+  success it starts where the schedule's first window does: with ``backfill`` (the default) it
+  reads every row up to its end, undated ones too, else from one period before the first run;
 * an on-demand run (``POST /runs``) reads exactly its ``windowStartTime``..``windowEndTime`` and
   leaves the watermark alone (a reload, not a step of the schedule).
 
@@ -151,10 +151,10 @@ def of_run(ctx: RequestContext, run: Mapping[str, Any], flow: Mapping[str, Any] 
     params = run.get("params") if isinstance(run.get("params"), Mapping) else {}
     start, end = schedules.seconds(params.get("windowStartTime")), schedules.seconds(params.get("windowEndTime"))
     scheduled = end is not None and run.get("id") == schedules.run_id(str(run.get("flowId")), end)
-    if scheduled:
+    if scheduled:  # after the last successful run, or where the schedule's first run started
         mark = watermark(ctx, str(run.get("flowId")))
-        if mark is not None:
-            start = mark
+        first = schedules.first_window_start(flow) if flow is not None else None
+        start = mark if mark is not None else first if first is not None else start
     delta = _delta(run, flow)
     zone = delta.get("timezone") if delta is not None and isinstance(delta.get("timezone"), str) else None
     return Window(delta["name"] if delta is not None else None, zone,
