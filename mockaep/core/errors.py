@@ -179,7 +179,6 @@ MAPPER = ErrorShape("MAPPER", "http://ns.adobe.com/aep/errors/",
                     {400: "1400", 404: "1404", 409: "1409", 500: "1500"})
 INGEST = ErrorShape("INGEST", "http://ns.adobe.com/aep/errors/",
                     {400: "1400", 404: "1404", 409: "1409", 500: "1500"})
-EXPORT = ErrorShape("EXPORT", "http://ns.adobe.com/aep/errors/",
-                    {400: "1400", 404: "1404", 416: "1416", 500: "1500"})
+EXPORT = ErrorShape("EXPORT", "http://ns.adobe.com/aep/errors/", {400: "1400", 404: "1404", 500: "1500"})
 #: Shape used outside any service (control plane, unknown prefixes).
 EMULATOR = ErrorShape("MOCKAEP", "http://ns.adobe.com/aep/errors/", {})

@@ -2,7 +2,8 @@
 
 Listings are paged with ``start`` and ``limit`` (at most 100 items a page, the spec's default
 and maximum): a batch's dataset files by position (``start`` an offset), a dataset file's parts
-by name (``start`` the name to begin at, as aepp sends it). Links are gateway paths
+by name (``start`` the name to begin at, as aepp sends it). Where the spec documents no 404 (a
+batch's files, its failed files), a batch that does not exist is answered as one with no file. Links are gateway paths
 (``/data/foundation/export/...``), as Flow Service's ``_links`` are, so they work wherever the
 emulator is served. Numbers the spec types as strings (``records``, ``size``, ``length``,
 ``created``) are sent as strings. A download answers a :class:`Download` (the route sends its
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.errors import NotFound
 from mockaep.core.jsonreader import dumps
 
 BASE = "/data/foundation/export"
@@ -41,25 +42,18 @@ class Download:
 
 # -- paging --------------------------------------------------------------------------------------------
 def _limit(ctx: RequestContext) -> int:
-    raw = ctx.query.get("limit")
-    if raw is None:
+    """``limit``: the spec types it as a string and documents no 400, so a value that is not a
+    whole number from 1 counts as absent, and more than the maximum is served as the maximum."""
+    raw = (ctx.query.get("limit") or "").strip()
+    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
         return MAX_LIMIT
-    text = raw.strip()
-    if not text.isdigit() or len(text) > 6 or not 1 <= int(text) <= MAX_LIMIT:
-        raise BadRequest(f"Query parameter 'limit' must be a whole number from 1 to {MAX_LIMIT}; got "
-                         f"'{raw[:50]}'.")
-    return int(text)
+    return min(int(raw), MAX_LIMIT)
 
 
 def _offset(ctx: RequestContext) -> int:
-    raw = ctx.query.get("start")
-    if raw is None:
-        return 0
-    text = raw.strip()
-    if not text.isdigit() or len(text) > 9:
-        raise BadRequest(f"Query parameter 'start' must be a whole number (the position of the first item); "
-                         f"got '{raw[:50]}'.")
-    return int(text)
+    """``start`` of a positional listing (same leniency as ``limit``)."""
+    raw = (ctx.query.get("start") or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else 0
 
 
 def _item(name: str, length: int, href: str) -> dict[str, Any]:
@@ -67,12 +61,13 @@ def _item(name: str, length: int, href: str) -> dict[str, Any]:
 
 
 def _path(ctx: RequestContext, required: bool = False) -> str | None:
+    """``path``: the name of a file to download; empty is absent, except where a file must be
+    named (``HEAD``): there a missing or empty one names no file (the spec's 404, it lists no 400)."""
     path = ctx.query.get("path")
-    if path is not None and not path.strip():
-        path = None
-    if path is None and required:
-        raise BadRequest("Query parameter 'path' is required: the name of the file, as the file's listing shows it.")
-    return path
+    if required and (path is None or not path.strip()):
+        raise NotFound("Name the file with the query parameter 'path', as the dataset file's listing shows it.",
+                       title="File not found")
+    return path if path is not None and path.strip() else None
 
 
 def _missing_batch(batch_id: str) -> NotFound:
@@ -85,12 +80,10 @@ def _missing_path(path: str, where: str) -> NotFound:
 
 # -- batches ---------------------------------------------------------------------------------------------
 def batch_files(ctx: RequestContext, batch_id: str) -> dict[str, Any]:
-    """``GET /batches/{id}/files``: the batch's dataset files, a page of them."""
+    """``GET /batches/{id}/files``: the batch's dataset files, a page of them (data-access.yaml
+    documents no 404 here: a batch that does not exist has no file)."""
     start, limit = _offset(ctx), _limit(ctx)
-    found = ctx.backend("catalog").batch_dataset_files(batch_id, start, limit)
-    if found is None:
-        raise _missing_batch(batch_id)
-    files, total = found
+    files, total = ctx.backend("catalog").batch_dataset_files(batch_id, start, limit) or ([], 0)
     body: dict[str, Any] = {"data": [_dataset_file(record) for record in files],
                             "_page": {"limit": limit, "count": len(files)}}
     if start + len(files) < total:
@@ -109,10 +102,8 @@ def _dataset_file(record: dict[str, Any]) -> dict[str, Any]:
 
 def failed(ctx: RequestContext, batch_id: str) -> dict[str, Any] | Download:
     """``GET /batches/{id}/failed``: the files of the rows the batch rejected (kept when its
-    error diagnostics are on), or one of them with ``?path=``."""
-    kept = ctx.backend("catalog").failed_rows(batch_id)
-    if kept is None:
-        raise _missing_batch(batch_id)
+    error diagnostics are on), or one of them with ``?path=``; an unknown batch has none."""
+    kept = ctx.backend("catalog").failed_rows(batch_id) or {"files": [], "sample": []}
     path = _path(ctx)
     if path is not None:
         part = next((f for f in kept["files"] if f["name"] == path), None)

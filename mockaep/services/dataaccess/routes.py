@@ -1,8 +1,10 @@
 """Data Access routes (data-access.yaml), mounted on /data/foundation/export.
 
-A download answers the stored bytes; a ``Range: bytes=first-last`` header (one range) answers
-206 with that part and ``Content-Range`` (data-access.yaml), an unsatisfiable one 416 (RFC 9110),
-several ranges the whole file. The range is read from disk, never the whole file.
+A download answers the stored bytes; a ``Range`` header with one satisfiable byte range
+(``first-last``, ``first-``, ``-suffix``) answers 206 with that part and ``Content-Range``
+(data-access.yaml). Any other ``Range`` (several ranges, one past the end) is ignored and the
+whole file sent, as RFC 9110 lets a server do (the spec documents no 416). Only the bytes sent
+are read from disk.
 """
 from __future__ import annotations
 
@@ -21,13 +23,21 @@ def _answer(found) -> Response:
     return _download(found)
 
 
+def _span(length: int) -> tuple[int, int] | None:
+    """The one satisfiable byte range the request asks for, as (first, stop), else None."""
+    wanted = request.range
+    if wanted is None or wanted.units != "bytes" or len(wanted.ranges) != 1:
+        return None
+    first, stop = wanted.ranges[0]
+    if first < 0:  # a suffix: the last -first bytes (all of them when the file is shorter)
+        first = max(0, length + first)
+    stop = length if stop is None else min(stop, length)
+    return (first, stop) if first < stop else None
+
+
 def _download(found: models.Download) -> Response:
     headers = {"Accept-Ranges": "bytes", "Content-Disposition": f'attachment; filename="{found.name}"'}
-    wanted = request.range
-    span = wanted.range_for_length(found.length) if wanted is not None else None
-    if wanted is not None and span is None and len(wanted.ranges) == 1:
-        raise PlatformError(f"The range asked for is outside the file's {found.length} bytes.", status=416,
-                            title="Range Not Satisfiable", headers={"Content-Range": f"bytes */{found.length}"})
+    span = _span(found.length)
     first, stop = span if span is not None else (0, found.length)
     if request.method == "HEAD":
         body = b""
@@ -39,10 +49,9 @@ def _download(found: models.Download) -> Response:
         except FileNotFoundError:
             raise PlatformError(f"The bytes of {found.name} are no longer available (the state was loaded from a "
                                 "document, which carries no file bytes).", status=404, title="File not found") from None
-    status = 206 if span is not None else 200
     if span is not None:
         headers["Content-Range"] = f"bytes {first}-{stop - 1}/{found.length}"
-    response = Response(body, status=status, mimetype=found.media_type, headers=headers)
+    response = Response(body, status=206 if span is not None else 200, mimetype=found.media_type, headers=headers)
     response.headers["Content-Length"] = str(stop - first)
     return response
 
