@@ -40,7 +40,7 @@ class World:
     """A Case table source, a profile dataset, a mapping set and a flow every 15 minutes."""
 
     def __init__(self, fs: FlowService, rows: list[dict], *, options: dict | None = None, backfill: bool = True,
-                 start: int = START) -> None:
+                 start: int = START, frequency: str = "minute", interval: int = 15) -> None:
         self.fs, self.sources = fs, Sources(fs)
         self.base = fs.base_connection()
         self.sources.replace(self.base, "Case", rows)
@@ -58,7 +58,8 @@ class World:
                 "transformations": [{"name": "Copy", "params": {"deltaColumn": {"name": "LastModifiedDate"}}},
                                     {"name": "Mapping", "params": {"mappingId": response.get_json()["id"],
                                                                    "mappingVersion": "0"}}],
-                "scheduleParams": {"startTime": start, "frequency": "minute", "interval": 15, "backfill": backfill}}
+                "scheduleParams": {"startTime": start, "frequency": frequency, "interval": interval,
+                                   "backfill": backfill}}
         if options is not None:
             body["options"] = options
         self.flow = fs.created("/flows", body)["id"]
