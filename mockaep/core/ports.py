@@ -105,6 +105,10 @@ class FlowServicePort(Protocol):
     ``/_mockaep/sources``). Refusals are Flow Service errors: 404 ``1101`` for an unknown base
     connection or table, 400 for a source that is not a table source, a bad row or a bound passed."""
 
+    def catch_up(self) -> None:
+        """Bring the tenant's runs up to the clock (the runs schedules made due, unfinished runs
+        whose time has come), as a runs list does before it answers."""
+
     def source_rows(self, base_connection_id: str, table: str, start: Any = None, limit: Any = None) -> dict[str, Any]:
         """A page of a table's rows: ``{"table", "columns", "rows", "start", "limit", "total", "edited"}``."""
 

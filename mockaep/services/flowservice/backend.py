@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockaep.core.context import RequestContext
-from mockaep.services.flowservice import source_faults, sources
+from mockaep.services.flowservice import progress, source_faults, sources
 
 
 class FlowServiceBackend:
@@ -14,6 +14,11 @@ class FlowServiceBackend:
 
     def __init__(self, ctx: RequestContext) -> None:
         self.ctx = ctx
+
+    def catch_up(self) -> None:
+        """Bring the tenant's runs up to the clock: the runs schedules made due, and unfinished
+        runs whose time has come (what a runs list does first)."""
+        progress.advance(self.ctx)
 
     def source_rows(self, base_connection_id: str, table: str, start: Any = None, limit: Any = None) -> dict[str, Any]:
         """A page of a source table's rows (404 / 400 in Flow Service's terms otherwise)."""
