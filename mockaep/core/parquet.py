@@ -210,8 +210,13 @@ def _struct_fields(node: Mapping[str, Any], samples: list[Mapping[str, Any]]) ->
     """Arrow fields of an XDM object, for the properties the samples fill (schema order)."""
     pa = arrow()
     properties = node.get("properties")
+    present: set[str] = set()
+    for sample in samples:  # the keys the rows fill: a schema's unused fields cost nothing
+        present.update(sample)
     fields = []
     for name, child in (properties.items() if isinstance(properties, Mapping) else ()):
+        if name not in present:
+            continue
         values = [sample[name] for sample in samples if sample.get(name) is not None]
         if values and isinstance(child, Mapping):
             found = _arrow_type(child, values)

@@ -15,7 +15,9 @@ reasons (Data Access: ``/batches/{id}/failed``, ``/meta?path=row_errors``).
 
 What lands, per target dataset: one Catalog batch (created through Catalog's port, the one owner
 of the batch shape) with one Parquet dataset file of the valid rows; a run that failed on its
-rows leaves a ``failed`` batch with no file; a run that read nothing writes no batch. Batch ids
+rows leaves a ``failed`` batch with no file; a run that read nothing writes no batch; a run that
+read rows when no target connection names a dataset that exists fails (its ``targetInfo`` entries
+name no batch), since its rows can land nowhere. Batch ids
 derive from the run, the target and the completion time, so a state exported before the run
 finished and seeded elsewhere lands the same batch id. No Flask here.
 """
