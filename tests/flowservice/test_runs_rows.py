@@ -272,3 +272,14 @@ def test_bad_faults_are_refused_and_change_nothing(fs, clock, fault):
     assert refused.status_code == 400, refused.get_json()
     shown = world.sources.call("GET", f"/_mockaep/sources/{world.base}/fault").get_json()["fault"]
     assert shown["kind"] == "unavailable" and shown["runs"] == 2
+
+
+def test_rows_with_nowhere_to_land_fail_the_run(fs, clock):
+    world = World(fs, HISTORY)
+    assert fs.call("DELETE", f"/dataSets/{world.dataset}", prefix=CATALOG).status_code == 200
+    clock.advance(RUN_MS)
+    (run,) = world.runs()
+    assert run["state"] == "failed" and counts(run) == (3, 0, 3)
+    (reason, *_rest) = run["activities"][1]["statusSummary"]["extensions"]["errors"]
+    assert "no target connection" in reason["message"]
+    assert "reference" not in run["activities"][1]["targetInfo"][0]
