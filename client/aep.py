@@ -8,6 +8,7 @@ import requests
 from mockaep_client.auth import ClientCredentials, StaticToken, Token
 from mockaep_client.catalog import Catalog
 from mockaep_client.conversion import Conversion
+from mockaep_client.dataaccess import DataAccess
 from mockaep_client.flowservice import FlowService
 from mockaep_client.ingestion import BatchIngestion
 from mockaep_client.retry import RetryPolicy
@@ -35,7 +36,8 @@ class AEPClient:
     in-process WSGI adapter, for example); by default requests go over HTTP.
     ``retry`` says how 429 and 5xx answers are retried (default: :class:`RetryPolicy` — 4 attempts,
     exponential backoff, ``Retry-After`` honoured; ``RetryPolicy(attempts=1)`` never retries).
-    Service clients: ``flowservice``, ``schemaregistry``, ``catalog``, ``conversion``, ``ingestion``.
+    Service clients: ``flowservice``, ``schemaregistry``, ``catalog``, ``conversion``, ``ingestion``,
+    ``dataaccess``.
     """
 
     def __init__(self, base_url: str = PLATFORM_URL, ims_url: str = IMS_URL, *, client_id: str,
@@ -69,6 +71,7 @@ class AEPClient:
         self.catalog = Catalog(self.session)
         self.conversion = Conversion(self.session)
         self.ingestion = BatchIngestion(self.session)
+        self.dataaccess = DataAccess(self.session)
 
     # -- conveniences ---------------------------------------------------------------------------
     @classmethod
@@ -109,6 +112,7 @@ class AEPClient:
         other.catalog = Catalog(other.session)
         other.conversion = Conversion(other.session)
         other.ingestion = BatchIngestion(other.session)
+        other.dataaccess = DataAccess(other.session)
         return other
 
     def close(self) -> None:

@@ -24,6 +24,7 @@ SERVICE_PATHS = {
     "catalog": "/data/foundation/catalog",
     "conversion": "/data/foundation/conversion",
     "ingestion": "/data/foundation/import",
+    "dataaccess": "/data/foundation/export",
 }
 
 _OMIT = object()

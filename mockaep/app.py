@@ -9,6 +9,7 @@ from mockaep.web import control, gateway, ims, operations
 from mockaep.web.control import auth as control_auth
 from mockaep.core.config import Config
 from mockaep.core.admission import Admission
+from mockaep.core.blobs import BlobStore, referenced_blobs
 from mockaep.core.packagedata import PackageData
 from mockaep.core.jsonreader import read_json
 from mockaep.core.persistence import StateDocumentError, StateFile, restore_document
@@ -20,7 +21,7 @@ from mockaep.web.journal import Journal, JournalMiddleware
 
 
 class Emulator:
-    """What one running emulator owns: settings, state, issued tokens, clock, journal, fault rules."""
+    """What one running emulator owns: settings, state, file bytes, issued tokens, clock, journal, fault rules."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -39,6 +40,11 @@ class Emulator:
         #: ``--state-file``: periodic snapshots (started by ``mockaep serve``); restored in create_app.
         self.state_file = StateFile(config.state_file, self.store, self.ims, config.snapshot_interval_seconds) \
             if config.state_file else None
+        #: File bytes (uploads, landed data files): beside the state file when there is one.
+        self.blobs = BlobStore(f"{config.state_file}.uploads" if config.state_file else None)
+        if self.state_file is not None:
+            self.state_file.after_snapshot.append(
+                lambda state: self.blobs.collect(lambda: referenced_blobs(state, self.store)))
 
     def reset_extras(self) -> None:
         """Forget what lives beside the store (issued tokens, journal, fault rules) on a full reset."""

@@ -16,6 +16,7 @@ SPEC_FILES = {
     "catalog": "catalog.yaml",
     "conversion": "data-prep.yaml",
     "ingestion": "batch-ingestion.yaml",
+    "dataaccess": "data-access.yaml",
 }
 
 

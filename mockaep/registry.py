@@ -16,7 +16,7 @@ from mockaep.core.backends import BackendFactory, BackendRegistry
 from mockaep.core.errors import ErrorShape
 from mockaep.core.kinds import ResourceKind, merge_tables
 from mockaep.core.mounts import MOUNTS
-from mockaep.services import catalog, conversion, flowservice, ingestion, schemaregistry
+from mockaep.services import catalog, conversion, dataaccess, flowservice, ingestion, schemaregistry
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Service:
 
 
 _PACKAGES = {"flowservice": flowservice, "schemaregistry": schemaregistry, "catalog": catalog,
-             "conversion": conversion, "ingestion": ingestion}
+             "conversion": conversion, "ingestion": ingestion, "dataaccess": dataaccess}
 
 SERVICES: tuple[Service, ...] = tuple(
     Service(name, prefix, shape, _PACKAGES[name].blueprint, MappingProxyType(dict(_PACKAGES[name].KINDS)),

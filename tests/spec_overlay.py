@@ -31,6 +31,7 @@ OVERLAY: dict[str, list[Relax]] = {
     "catalog": [],
     "conversion": [],
     "ingestion": [],
+    "dataaccess": [],
 }
 
 
@@ -298,3 +299,16 @@ def _flow_service_core_overlay() -> list[Relax]:
 
 
 OVERLAY["flowservice"] += _flow_service_core_overlay()
+
+
+# -- Data Access ---------------------------------------------------------------------------------------
+def _data_access_overlay() -> list[Relax]:
+    return [Relax(_responses("/batches/{batchId}/failed", "get") + "/404",
+                  {"description": "The path names no file of the batch.", "content": {}},
+                  "data-access.yaml itself: ?path= on retrieveBatchMeta and retrieveDatasetFile documents 404 "
+                  "'The path is not found' / 'The requested file was not found'; retrieveFailedBatch takes the same "
+                  "path parameter ('the contents of the file would be downloaded') but lists no 404, and a "
+                  "download of a file that does not exist cannot be a 200.")]
+
+
+OVERLAY["dataaccess"] = _data_access_overlay()

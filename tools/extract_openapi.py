@@ -35,8 +35,7 @@ SPECS = {
     "catalog": "catalog",
     "data-prep": "conversion",
     "batch-ingestion": "ingestion",
-    # not served yet (see mockaep.core.validation.SERVICES_WITH_SPECS); kept for the Data Access API
-    "data-access": "data-access",
+    "data-access": "dataaccess",
 }
 
 

@@ -8,8 +8,9 @@ shape of the service that owns the route. AEP services do not share one shape:
 * Schema Registry:  ``{"type": "http://ns.adobe.com/aep/errors/XDM-<code>-<status>", "title",
                       "status", "report": {"registryRequestId", "timestamp", "detailed-message",
                       "sub-errors"}, "detail"}``
-* Catalog, Data Prep, Batch Ingestion: no literal body is documented; they get the same
-  problem-detail pattern with the prefixes CAT, MAPPER and INGEST (a documented choice).
+* Catalog, Data Prep, Batch Ingestion, Data Access: no literal body is documented; they get the
+  same problem-detail pattern with the prefixes CAT, MAPPER, INGEST and EXPORT (the Data Access
+  API's path, ``/data/foundation/export``: no code of it is published) — a documented choice.
 * The gateway (headers, auth): ``{"error_code": "403010", "message": "Oauth token is missing."}``.
 """
 from __future__ import annotations
@@ -178,5 +179,6 @@ MAPPER = ErrorShape("MAPPER", "http://ns.adobe.com/aep/errors/",
                     {400: "1400", 404: "1404", 409: "1409", 500: "1500"})
 INGEST = ErrorShape("INGEST", "http://ns.adobe.com/aep/errors/",
                     {400: "1400", 404: "1404", 409: "1409", 500: "1500"})
+EXPORT = ErrorShape("EXPORT", "http://ns.adobe.com/aep/errors/", {400: "1400", 404: "1404", 500: "1500"})
 #: Shape used outside any service (control plane, unknown prefixes).
 EMULATOR = ErrorShape("MOCKAEP", "http://ns.adobe.com/aep/errors/", {})

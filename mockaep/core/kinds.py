@@ -36,6 +36,8 @@ class ResourceKind:
     ``not_found_code``: the service's error code for a missing object of this kind.
     ``record_schema``: JSON Schema a stored record must satisfy (state documents are checked
     against it record by record before anything is loaded). Keep it to what reads rely on.
+    ``blob_paths``: dotted paths where a record names blobs of the emulator's blob store
+    (``mockaep.core.blobs``), so the store knows which bytes a state still needs.
     """
 
     collection: str
@@ -49,6 +51,7 @@ class ResourceKind:
     paging: str = "none"
     not_found_code: str | None = None
     record_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object"})
+    blob_paths: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.paging not in PAGING_MODELS:

@@ -10,4 +10,5 @@ MOUNTS: tuple[tuple[str, str, errors.ErrorShape], ...] = (
     ("catalog", "/data/foundation/catalog", errors.CATALOG),
     ("conversion", "/data/foundation/conversion", errors.MAPPER),
     ("ingestion", "/data/foundation/import", errors.INGEST),
+    ("dataaccess", "/data/foundation/export", errors.EXPORT),
 )

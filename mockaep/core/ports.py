@@ -45,6 +45,39 @@ class CatalogPort(Protocol):
     def add_dataset_file(self, batch_id: str, dataset_id: str, name: str, records: int, size: int) -> str:
         """Register a promoted file of a successful batch; returns its dataSetFile id."""
 
+    def land_file(self, batch_id: str, dataset_id: str, rows: list[Any], schema: dict[str, Any],
+                  name: str | None = None) -> dict[str, Any]:
+        """Land rows (XDM documents already validated against ``schema``, the dataset's resolved
+        schema) as one Parquet dataset file of the batch, bytes in the blob store::
+
+            {"dataSetFileId": str | None, "name", "size": <bytes>, "records": <rows written>,
+             "rejected": [(position in rows, why), ...]}
+
+        Rows whose values have no Parquet form are left out and listed in ``rejected``; no file
+        is registered when no row is left. ``name``: the dataset file's name (default: the
+        stored file's)."""
+
+    def keep_failed_rows(self, batch_id: str, failures: list[dict[str, Any]]) -> dict[str, Any]:
+        """Keep a batch's rejected rows (``{"rowNumber", "errors": [{"code", "message"}],
+        "record"}`` each, at least one) for its error diagnostics; returns ``{"name", "size",
+        "records"}`` of the file they were kept in."""
+
+    def batch_dataset_files(self, batch_id: str, start: int, limit: int) -> tuple[list[dict[str, Any]], int] | None:
+        """(a page of the batch's dataset files as ``GET /dataSetFiles/{id}`` shows them, how
+        many it has), oldest first; ``None`` when there is no such batch."""
+
+    def dataset_file_parts(self, file_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+        """(the dataset file, its stored parts ``{"name", "blob", "length", "records"}``);
+        ``None`` when there is no such dataset file. ``blob`` names bytes in ``ctx.runtime.blobs``."""
+
+    def failed_rows(self, batch_id: str) -> dict[str, Any] | None:
+        """What the batch kept of its rejected rows: ``{"files": [parts as above], "sample":
+        [{"rowNumber", "errors"}]}`` (empty when it kept none); ``None`` when there is no such batch."""
+
+    def dataset_rows(self, dataset_id: str, start: int, limit: int) -> dict[str, Any] | None:
+        """A page of the dataset's landed rows as JSON: ``{"rows", "total", "unavailableFiles"}``
+        (files whose bytes are gone); ``None`` when there is no such dataset."""
+
 
 class DataPrepPort(Protocol):
     """``ctx.backend("conversion")``."""
@@ -65,3 +98,34 @@ class DataPrepPort(Protocol):
         longer run against its target schema, the call's work budget is spent) has ``"data": {}``
         and one error whose ``destination``/``source``/``columnName``/``sourceType`` are null.
         Never raises for bad rows."""
+
+
+class FlowServicePort(Protocol):
+    """``ctx.backend("flowservice")``: the sources behind base connections (the control plane's
+    ``/_mockaep/sources``). Refusals are Flow Service errors: 404 ``1101`` for an unknown base
+    connection or table, 400 for a source that is not a table source, a bad row or a bound passed."""
+
+    def catch_up(self) -> None:
+        """Bring the tenant's runs up to the clock (the runs schedules made due, unfinished runs
+        whose time has come), as a runs list does before it answers."""
+
+    def source_rows(self, base_connection_id: str, table: str, start: Any = None, limit: Any = None) -> dict[str, Any]:
+        """A page of a table's rows: ``{"table", "columns", "rows", "start", "limit", "total", "edited"}``."""
+
+    def replace_source_rows(self, base_connection_id: str, table: str, rows: Any) -> dict[str, Any]:
+        """The table holds exactly ``rows`` (a JSON array of objects): ``{"table", "total", "edited"}``."""
+
+    def append_source_rows(self, base_connection_id: str, table: str, rows: Any) -> dict[str, Any]:
+        """``rows`` are added after the table's rows: ``{"table", "total", "edited"}``."""
+
+    def clear_source_rows(self, base_connection_id: str, table: str) -> dict[str, Any]:
+        """The table holds no row: ``{"table", "total", "edited"}``."""
+
+    def source_fault(self, base_connection_id: str) -> dict[str, Any]:
+        """``{"baseConnectionId", "fault": {"kind", "runs"?, "delaySeconds"?, "createdAt"} | None}``."""
+
+    def set_source_fault(self, base_connection_id: str, fault: Any) -> dict[str, Any]:
+        """Make the source show ``fault`` (``{"kind", "runs"?, "delaySeconds"?}``) to the runs that read it."""
+
+    def clear_source_fault(self, base_connection_id: str) -> dict[str, Any]:
+        """The source answers normally again."""

@@ -40,7 +40,7 @@ from mockaep.core.packagedata import PackageData, read_package_json
 from mockaep.core.patterns import PatternError, compile_pattern
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
-SERVICES_WITH_SPECS = ("flowservice", "schemaregistry", "catalog", "conversion", "ingestion")
+SERVICES_WITH_SPECS = ("flowservice", "schemaregistry", "catalog", "conversion", "ingestion", "dataaccess")
 #: Content-addressed validators kept per app (embedded and data schemas), least recently used out.
 MAX_CACHED_VALIDATORS = 512
 

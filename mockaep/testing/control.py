@@ -1,12 +1,14 @@
 """``ControlPlane``: a small client of an emulator's ``/_mockaep`` endpoints, for tests.
 
 Each method is one HTTP call (the documented control plane, nothing private): the clock, the
-request journal, fault rules, reset and the state document. A refusal raises
+request journal, fault rules, reset and the state document, the sources behind base connections
+(their tables' rows, their faults) and a dataset's landed rows. A refusal raises
 :class:`ControlPlaneError` with the emulator's message.
 """
 from __future__ import annotations
 
 from typing import Any, Mapping
+from urllib.parse import quote
 
 import requests
 
@@ -100,6 +102,61 @@ class ControlPlane:
 
     def clear_faults(self) -> int:
         return self.call("DELETE", "/faults")["cleared"]
+
+    # -- sources and landed rows -----------------------------------------------------------------
+    @staticmethod
+    def _tenant(org: str, sandbox: str | None) -> dict[str, str]:
+        return {"org": org, **({"sandbox": sandbox} if sandbox else {})}
+
+    @staticmethod
+    def _rows_path(base_connection_id: str, table: str) -> str:
+        return f"/sources/{quote(base_connection_id, safe='')}/tables/{quote(table, safe='')}/rows"
+
+    def source_rows(self, org: str, base_connection_id: str, table: str, *, sandbox: str | None = None,
+                    start: int | None = None, limit: int | None = None) -> dict[str, Any]:
+        """A page of a source table's rows: ``{"table", "columns", "rows", "start", "limit", "total", "edited"}``."""
+        params = {**self._tenant(org, sandbox), **{k: str(v) for k, v in (("start", start), ("limit", limit))
+                                                   if v is not None}}
+        return self.call("GET", self._rows_path(base_connection_id, table), params=params)
+
+    def replace_source_rows(self, org: str, base_connection_id: str, table: str, rows: list[Mapping[str, Any]], *,
+                            sandbox: str | None = None) -> dict[str, Any]:
+        """The table holds exactly ``rows`` (at most 1000 a call; 10,000 a table)."""
+        return self.call("PUT", self._rows_path(base_connection_id, table), json=list(rows),
+                         params=self._tenant(org, sandbox))
+
+    def append_source_rows(self, org: str, base_connection_id: str, table: str, rows: list[Mapping[str, Any]], *,
+                           sandbox: str | None = None) -> dict[str, Any]:
+        """``rows`` are added after the table's rows."""
+        return self.call("POST", self._rows_path(base_connection_id, table), json=list(rows),
+                         params=self._tenant(org, sandbox))
+
+    def clear_source_rows(self, org: str, base_connection_id: str, table: str, *,
+                          sandbox: str | None = None) -> dict[str, Any]:
+        return self.call("DELETE", self._rows_path(base_connection_id, table), params=self._tenant(org, sandbox))
+
+    def set_source_fault(self, org: str, base_connection_id: str, kind: str, *, runs: int | None = None,
+                         delay_seconds: int | None = None, sandbox: str | None = None) -> dict[str, Any]:
+        """Make the source ``unavailable``, ``throttled`` or ``slow`` (``delay_seconds``) for the
+        next ``runs`` runs (all, when omitted)."""
+        fault: dict[str, Any] = {"kind": kind}
+        if runs is not None:
+            fault["runs"] = runs
+        if delay_seconds is not None:
+            fault["delaySeconds"] = delay_seconds
+        return self.call("PUT", f"/sources/{quote(base_connection_id, safe='')}/fault", json=fault,
+                         params=self._tenant(org, sandbox))
+
+    def clear_source_fault(self, org: str, base_connection_id: str, *, sandbox: str | None = None) -> dict[str, Any]:
+        return self.call("DELETE", f"/sources/{quote(base_connection_id, safe='')}/fault",
+                         params=self._tenant(org, sandbox))
+
+    def dataset_rows(self, org: str, dataset_id: str, *, sandbox: str | None = None, start: int | None = None,
+                     limit: int | None = None) -> dict[str, Any]:
+        """A page of the rows landed in a dataset, as JSON: ``{"rows", "start", "limit", "total", ...}``."""
+        params = {**self._tenant(org, sandbox), **{k: str(v) for k, v in (("start", start), ("limit", limit))
+                                                   if v is not None}}
+        return self.call("GET", f"/datasets/{quote(dataset_id, safe='')}/rows", params=params)
 
     # -- state -----------------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:

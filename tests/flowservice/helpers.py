@@ -144,3 +144,50 @@ def snapshot(fs: FlowService, *collections: str) -> dict[str, Any]:
     """What the lists show now, to prove a refused write changed nothing."""
     return {name: fs.get(f"/{name}").get_json() for name in collections or
             ("connections", "sourceConnections", "targetConnections", "flows")}
+
+
+class Sources:
+    """The control plane's sources (``/_mockaep/sources``) of one org, over the same test client."""
+
+    def __init__(self, fs: FlowService) -> None:
+        self.http = fs.http
+        self.scope = {"org": fs.headers["x-gw-ims-org-id"], "sandbox": fs.headers.get("x-sandbox-name", "prod")}
+
+    def rows_url(self, base_id: str, table: str) -> str:
+        return f"/_mockaep/sources/{base_id}/tables/{table}/rows"
+
+    def call(self, method: str, path: str, body: Any = None, **query: Any):
+        kwargs: dict[str, Any] = {"query_string": {**self.scope, **query}}
+        if body is not None:
+            kwargs["json"] = body
+        return self.http.open(path, method=method, **kwargs)
+
+    def rows(self, base_id: str, table: str, **query: Any) -> dict[str, Any]:
+        response = self.call("GET", self.rows_url(base_id, table), **query)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def replace(self, base_id: str, table: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        response = self.call("PUT", self.rows_url(base_id, table), rows)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def append(self, base_id: str, table: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        response = self.call("POST", self.rows_url(base_id, table), rows)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def clear(self, base_id: str, table: str) -> dict[str, Any]:
+        response = self.call("DELETE", self.rows_url(base_id, table))
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def fault(self, base_id: str, fault: dict[str, Any] | None):
+        if fault is None:
+            return self.call("DELETE", f"/_mockaep/sources/{base_id}/fault")
+        return self.call("PUT", f"/_mockaep/sources/{base_id}/fault", fault)
+
+    def dataset_rows(self, dataset_id: str, **query: Any) -> dict[str, Any]:
+        response = self.call("GET", f"/_mockaep/datasets/{dataset_id}/rows", **query)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()

@@ -125,7 +125,11 @@ def test_run_progresses_with_the_clock(fs, flow, clock):
     assert done["activities"][0]["sourceInfo"][0]["id"] == flow["source"]
     target = done["activities"][1]["targetInfo"][0]
     assert target["id"] == flow["target"] and target["reference"]["type"] == "Batch"
-    assert metrics["sizeSummary"]["inputBytes"] > metrics["sizeSummary"]["outputBytes"] > 0
+    # Sizes come from the data: the rows read (as JSON) and the Parquet file the run landed.
+    assert metrics["sizeSummary"]["inputBytes"] > 0 and metrics["sizeSummary"]["outputBytes"] > 0
+    files = fs.call("GET", "/dataSetFiles", prefix="/data/foundation/catalog",
+                    query={"batchId": target["reference"]["ids"][0]}).get_json()
+    assert sum(f["size"] for f in files.values()) == metrics["sizeSummary"]["outputBytes"]
 
 
 def test_record_counts_come_from_the_rows_inside_the_window(fs, flow, clock):

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from mockaep.core.context import tenant_id_for
-from mockaep.services.ingestion import parquet as parquet_reader
+from mockaep.core import parquet as parquet_reader
 from tests.catalog.helpers import (CATALOG, IMPORT, INGEST_TYPE, REGISTRY, assert_error, batch, make_dataset, ndjson,
                                    open_batch, upload)
 from tests.conftest import ORG, gateway_headers

@@ -33,6 +33,10 @@ READERS: dict[str, tuple[str, dict[str, str]]] = {
 INTERNAL = {
     "stagedFiles": "files uploaded into an open batch; read through the batch and its dataSetFiles",
     "mappingSetVersions": "every version of a mapping set; read as GET /mappingSets/{id}?version=n",
+    "dataSetFileParts": "the stored files behind a dataset file; read as GET /data/foundation/export/files/{id}",
+    "batchFailedRows": "a batch's kept rejected rows; read as GET /data/foundation/export/batches/{id}/failed",
+    "sourceTables": "a base connection's edited source tables; read as GET /_mockaep/sources/{id}/tables/...",
+    "sourceRows": "the rows of an edited source table; read as GET /_mockaep/sources/{id}/tables/{table}/rows",
 }
 #: List endpoints compared too (their order comes from the store's insertion order).
 LISTS = [

@@ -21,6 +21,7 @@ SERVICE_PREFIXES = {
     "/data/foundation/catalog": "catalog",
     "/data/foundation/conversion": "conversion",
     "/data/foundation/import": "ingestion",
+    "/data/foundation/export": "dataaccess",
 }
 ERROR_TYPES = {
     "flowservice": re.compile(r"^https://ns\.adobe\.com/aep/errors/FLOW-\d+-(\d{3})$"),
@@ -28,6 +29,7 @@ ERROR_TYPES = {
     "catalog": re.compile(r"^http://ns\.adobe\.com/aep/errors/CAT-\d+-(\d{3})$"),
     "conversion": re.compile(r"^http://ns\.adobe\.com/aep/errors/MAPPER-\d+-(\d{3})$"),
     "ingestion": re.compile(r"^http://ns\.adobe\.com/aep/errors/INGEST-\d+-(\d{3})$"),
+    "dataaccess": re.compile(r"^http://ns\.adobe\.com/aep/errors/EXPORT-\d+-(\d{3})$"),
     "emulator": re.compile(r"^http://ns\.adobe\.com/aep/errors/MOCKAEP-\d+-(\d{3})$"),
 }
 

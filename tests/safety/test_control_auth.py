@@ -14,7 +14,9 @@ TOKEN = "/ims/token/v3"
 ADMIN = {"Authorization": "Bearer the-admin-token"}
 CONTROL_CALLS = [("POST", "/_mockaep/reset"), ("GET", "/_mockaep/state"), ("POST", "/_mockaep/state"),
                  ("GET", "/_mockaep/state?secrets=include"), ("GET", "/_mockaep/no-such-endpoint"),
-                 ("GET", "/_mockaep"), ("GET", "/_mockaep//state"), ("DELETE", "/_mockaep/reset/")]
+                 ("GET", "/_mockaep"), ("GET", "/_mockaep//state"), ("DELETE", "/_mockaep/reset/"),
+                 ("PUT", f"/_mockaep/sources/any/tables/Account/rows?org={ORG}"),
+                 ("GET", f"/_mockaep/sources/any/fault?org={ORG}"), ("GET", f"/_mockaep/datasets/any/rows?org={ORG}")]
 
 
 def _strict(**extra):

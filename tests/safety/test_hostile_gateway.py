@@ -25,6 +25,7 @@ PATHS = [
     "/data/foundation/catalog/dataSets", "/data/foundation/catalog/batches", "/data/foundation/catalog/",
     "/data/foundation/catalog/dataSetFiles", "/data/foundation/conversion/mappingSets",
     "/data/foundation/conversion/mappingSets/validate", "/data/foundation/import/batches",
+    "/data/foundation/export/batches", "/data/foundation/export/files", "/data/foundation/export/datasets",
     "/data/foundation", "/", "/nothing/here",
 ]
 HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=255, blacklist_characters="\x7f"), max_size=40)

@@ -154,3 +154,32 @@ def test_a_seed_starts_a_state_file_but_never_overrides_it(tmp_path):
     app.extensions["mockaep"].state_file.snapshot_now()
     again = create_app(Config(seed_file=str(seed), state_file=str(state_file))).test_client()
     assert again.get("/_mockaep/state").json["tenants"] == []
+
+
+def test_landed_data_survives_a_restart_and_only_what_a_snapshot_names_is_kept(tmp_path):
+    state_file = tmp_path / "landed.json"
+    blobs = tmp_path / "landed.json.uploads"
+    with Server("serve", "--state-file", str(state_file), "--snapshot-interval", "0.1") as first:
+        http = RealHTTP(first.url)
+        made = _make_writes(http)
+        assert http.post(f"{helpers.IMPORT}/batches/{made['batch']}?action=COMPLETE",
+                         headers=gateway_headers()).status_code == 200
+        doomed = helpers.open_batch(http, made["dataset"])
+        helpers.upload(http, doomed, made["dataset"], "gone.json", helpers.ndjson([helpers.member("m2")]))
+        http.post(f"{helpers.IMPORT}/batches/{doomed}?action=COMPLETE", headers=gateway_headers())
+        assert http.delete(f"{helpers.CATALOG}/batches/{doomed}", headers=gateway_headers()).status_code == 200
+        _wait_for_a_snapshot_after_now(http)
+        # the two uploads (a staged file outlives its batch until Batch Ingestion is next written to)
+        # and the kept batch's landed file: the deleted batch's landed file is gone
+        assert len(os.listdir(blobs)) == 3
+    with Server("serve", "--state-file", str(state_file)) as second:
+        http = RealHTTP(second.url)
+        rows = http.get(f"/_mockaep/datasets/{made['dataset']}/rows", query_string={"org": ORG}).json
+        assert rows["rows"] == [helpers.member("m1", 10, "gold")] and rows["unavailableFiles"] == []
+        (entry,) = http.get(f"/data/foundation/export/batches/{made['batch']}/files", headers=gateway_headers()).json[
+            "data"]
+        (part,) = http.get(f"/data/foundation/export/files/{entry['dataSetFileId']}", headers=gateway_headers()).json[
+            "data"]
+        download = http.get(f"/data/foundation/export/files/{entry['dataSetFileId']}", headers=gateway_headers(),
+                            query_string={"path": part["name"]})
+        assert download.status_code == 200 and download.get_data()[:4] == b"PAR1"

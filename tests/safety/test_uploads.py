@@ -33,7 +33,7 @@ def _file(http, batch_id, dataset_id, name):
 
 
 def _spooled(app) -> list[str]:
-    directory = app.extensions["mockaep_uploads"].directory
+    directory = app.extensions["mockaep"].blobs.directory
     return sorted(os.listdir(directory))
 
 

@@ -17,7 +17,7 @@ import pytest
 from tests.replay.servers import Server
 
 aepp = pytest.importorskip("aepp")
-from aepp import catalog, dataprep, flowservice, ingestion, schema  # noqa: E402
+from aepp import catalog, dataaccess, dataprep, flowservice, ingestion, schema  # noqa: E402
 
 ORG = "ACME0000000000000000000A@AdobeOrg"
 CLIENT_ID = "aepp-client"
@@ -50,4 +50,5 @@ def sdk(aep_connection):
                            catalog=catalog.Catalog(config=aep_connection),
                            flow=flowservice.FlowService(config=aep_connection),
                            prep=dataprep.DataPrep(config=aep_connection),
-                           ingest=ingestion.DataIngestion(config=aep_connection))
+                           ingest=ingestion.DataIngestion(config=aep_connection),
+                           access=dataaccess.DataAccess(config=aep_connection))

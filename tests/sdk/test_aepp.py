@@ -939,6 +939,40 @@ def test_conversion_endpoints_the_api_lacks_are_refused_as_by_the_platform(sdk, 
     assert status(answer) == 404
 
 
+# == Data Access: class DataAccess ================================================================
+@pytest.fixture(scope="module")
+def landed(sdk, dataset, tenant):
+    """A batch ingested the aepp way, for reading back (its own rows: other tests replace batches)."""
+    rows = [{"_id": "m-7", f"_{tenant}": {"loyaltyId": "L-7", "points": 7}},
+            {"_id": "m-8", f"_{tenant}": {"loyaltyId": "L-8", "points": 8}}]
+    created = sdk.ingest.createBatch(dataset)
+    assert sdk.ingest.uploadSmallFile(created["id"], dataset, "landed.json", rows) == {}
+    assert status(sdk.ingest.uploadSmallFileFinish(created["id"])) is None
+    return created["id"], rows
+
+
+def test_dataaccess_getBatchFiles_getFiles_getHeadFile_read_back_the_batch(sdk, landed):
+    batch_id, rows = landed
+    (entry,) = sdk.access.getBatchFiles(batch_id)
+    assert entry["records"] == "2" and entry["isValid"] is True
+    (stored,) = sdk.access.getFiles(entry["dataSetFileId"])["data"]
+    assert stored["name"].endswith(".parquet")
+    data = sdk.access.getFiles(entry["dataSetFileId"], path=stored["name"])  # io.BytesIO for a .parquet name
+    frame = sdk.access.transformDataToDataFrame(data)
+    assert sorted(frame["_id"]) == ["m-7", "m-8"]
+    # aepp's headData calls res.headers() (not callable): for a 200 it hands back {}, for an error
+    # the answer's headers, so {} is the emulator's 200
+    assert sdk.access.getHeadFile(entry["dataSetFileId"], stored["name"]) == {}
+    assert sdk.access.getHeadFile(entry["dataSetFileId"], "no-such.parquet") != {}
+
+
+def test_dataaccess_getPreview_getBatchFailed_getBatchMeta(sdk, dataset, landed):
+    batch_id, rows = landed
+    assert {"m-7", "m-8"} <= {row["_id"] for row in sdk.access.getPreview(dataset)}
+    assert sdk.access.getBatchFailed(batch_id) == []  # the dataset keeps no error diagnostics
+    assert sdk.access.getBatchMeta(batch_id) == {"data": [], "_page": {"limit": 100, "count": 0}}
+
+
 # == deletes, last: reads after a delete answer 404 ==============================================
 def test_deletes_make_reads_404(sdk, flow, source_connection, target_connection, base_connection, dataset):
     for other in {item["id"] for item in sdk.flow.getFlows()} - {flow}:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockaep.core.context import RequestContext
-from mockaep.services.catalog import batches, models
+from mockaep.services.catalog import batches, landed, models
 from mockaep.services.catalog.journal import Journal
 
 
@@ -46,4 +46,30 @@ class CatalogBackend:
 
     def add_dataset_file(self, batch_id: str, dataset_id: str, name: str, records: int, size: int) -> str:
         """Register a promoted file of a successful batch (listed by ``GET /dataSetFiles``)."""
-        return batches.add_dataset_file(self.ctx, self.journal, batch_id, dataset_id, name, records, size)
+        return landed.add_dataset_file(self.ctx, self.journal, batch_id, dataset_id, name, records, size)
+
+    # -- landed data ------------------------------------------------------------------------------
+    def land_file(self, batch_id: str, dataset_id: str, rows: list[Any], schema: dict[str, Any],
+                  name: str | None = None) -> dict[str, Any]:
+        """Land validated rows as one Parquet dataset file of the batch (see the port)."""
+        return landed.land_file(self.ctx, self.journal, batch_id, dataset_id, rows, schema, name)
+
+    def keep_failed_rows(self, batch_id: str, failures: list[dict[str, Any]]) -> dict[str, Any]:
+        """Keep a batch's rejected rows with their reasons (its error diagnostics)."""
+        return landed.keep_failed_rows(self.ctx, self.journal, batch_id, failures)
+
+    def batch_dataset_files(self, batch_id: str, start: int, limit: int) -> tuple[list[dict[str, Any]], int] | None:
+        """A page of a batch's dataset files and how many there are; None: no such batch."""
+        return landed.batch_dataset_files(self.ctx, batch_id, start, limit)
+
+    def dataset_file_parts(self, file_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+        """A dataset file and its stored parts (``name``, ``blob``, ``length``, ``records``)."""
+        return landed.file_parts(self.ctx, file_id)
+
+    def failed_rows(self, batch_id: str) -> dict[str, Any] | None:
+        """A batch's kept rejected rows: ``{"files": [...parts], "sample": [...]}``; None: no batch."""
+        return landed.failed_rows(self.ctx, batch_id)
+
+    def dataset_rows(self, dataset_id: str, start: int, limit: int) -> dict[str, Any] | None:
+        """A page of a dataset's landed rows as JSON; None: no such dataset."""
+        return landed.dataset_rows(self.ctx, dataset_id, start, limit)

@@ -66,6 +66,8 @@ ROUTES: tuple[tuple[str, re.Pattern, Handler], ...] = (
     ("PATCH", re.compile(rf"^/batches{ONE}$"),
      lambda c, j, m, b, q: (batches.patch_batch(c, j, m[0], b, "application/json"),
                             _done(batches.link_batch(m[0])))[1]),
+    # The batch's data files stay on disk until the tenant goes or a snapshot no longer names them
+    # (a later sub-request may fail and undo this deletion, so they cannot be freed here).
     ("DELETE", re.compile(rf"^/batches{ONE}$"),
      lambda c, j, m, b, q: (batches.delete_batch(c, j, m[0]), _done(batches.link_batch(m[0])))[1]),
     ("GET", re.compile(r"^/dataSetFiles$"), lambda c, j, m, b, q: batches.find_dataset_files(c, q)),

@@ -18,7 +18,7 @@ from mockaep.core.errors import BadRequest, Conflict
 from mockaep.core.paging import catalog as pager
 from mockaep.core.paging.selection import select
 from mockaep.core.request import QueryParams
-from mockaep.services.catalog import conditions, objects, query
+from mockaep.services.catalog import conditions, landed, objects, query
 from mockaep.services.catalog.journal import Journal
 from mockaep.services.catalog.models import get_dataset
 from mockaep.services.catalog.resources import BATCHES, DATASET_FILES, DATASETS, KINDS
@@ -155,9 +155,12 @@ def patch_batch(ctx: RequestContext, journal: Journal, batch_id: str, body: Any,
     _save(ctx, journal, objects.stamp(ctx, patched), current.get("status"))
 
 
-def delete_batch(ctx: RequestContext, journal: Journal, batch_id: str) -> None:
+def delete_batch(ctx: RequestContext, journal: Journal, batch_id: str) -> list[str]:
+    """Delete a batch and the data it landed; returns the blobs no record names any more (the
+    route frees them once the deletion stands)."""
     require_batch(ctx, batch_id)
     journal.remove(BATCHES, batch_id)
+    return landed.forget_batch(ctx, journal, batch_id)
 
 
 def _batch_aliases() -> dict[str, query.Alias]:
@@ -260,32 +263,8 @@ def set_batch_status(ctx: RequestContext, journal: Journal, batch_id: str, statu
     record.update(status=status, updated=ctx.now_ms, updatedUser=ctx.user_id)
     _save(ctx, journal, record, previous)
     if status == "inactive":
-        _invalidate_files(ctx, journal, batch_id)
+        landed.invalidate_files(ctx, journal, batch_id)
     return record
-
-
-def add_dataset_file(ctx: RequestContext, journal: Journal, batch_id: str, dataset_id: str, name: str,
-                     records: int, size: int) -> str:
-    """Register a promoted file (``@/dataSetFiles?dataSetId=…`` lists them)."""
-    dataset = get_dataset(ctx, dataset_id) or {}
-    collection = ctx.tenant.collection(DATASET_FILES)
-    file_id = f"{batch_id}-{collection.count('batchId', batch_id) + 1}"
-    record = {"id": file_id, "batchId": batch_id, "dataSetId": dataset_id, "dataSetViewId": dataset.get("viewId"),
-              "name": name, "records": records, "size": size, "isValid": True, "imsOrg": ctx.org,
-              "sandboxId": objects.sandbox_id(ctx), "createdUser": ctx.user_id, "createdClient": ctx.client_id,
-              "updatedUser": ctx.user_id, "version": "1.0.0", "created": ctx.now_ms, "updated": ctx.now_ms}
-    objects.check_record(ctx, FILE_KIND, record)
-    journal.save(DATASET_FILES, file_id, record)
-    return file_id
-
-
-def _invalidate_files(ctx: RequestContext, journal: Journal, batch_id: str) -> None:
-    collection = ctx.tenant.collection(DATASET_FILES)
-    for file_id in list(collection.ids(among=collection.hits("batchId", batch_id))):
-        record = collection.get(file_id)
-        if record is not None and record.get("isValid"):
-            record.update(isValid=False, updated=ctx.now_ms)
-            journal.save(DATASET_FILES, file_id, record)
 
 
 # -- dataset files ---------------------------------------------------------------------------------

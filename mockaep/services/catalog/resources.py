@@ -15,6 +15,11 @@ SERVICE = "catalog"
 DATASETS = "dataSets"
 BATCHES = "batches"
 DATASET_FILES = "dataSetFiles"
+#: The bytes behind a dataset file (its Parquet parts in the blob store), and the rows a batch
+#: rejected when their diagnostics are kept: bookkeeping with no Catalog endpoint of its own,
+#: read through the Data Access API (``/data/foundation/export``).
+FILE_PARTS = "dataSetFileParts"
+FAILED_ROWS = "batchFailedRows"
 
 #: catalog.yaml ``batchStatus``.
 BATCH_STATUSES = ("processing", "success", "failure", "queued", "retrying", "stalled", "aborted", "abandoned",
@@ -84,6 +89,20 @@ DATASET_FILE_SCHEMA = {
     },
 }
 
+#: One stored file: its name as Data Access lists it, its blob, its size and rows.
+_STORED_FILE = {"type": "object", "required": ["name", "blob", "length", "records"], "properties": {
+    "name": _TEXT, "blob": _TEXT, "length": _COUNT, "records": _COUNT}}
+FILE_PARTS_SCHEMA = {
+    "type": "object", "required": ["dataSetFileId", "batchId", "dataSetId", "parts"],
+    "properties": {"dataSetFileId": _TEXT, "batchId": _TEXT, "dataSetId": _TEXT,
+                   "parts": {"type": "array", "items": _STORED_FILE}},
+}
+FAILED_ROWS_SCHEMA = {
+    "type": "object", "required": ["batchId", "files", "sample"],
+    "properties": {"batchId": _TEXT, "files": {"type": "array", "items": _STORED_FILE},
+                   "sample": {"type": "array", "items": _OBJECT}},
+}
+
 KINDS = {
     DATASETS: ResourceKind(
         DATASETS, "dataset", SERVICE, id_field=None, system_fields=DATASET_SYSTEM_FIELDS,
@@ -98,4 +117,13 @@ KINDS = {
         DATASET_FILES, "dataset file", SERVICE, id_field="id", system_fields=DATASET_FILE_SYSTEM_FIELDS,
         read_only=DATASET_FILE_SYSTEM_FIELDS, indexes=("batchId", "dataSetId"), paging="catalog",
         not_found_code="1404", record_schema=DATASET_FILE_SCHEMA),
+    FILE_PARTS: ResourceKind(
+        FILE_PARTS, "dataset file's data", SERVICE, id_field="dataSetFileId",
+        system_fields=("dataSetFileId", "batchId", "dataSetId", "parts"),
+        read_only=("dataSetFileId", "batchId", "dataSetId", "parts"), not_found_code="1404",
+        record_schema=FILE_PARTS_SCHEMA, blob_paths=("parts[].blob",)),
+    FAILED_ROWS: ResourceKind(
+        FAILED_ROWS, "batch's failed rows", SERVICE, id_field="batchId", system_fields=("batchId", "files", "sample"),
+        read_only=("batchId", "files", "sample"), not_found_code="1404", record_schema=FAILED_ROWS_SCHEMA,
+        blob_paths=("files[].blob",)),
 }

@@ -169,7 +169,9 @@ def patch_batch(batch_id: str):
 
 @blueprint.route("/batches/<batch_id>", methods=["DELETE"])
 def delete_batch(batch_id: str):
-    _write(lambda ctx, journal: batches.delete_batch(ctx, journal, batch_id))
+    freed = _write(lambda ctx, journal: batches.delete_batch(ctx, journal, batch_id))
+    ctx = gateway.current()
+    ctx.runtime.blobs.discard(ctx.tenant, freed)  # the deletion stands: its data files go too
     return _refs(batches.link_batch(batch_id))
 
 

@@ -1,11 +1,11 @@
 """Exploring what lies behind a base connection: tables of CRM/customer-success sources, folders
 and files of cloud storage, their columns and a preview of their rows.
 
-The platform reads the third-party system with the connection's credentials; mockaep reads a
-fixture instead, one JSON file per connection spec in ``mockaep/specs/flowservice/explore``
-(``{"tables": [...]}`` for table sources, ``{"files": [...]}`` for file sources), read once per
-app through ``ctx.runtime.package``. The same fixtures give the record counts of flow runs
-(:func:`rows_for`). No Flask here.
+The platform reads the third-party system with the connection's credentials; mockaep reads the
+connection's source instead (``sources``): a table source's tables as the control plane left them
+(initially the explore fixture of the connection's spec, ``mockaep/specs/flowservice/explore``),
+a file source's fixture files. Runs read the same rows (``window``, and :func:`rows_for` for
+files). No Flask here.
 
 Request shapes (``GET /connections/{id}/explore``, explore/customer-success.md and FSY):
 ``objectType=root`` lists the top level, as does a request without ``objectType`` (Adobe's
@@ -17,12 +17,12 @@ regard to case because the official spec lists it upper-case and the tutorials l
 """
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any, Mapping
 
 from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest, NotFound
-from mockaep.core.packagedata import package_files
-from mockaep.services.flowservice import specs
+from mockaep.services.flowservice import sources, specs
 
 OBJECT_TYPES = ("root", "table", "folder", "file", "rest")
 #: ``fileType`` values a preview accepts, and the fixture format each one reads.
@@ -32,18 +32,6 @@ DEFAULT_PREVIEW_ROWS = 100
 #: value (as password, token, key…) is refused by its source: ``/test`` answers
 #: ``{"result": false}``, explore answers 400, and runs of its flows fail.
 INVALID_CREDENTIAL = "mockaep-invalid-password"
-
-
-FIXTURES = "flowservice/explore"
-
-
-def fixture(ctx: RequestContext, spec_id: str) -> Mapping[str, Any] | None:
-    """The explore fixture of a connection spec (shared, read-only), or None when it has none."""
-    package = ctx.runtime.package
-    path = f"{FIXTURES}/{spec_id}.json"
-    if path not in package.memo(("flowservice", "explore-fixtures"), lambda: frozenset(package_files(FIXTURES))):
-        return None
-    return package.json(path)
 
 
 def credentials_rejected(connection: Mapping[str, Any]) -> bool:
@@ -142,7 +130,7 @@ def explore(ctx: RequestContext, connection: Mapping[str, Any], args: Mapping[st
         raise BadRequest("The source refused the credentials of this connection, so its content cannot be "
                          "explored. Update the connection's auth params and try again.", code="1100",
                          report={"id": connection.get("id"), "type": "connections"})
-    return explore_source(ctx, spec, args)
+    return explore_source(ctx, spec, args, connection.get("id"))
 
 
 def explore_spec(ctx: RequestContext, spec: Mapping[str, Any], args: Mapping[str, str]) -> Any:
@@ -154,8 +142,10 @@ def explore_spec(ctx: RequestContext, spec: Mapping[str, Any], args: Mapping[str
     return explore_source(ctx, spec, args)
 
 
-def explore_source(ctx: RequestContext, spec: Mapping[str, Any] | None, args: Mapping[str, str]) -> Any:
-    """What lies behind a source of this spec (its fixture), as the explore call shows it."""
+def explore_source(ctx: RequestContext, spec: Mapping[str, Any] | None, args: Mapping[str, str],
+                   base_id: str | None = None) -> Any:
+    """What lies behind a source of this spec (the base connection's, when one is given), as the
+    explore call shows it."""
     spec_id = str((spec or {}).get("id", ""))
     raw_type = args.get("objectType")
     object_type = raw_type.strip().lower() if raw_type is not None and raw_type.strip() else "root"
@@ -163,14 +153,14 @@ def explore_source(ctx: RequestContext, spec: Mapping[str, Any] | None, args: Ma
         raise BadRequest(f"Invalid value {raw_type[:50] if raw_type else ''} for field objectType. Allowed values "
                          f"are {', '.join(t.upper() for t in OBJECT_TYPES)}.", code="1452")
     kind = specs.source_kind(spec) if spec is not None else "other"
-    data = fixture(ctx, spec_id) or {}
+    data = sources.fixture(ctx, spec_id) or {}
     path = args.get("object")
     preview = _flag(args, "preview")
     limit = _preview_rows(args)
     if object_type == "root":
         if kind == "file":
             return _children(data, "/") or []
-        return [_listing("table", t["name"], t["path"], True) for t in _tables(data)]
+        return [_listing("table", t["name"], t["path"], True) for t in sources.tables(ctx, base_id, spec_id)]
     if object_type == "rest":
         raise BadRequest(f"objectType REST does not apply to {spec.get('name') if spec else 'this'} "
                          "connections.", code="1100")
@@ -181,11 +171,12 @@ def explore_source(ctx: RequestContext, spec: Mapping[str, Any] | None, args: Ma
         if kind != "table":
             raise BadRequest(f"objectType TABLE does not apply to {spec.get('name') if spec else 'this'} "
                              "connections.", code="1100")
-        table = _table(data, path)
+        table = sources.table(ctx, base_id, spec_id, path)
         if table is None:
             raise NotFound(f"The table {path[:200]} was not found in the source. Use objectType=root to list "
                            "its tables.", code="1101", report={"id": path, "type": "table"})
-        return _described(table["columns"], table["rows"], preview=preview, limit=limit)
+        shown = list(islice(sources.rows(ctx, base_id, spec_id, path), limit)) if preview else []
+        return _described(table["columns"], shown, preview=preview, limit=limit)
     if kind != "file":
         raise BadRequest(f"objectType {object_type.upper()} does not apply to {spec.get('name') if spec else 'this'} "
                          "connections.", code="1100")
@@ -264,7 +255,7 @@ def rows_for(ctx: RequestContext, spec_id: str, params: Mapping[str, Any]) -> tu
     Table sources read ``params.tableName`` (or the older ``params.path``); file sources read the
     file at ``params.path`` or every readable file under that folder. Unknown paths read nothing.
     """
-    data = fixture(ctx, spec_id) or {}
+    data = sources.fixture(ctx, spec_id) or {}
     if data.get("tables") is not None:
         table = _table(data, str(params.get("tableName") or params.get("path") or ""))
         return (list(table["rows"]), 1) if table else ([], 0)

@@ -10,7 +10,8 @@ connection → 1418; a source or target connection a flow uses → 1447 ("Found 
 containing id …"): the flow would be left pointing at nothing. Base connections used only by
 connections outside any flow, and flows themselves, can be deleted. A deleted flow takes its runs
 with it (``progress.forget_flow``): the platform answers a run of a deleted flow as unknown (404
-1101) rather than keep orphans no flow can show; Catalog batches the runs wrote stay.
+1101) rather than keep orphans no flow can show; Catalog batches the runs wrote stay. A deleted
+base connection takes its source (edited tables, fault) with it.
 """
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from mockaep.core.ids import new_uuid
 from mockaep.core.kinds import ResourceKind
 from mockaep.core.patch import PatchRules, apply_patch, read_patch
 from mockaep.core.paging.selection import Entry
-from mockaep.services.flowservice import listing, progress
+from mockaep.services.flowservice import listing, progress, source_faults
+from mockaep.services.flowservice import sources as source_tables
 from mockaep.services.flowservice.connections import (inherited_base, validate_connection, validate_source_connection,
                                                       validate_target_connection)
 from mockaep.services.flowservice.flows import validate_flow
@@ -265,6 +267,9 @@ def delete(ctx: RequestContext, kind: ResourceKind, object_id: str) -> None:
                              report={"flowIds": users})
     if kind is FLOWS:
         progress.forget_flow(ctx, object_id)
+    if kind is CONNECTIONS:  # the source behind it goes with it: its tables and its fault
+        source_tables.forget_connection(ctx, object_id)
+        source_faults.forget_connection(ctx, object_id)
     collection.delete(object_id)
 
 

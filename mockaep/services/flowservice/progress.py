@@ -21,7 +21,7 @@ from typing import Any, Mapping
 from mockaep.core.context import RequestContext
 from mockaep.core.ids import new_flow_etag
 from mockaep.core.store import Collection
-from mockaep.services.flowservice import outcome, schedules
+from mockaep.services.flowservice import outcome, schedules, window
 from mockaep.services.flowservice.records import system_fields
 from mockaep.services.flowservice.resources import FLOWS, RUNS
 
@@ -145,6 +145,7 @@ def forget_flow(ctx: RequestContext, flow_id: str) -> None:
         if plan is not None:
             plan.set(run_id, None)
     ctx.tenant.meta.get(SCHEDULE_META, {}).pop(flow_id, None)
+    window.forget_watermark(ctx, flow_id)
     _latest_runs(ctx).pop(flow_id, None)
     if ("flowservice", "flow-schedule") in ctx.tenant.derived:
         _flow_plan(ctx).set(flow_id, None)
@@ -263,11 +264,16 @@ def _advance_one(ctx: RequestContext, run: dict[str, Any]) -> dict[str, Any]:
     timeline = _changes(run, ctx.now_ms)
     if timeline is None:
         return run
+    if ctx.now_ms >= timeline["completesAt"]:
+        later = outcome.postponed(ctx, run, timeline)  # a slow source: the copy takes longer
+        if later is not None:
+            timeline = run[INTERNAL] = {**timeline, "completesAt": later, "slowed": True}
     if ctx.now_ms < timeline["completesAt"]:
         run.update(state="inProgress", metrics=_in_progress_metrics(timeline), activities=[])
         run["updatedAt"] = max(timeline["startsAt"], run.get("updatedAt", 0))
     else:
-        run.update(outcome.finish(ctx, run, timeline, COPY_MS))
+        copy_ms = timeline["completesAt"] - PROMOTION_MS - timeline["copyFrom"]
+        run.update(outcome.finish(ctx, run, timeline, copy_ms))
         run["updatedAt"] = max(run["metrics"]["durationSummary"]["completedAtUTC"], run.get("updatedAt", 0))
     run["etag"] = new_flow_etag()
     return store_run(ctx, run)

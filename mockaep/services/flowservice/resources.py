@@ -63,7 +63,8 @@ _RUN = {
     # mockaep's timeline of the run (runs.py), never shown.
     "_mockaep": {"type": "object", "required": ["startsAt", "copyFrom", "completesAt"],
                  "properties": {"startsAt": _MILLIS, "copyFrom": _MILLIS, "completesAt": _MILLIS,
-                                "managed": {"type": "boolean"}}},
+                                "managed": {"type": "boolean"}, "scheduled": {"type": "boolean"},
+                                "slowed": {"type": "boolean"}}},
 }
 _NAMED_SPECS = {"type": "array", "items": {"type": "object", "required": ["name"],
                                            "properties": {"name": _TEXT, "type": _TEXT, "spec": JSON_SCHEMA}}}
@@ -78,6 +79,19 @@ _FLOW_SPEC = {
     "targetConnectionSpecIds": _IDS, "transformationSpecs": _NAMED_SPECS, "optionSpec": _SPEC_PART,
     "scheduleSpec": _SPEC_PART, "runSpec": _SPEC_PART, "attributes": _OBJECT, "permissionsInfo": _OBJECT,
 }
+
+# The source behind a base connection (emulator-only, edited through /_mockaep/sources): the tables
+# a user edited or created (their rows are sourceRows; an unedited table is its explore fixture),
+# and a fault the source is made to show.
+_COLUMN = {"type": "object", "required": ["name", "type"], "properties": {"name": _TEXT, "type": _TEXT}}
+_SOURCE_TABLE = {"type": "object", "required": ["baseConnectionId", "table", "columns", "nextRow"], "properties": {
+    "baseConnectionId": _ID, "table": _ID, "columns": {"type": "array", "items": _COLUMN},
+    "nextRow": {"type": "integer", "minimum": 0}, "updatedAt": _MILLIS}}
+_SOURCE_ROW = {"type": "object", "required": ["source", "row"], "properties": {"source": _TEXT, "row": _OBJECT}}
+_SOURCE_FAULT = {"type": "object", "required": ["baseConnectionId", "kind"], "properties": {
+    "baseConnectionId": _ID, "kind": {"enum": ["unavailable", "throttled", "slow"]},
+    "runs": {"type": "integer", "minimum": 1}, "delaySeconds": {"type": "integer", "minimum": 1},
+    "createdAt": _MILLIS}}
 
 KINDS = {
     "connections": ResourceKind(
@@ -123,11 +137,25 @@ KINDS = {
         "flowSpecs", "flow spec", SERVICE, system_fields=SYSTEM_FIELDS[:-2] + ("etag",),
         writable=tuple(_FLOW_SPEC), indexes=("name", "sourceConnectionSpecIds[]"), paging="continuation",
         not_found_code="1101", record_schema=_record(("id", "name"), _FLOW_SPEC)),
+    "sourceTables": ResourceKind(
+        "sourceTables", "source table", SERVICE, id_field=None, system_fields=tuple(_SOURCE_TABLE["properties"]),
+        read_only=tuple(_SOURCE_TABLE["properties"]), indexes=("baseConnectionId",), not_found_code="1101",
+        record_schema=_SOURCE_TABLE),
+    "sourceRows": ResourceKind(
+        "sourceRows", "source row", SERVICE, id_field=None, system_fields=("source",), read_only=("source",),
+        indexes=("source",), not_found_code="1101", record_schema=_SOURCE_ROW),
+    "sourceFaults": ResourceKind(
+        "sourceFaults", "source fault", SERVICE, id_field="baseConnectionId",
+        system_fields=tuple(_SOURCE_FAULT["properties"]), read_only=tuple(_SOURCE_FAULT["properties"]),
+        not_found_code="1101", record_schema=_SOURCE_FAULT),
 }
 CONNECTIONS = KINDS["connections"]
 SOURCE_CONNECTIONS = KINDS["sourceConnections"]
 TARGET_CONNECTIONS = KINDS["targetConnections"]
 FLOWS = KINDS["flows"]
 RUNS = KINDS["runs"]
+SOURCE_TABLES = KINDS["sourceTables"]
+SOURCE_ROWS = KINDS["sourceRows"]
+SOURCE_FAULTS = KINDS["sourceFaults"]
 #: Fields a create body may set that no PATCH may change.
 CREATE_ONLY = {"flows": ("flowSpec",)}

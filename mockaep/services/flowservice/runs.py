@@ -8,7 +8,9 @@ emulator clock (``ctx.now_ms``, i.e. ``Config.clock``), never on its own thread:
 * ``inProgress`` while its data window is still open (``params.windowEndTime``, epoch seconds)
   and for the copy and promotion after the later of start and window end;
 * then ``success`` with the metrics and the copy/promotion activities monitor.md shows, or
-  ``failed`` when the source refuses the base connection's credentials (``outcome.finish``).
+  ``failed`` — the source refused the credentials or was made to fail, or the run's rows failed
+  beyond what partial ingestion allows (``outcome.finish``: the rows are read, mapped, validated
+  and landed there).
 
 Flows with a schedule get their runs the same way, when runs are read. Runs are brought up to
 date whenever they are read, so stored records, filters (``property=state==inProgress``) and

@@ -90,6 +90,24 @@ def due_slots(flow: Mapping[str, Any], now_ms: int, last_slot: int | None) -> li
     return slots
 
 
+def first_window_start(flow: Mapping[str, Any]) -> int | None:
+    """Where the window of the flow's first scheduled run starts (epoch s; 0: all history), or
+    None when its schedule cannot be read. Enabled or not: a re-triggered run asks too."""
+    schedule = flow.get("scheduleParams")
+    if not isinstance(schedule, dict):
+        return None
+    start, frequency = seconds(schedule.get("startTime")), schedule.get("frequency")
+    if start is None:
+        return None
+    if _backfill(schedule):
+        return 0
+    first = max(start, int(flow.get("createdAt") or 0) // 1000)
+    interval = seconds(schedule.get("interval"))
+    if frequency == "once" or frequency not in PERIOD_SECONDS or interval is None or interval < 1:
+        return first
+    return first - PERIOD_SECONDS[frequency] * interval
+
+
 def next_due_ms(flow: Mapping[str, Any], last_slot: int | None) -> int | None:
     """The clock time (epoch ms) from which :func:`due_slots` has a run for ``flow`` after
     ``last_slot``; None when it never will (until the flow changes). Lets a runs list skip flows

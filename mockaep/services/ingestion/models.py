@@ -16,7 +16,7 @@ from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
 from mockaep.services.ingestion import rows as rowlib
 from mockaep.services.ingestion import staging
-from mockaep.services.ingestion.spool import UploadSpool
+from mockaep.core.blobs import BlobStore
 
 OPEN = staging.OPEN
 ACTIONS = ("COMPLETE", "ABORT", "FAIL", "REVERT")
@@ -60,7 +60,7 @@ def _spec_spelling(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "inputFormat": {**input_format, "format": spelled}}
 
 
-def batch_action(ctx: RequestContext, spool: UploadSpool, batch_id: str, action: str | None) -> dict[str, Any]:
+def batch_action(ctx: RequestContext, spool: BlobStore, batch_id: str, action: str | None) -> dict[str, Any]:
     """``POST /batches/{id}?action=COMPLETE|ABORT|FAIL|REVERT`` (case-insensitive: the docs
     write both ``COMPLETE`` and ``complete``)."""
     name = (action or "").strip().upper()
@@ -86,7 +86,7 @@ def batch_action(ctx: RequestContext, spool: UploadSpool, batch_id: str, action:
 
 
 # -- promotion ------------------------------------------------------------------------------
-def promote(ctx: RequestContext, spool: UploadSpool, batch: dict[str, Any]) -> dict[str, Any]:
+def promote(ctx: RequestContext, spool: BlobStore, batch: dict[str, Any]) -> dict[str, Any]:
     """Read and validate every file, then settle the batch: ``success`` when some rows were
     written and every file was readable (invalid rows are reported, INGEST-1212-400, as the
     platform does for partial ingestion), ``failed`` otherwise (nothing written)."""
@@ -126,6 +126,12 @@ def promote(ctx: RequestContext, spool: UploadSpool, batch: dict[str, Any]) -> d
             continue
         if schema is not None:
             rowlib.check_rows(parsed, schema, validation.data_checker(ctx, schema), fmt, result)
+    catalog = ctx.backend("catalog")
+    file_level = [e for e in errors if e["code"] != rowlib.ROW_ERRORS]
+    output_bytes = 0
+    if not file_level and schema is not None and any(r.valid for r in results):
+        for result in results:
+            output_bytes += _land(catalog, batch_id, dataset_id, schema, result)
     read = sum(r.rows for r in results)
     written = sum(r.valid for r in results)
     failed_rows = read - written
@@ -135,24 +141,46 @@ def promote(ctx: RequestContext, spool: UploadSpool, batch: dict[str, Any]) -> d
             errors.append({"code": rowlib.ROW_ERRORS, "rows": rowlib.row_ranges([n for n, _ in result.problems]),
                            "description": f"{result.name}: {len(result.problems)} row(s) do not fit the dataset's "
                                           f"schema and were not ingested; row {first_row}: {first_message}"})
-    file_level = [e for e in errors if e["code"] != rowlib.ROW_ERRORS]
     succeeded = not file_level and written > 0
+    if failed_rows and _diagnostics_enabled(ctx, dataset_id):
+        catalog.keep_failed_rows(batch_id, [
+            {"file": result.name, "rowNumber": number, "errors": [{"code": rowlib.ROW_ERRORS, "message": message}],
+             "record": value}
+            for result in results for (number, message), value in zip(result.problems, result.refused)])
     metrics = {"recordsRead": read, "recordsWritten": written if succeeded else 0,
                "failedRecordCount": failed_rows if succeeded else read, "inputFileCount": len(files),
                "inputByteSize": sum(r.size for r in results), "inputRecordCount": read,
-               "outputRecordCount": written if succeeded else 0, "outputFileCount": len(results) if succeeded else 0,
+               "outputRecordCount": written if succeeded else 0, "outputByteSize": output_bytes,
+               "outputFileCount": sum(1 for r in results if r.valid) if succeeded else 0,
                "partitionCount": 1 if succeeded else 0}
     if succeeded:
-        for result in results:
-            ctx.backend("catalog").add_dataset_file(batch_id, dataset_id, result.name, result.valid, result.size)
         for predecessor in (batch.get("replay") or {}).get("predecessors") or []:
-            replaced = ctx.backend("catalog").get_batch(predecessor)
+            replaced = catalog.get_batch(predecessor)
             if replaced is not None and replaced.get("status") in ("success", "active"):
-                ctx.backend("catalog").set_batch_status(predecessor, "inactive")
-    return ctx.backend("catalog").set_batch_status(
+                catalog.set_batch_status(predecessor, "inactive")
+    return catalog.set_batch_status(
         batch_id, "success" if succeeded else "failed", completed=ctx.now_ms, metrics=metrics,
         errors=errors, recordCount=metrics["recordsWritten"], failedRecordCount=metrics["failedRecordCount"],
         size=metrics["inputByteSize"])
+
+
+def _land(catalog: Any, batch_id: str, dataset_id: str, schema: dict[str, Any], result: rowlib.FileResult) -> int:
+    """Land one file's valid rows as a dataset file (named as uploaded); a row whose values have no
+    Parquet form becomes a problem row. Returns the bytes landed."""
+    if not result.accepted:
+        return 0
+    landed = catalog.land_file(batch_id, dataset_id, result.accepted, schema, name=result.name)
+    for position, reason in landed["rejected"]:
+        result.valid -= 1
+        result.problems.append((result.accepted_numbers[position], f"the row cannot be stored: {reason}"))
+        result.refused.append(result.accepted[position])
+    return int(landed["size"])
+
+
+def _diagnostics_enabled(ctx: RequestContext, dataset_id: str) -> bool:
+    """catalog.yaml: a dataset opts in to diagnostic files for its ingestion errors."""
+    dataset = ctx.backend("catalog").get_dataset(dataset_id) or {}
+    return dataset.get("enableErrorDiagnostics") is True
 
 
 def _dataset_schema(ctx: RequestContext, dataset_id: str, errors: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -8,11 +8,11 @@ from mockaep.core.errors import BadRequest
 from mockaep.core.context import RequestContext
 from mockaep.core.request import QueryParams
 from mockaep.services.ingestion import rows as rowlib
-from mockaep.services.ingestion.spool import UploadSpool
+from mockaep.core.blobs import BlobStore
 from mockaep.services.ingestion.staging import ContentLost, file_bytes, require_target, staged_files
 
 
-def preview(ctx: RequestContext, spool: UploadSpool, batch_id: str, dataset_id: str,
+def preview(ctx: RequestContext, spool: BlobStore, batch_id: str, dataset_id: str,
             params: QueryParams) -> dict[str, Any]:
     """Rows of the files uploaded so far, flattened into columns (``nrow`` caps them; 0 = all)."""
     require_target(ctx, batch_id, dataset_id, writable=False)

@@ -2,7 +2,7 @@
 
 A staged file is one record per batch × dataset × file path (key ``<batch>/<dataset>/<path>``):
 its metadata, and its bytes or the parts received so far. The record schema types both ways of
-holding the bytes (inline as ``encoding``/``content``, or a ``blob`` id of the upload spool) so
+holding the bytes (inline as ``encoding``/``content``, or a ``blob`` id of the blob store) so
 either form of record loads from a state document; anything else mistyped is refused whole.
 """
 from __future__ import annotations
@@ -32,5 +32,6 @@ KINDS = {
         system_fields=("batchId", "dataSetId", "name", "state", "sizeInBytes", "updated"),
         read_only=("batchId", "dataSetId", "name", "state", "sizeInBytes", "updated", "encoding", "content", "blob",
                    "chunks"),
-        indexes=("batchId",), paging="none", not_found_code="1404", record_schema=STAGED_FILE_SCHEMA),
+        indexes=("batchId",), paging="none", not_found_code="1404", record_schema=STAGED_FILE_SCHEMA,
+        blob_paths=("blob", "chunks[].blob")),
 }

@@ -1,13 +1,13 @@
 """Batch Ingestion routes (batch-ingestion.yaml), mounted on /data/foundation/import."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from mockaep.web import gateway
 from mockaep.core.errors import PlatformError
 from mockaep.services.ingestion import models, staging
 from mockaep.services.ingestion.preview import preview as preview_rows
-from mockaep.services.ingestion.spool import UploadSpool
+from mockaep.core.blobs import BlobStore
 
 blueprint = Blueprint("ingestion", __name__)
 #: batch-ingestion.yaml: "The URL length exceeds the allowed 2000 characters" → 414.
@@ -15,25 +15,9 @@ MAX_URL_LENGTH = 2000
 FILE = "/batches/<batch_id>/datasets/<dataset_id>/files/<path:file_path>"
 
 
-SPOOL = "mockaep_uploads"
-
-
-@blueprint.record_once
-def _create_spool(setup) -> None:
-    """One upload spool per app: beside the state file when there is one, else a temporary one."""
-    app = setup.app
-    emu = app.extensions["mockaep"]
-    state_file = emu.state_file
-    spool = UploadSpool(f"{state_file.path}.uploads" if state_file is not None else None)
-    app.extensions[SPOOL] = spool
-    if state_file is not None:
-        store = emu.store
-        state_file.after_snapshot.append(
-            lambda state: spool.collect(lambda: staging.referenced_blobs(state, store)))
-
-
-def _spool() -> UploadSpool:
-    return current_app.extensions[SPOOL]
+def _spool() -> BlobStore:
+    """The emulator's blob store: uploaded bytes live there (``mockaep.core.blobs``)."""
+    return gateway.emulator().blobs
 
 
 def _quota() -> int:

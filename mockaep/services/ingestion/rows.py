@@ -4,8 +4,8 @@ JSON comes as newline-delimited objects (the default) or, with ``isMultiLineJson
 array (an array is also recognised without the flag: the file cannot mean anything else).
 CSV is for flat schemas (troubleshooting.md); a dotted header (``person.name.lastName``) is
 placed as a nested field, and cells are converted to the schema's leaf type before validation.
-Parquet is read with pyarrow (:mod:`.parquet`, optional extra ``parquet``): its rows are turned
-into JSON values and then checked exactly like JSON rows; without pyarrow it is refused (415).
+Parquet is read with pyarrow (``mockaep.core.parquet``): its rows are turned into JSON values and
+then checked exactly like JSON rows.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from mockaep.core import validation
-from mockaep.services.ingestion import parquet
+from mockaep.core import parquet
 
 FORMATS = ("json", "csv", "parquet")
 #: Codes documented in the batch troubleshooting guide, and the partial-ingestion code that
@@ -49,6 +49,9 @@ class FileResult:
     rows: int = 0
     valid: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
+    accepted: list[Any] = field(default_factory=list)  # the valid rows, as the JSON they land as
+    accepted_numbers: list[int] = field(default_factory=list)  # their row numbers
+    refused: list[Any] = field(default_factory=list)  # the value of each problem row, in order
 
 
 def read_rows(data: bytes, fmt: str, *, multiline: bool = False, delimiter: str = ",", quote: str = '"',
@@ -162,29 +165,37 @@ def coerce_csv(value: Any, schema: dict[str, Any]) -> Any:
 
 def check_rows(rows: list[Row], schema: dict[str, Any], checker: validation.Checker, fmt: str,
                result: FileResult) -> None:
-    """Validate each row against the resolved XDM schema, recording valid counts and problems."""
+    """Validate each row against the resolved XDM schema, keeping the valid ones (as the JSON they
+    land as) and the problems with the rows they were found in."""
     for row in rows:
         result.rows += 1
         value = row.value
         if isinstance(value, _Unparsable):
-            result.problems.append((row.number, f"not valid JSON: {value.reason}"))
+            _refuse(result, row.number, None, f"not valid JSON: {value.reason}")
             continue
         if isinstance(value, dict) and "__csv_width__" in value:
-            result.problems.append((row.number, value["__csv_width__"]))
+            _refuse(result, row.number, None, value["__csv_width__"])
             continue
         if fmt == "csv":
             value = coerce_csv(value, schema)
         elif fmt == "parquet":
             value = parquet.to_xdm(value, schema)
         if not isinstance(value, dict):
-            result.problems.append((row.number, "a record must be a JSON object"))
+            _refuse(result, row.number, value, "a record must be a JSON object")
             continue
         found = checker.violations(value, limit=1)
         if found:
             where = found[0].pointer or "/"
-            result.problems.append((row.number, f"{found[0].message} (at {where})"))
+            _refuse(result, row.number, value, f"{found[0].message} (at {where})")
         else:
             result.valid += 1
+            result.accepted.append(value)
+            result.accepted_numbers.append(row.number)
+
+
+def _refuse(result: FileResult, number: int, value: Any, message: str) -> None:
+    result.problems.append((number, message))
+    result.refused.append(value)
 
 
 def row_ranges(numbers: list[int]) -> list[str]:

@@ -1,7 +1,7 @@
 """Staged files of Batch Ingestion: whole-file uploads, large files in parts, per-tenant quota.
 
 One record per batch × dataset × file path (collection ``stagedFiles``) holds the file's
-metadata and the id of the blob holding its bytes in the emulator's :class:`UploadSpool`; the
+metadata and the id of the blob holding its bytes in the emulator's :class:`BlobStore`; the
 bytes are streamed from the request to disk, never held in memory. A tenant (org × sandbox) may
 keep at most ``Config.upload_quota_bytes`` staged: an upload that would go past it is refused
 (413, nothing kept). Staged files count until their batch is deleted or the tenant is reset.
@@ -16,8 +16,7 @@ from typing import IO, Any, Iterable, Mapping
 
 from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest, NotFound, PayloadTooLarge
-from mockaep.core.store import Store
-from mockaep.services.ingestion.spool import QuotaExceeded, UploadSpool
+from mockaep.core.blobs import BlobStore, QuotaExceeded
 
 STAGED = "stagedFiles"
 OPEN = "loading"
@@ -99,58 +98,49 @@ def _over_quota(ctx: RequestContext, quota: int) -> PayloadTooLarge:
                            "free space.", title="Upload quota exceeded")
 
 
-def _write(ctx: RequestContext, spool: UploadSpool, stream: IO[bytes], budget: int, quota: int) -> tuple[str, int]:
+def _write(ctx: RequestContext, spool: BlobStore, stream: IO[bytes], budget: int, quota: int) -> tuple[str, int]:
     try:
         return spool.write(ctx.tenant, stream, budget)
     except QuotaExceeded:
         raise _over_quota(ctx, quota) from None
 
 
-def reclaim(ctx: RequestContext, spool: UploadSpool) -> None:
-    """Forget staged files whose batch was deleted, and blobs no record of the tenant holds."""
+def reclaim(ctx: RequestContext, spool: BlobStore) -> None:
+    """Forget staged files whose batch was deleted, and the bytes they held (only those: the
+    tenant's other blobs, such as landed data files, are not Batch Ingestion's)."""
     collection = ctx.tenant.collection(STAGED)
     records = list(collection.scan())
     alive = _live_batches(ctx, (str(rec.get("batchId")) for _rid, rec in records))
     doomed = [(rid, blobs_of(rec)) for rid, rec in records if rec.get("batchId") not in alive]
-    for rid, _blobs in doomed:
+    for rid, blobs in doomed:
         collection.delete(rid)
-    held = {blob for _rid, rec in collection.scan() for blob in blobs_of(rec)}
-    spool.discard(ctx.tenant, spool.owned_by(ctx.tenant) - held)
-
-
-def referenced_blobs(state: Mapping[str, Any], store: Store) -> set[str]:
-    """Blobs named by a state document or by the live store (what a spool must keep)."""
-    found: set[str] = set()
-    for tenant in state.get("tenants", []):
-        for record in ((tenant.get("collections") or {}).get(STAGED) or {}).values():
-            found.update(blobs_of(record))
-    for org, sandbox in store.tenants():
-        tenant = store.tenant(org, sandbox)
-        with tenant.lock:
-            for _rid, record in tenant.collection(STAGED).scan():
-                found.update(blobs_of(record))
-    return found
+        spool.discard(ctx.tenant, blobs)
 
 
 # -- files ----------------------------------------------------------------------------------------
-def put_file(ctx: RequestContext, spool: UploadSpool, quota: int, batch_id: str, dataset_id: str, path: str,
+def put_file(ctx: RequestContext, spool: BlobStore, quota: int, batch_id: str, dataset_id: str, path: str,
              stream: IO[bytes], declared: int | None) -> None:
     """Whole-file upload: a second PUT of the same path replaces the file (never duplicates)."""
     require_target(ctx, batch_id, dataset_id, writable=True)
     key = file_key(batch_id, dataset_id, path)
     collection = ctx.tenant.collection(STAGED)
     blob, size = _write(ctx, spool, stream, _budget(ctx, quota, declared, leaving=key), quota)
+    replaced = collection.get(key)
     collection.put(key, {"batchId": batch_id, "dataSetId": dataset_id, "name": path, "state": "complete",
                          "sizeInBytes": size, "blob": blob, "chunks": [], "updated": ctx.now_ms})
+    spool.discard(ctx.tenant, blobs_of(replaced or {}))
     reclaim(ctx, spool)
 
 
-def initialize_file(ctx: RequestContext, spool: UploadSpool, batch_id: str, dataset_id: str,
+def initialize_file(ctx: RequestContext, spool: BlobStore, batch_id: str, dataset_id: str,
                     path: str) -> dict[str, Any]:
     require_target(ctx, batch_id, dataset_id, writable=True)
-    ctx.tenant.collection(STAGED).put(file_key(batch_id, dataset_id, path), {
+    key = file_key(batch_id, dataset_id, path)
+    replaced = ctx.tenant.collection(STAGED).get(key)
+    ctx.tenant.collection(STAGED).put(key, {
         "batchId": batch_id, "dataSetId": dataset_id, "name": path, "state": "initialized",
         "sizeInBytes": 0, "blob": None, "chunks": [], "updated": ctx.now_ms})
+    spool.discard(ctx.tenant, blobs_of(replaced or {}))
     reclaim(ctx, spool)
     return {"name": path, "sizeInBytes": 0}
 
@@ -163,7 +153,7 @@ def _staged(ctx: RequestContext, batch_id: str, dataset_id: str, path: str) -> d
     return found
 
 
-def put_chunk(ctx: RequestContext, spool: UploadSpool, quota: int, batch_id: str, dataset_id: str, path: str,
+def put_chunk(ctx: RequestContext, spool: BlobStore, quota: int, batch_id: str, dataset_id: str, path: str,
               content_range: str | None, stream: IO[bytes], declared: int | None) -> tuple[dict[str, Any], str]:
     """One part of a large file (``PATCH`` with ``Content-Range: bytes <first>-<last>``)."""
     require_target(ctx, batch_id, dataset_id, writable=True)
@@ -201,7 +191,7 @@ def put_chunk(ctx: RequestContext, spool: UploadSpool, quota: int, batch_id: str
     return {"name": path, "sizeInBytes": staged["sizeInBytes"]}, received_range(staged)
 
 
-def complete_file(ctx: RequestContext, spool: UploadSpool, batch_id: str, dataset_id: str,
+def complete_file(ctx: RequestContext, spool: BlobStore, batch_id: str, dataset_id: str,
                   path: str) -> dict[str, Any]:
     """Stitch the parts: missing or overlapping ranges → 400 (troubleshooting.md)."""
     require_target(ctx, batch_id, dataset_id, writable=True)
@@ -229,7 +219,7 @@ def complete_file(ctx: RequestContext, spool: UploadSpool, batch_id: str, datase
     return {"name": path, "sizeInBytes": size}
 
 
-def _blob_of(ctx: RequestContext, spool: UploadSpool, part: Mapping[str, Any]) -> str:
+def _blob_of(ctx: RequestContext, spool: BlobStore, part: Mapping[str, Any]) -> str:
     """The blob of a part; a part stored inline by an older version is spooled first."""
     if isinstance(part.get("blob"), str):
         return part["blob"]
@@ -266,7 +256,7 @@ def _inline_bytes(record: Mapping[str, Any]) -> bytes:
         raise ContentLost() from None
 
 
-def file_bytes(spool: UploadSpool, staged: Mapping[str, Any]) -> bytes:
+def file_bytes(spool: BlobStore, staged: Mapping[str, Any]) -> bytes:
     """The bytes of a complete staged file; :class:`ContentLost` when they are gone."""
     blob = staged.get("blob")
     if isinstance(blob, str):

@@ -14,17 +14,11 @@ from mockaep.core.errors import BadRequest
 from mockaep.core.jsonreader import loads, looks_truncated
 from mockaep.core.persistence import StateDocumentError, restore_document
 from mockaep.web.control.redaction import redact_secrets
+from mockaep.web.control.scope import named
 from mockaep.web.gateway import emulator, json_response
 
 blueprint = Blueprint("control_state", __name__, url_prefix="/_mockaep")
 SECRETS_CHOICES = ("omit", "include")
-
-
-def _scope() -> tuple[str | None, str | None]:
-    """Org and sandbox named by query parameters or headers (both optional)."""
-    org = request.args.get("org") or request.headers.get("x-gw-ims-org-id") or None
-    sandbox = request.args.get("sandbox") or request.headers.get("x-sandbox-name") or None
-    return org, sandbox
 
 
 @blueprint.route("/health", methods=["GET"])
@@ -39,7 +33,7 @@ def health():
 
 @blueprint.route("/reset", methods=["POST"])
 def reset():
-    org, sandbox = _scope()
+    org, sandbox = named()
     emu = emulator()
     cleared = emu.store.reset(org, sandbox)
     if org is None and sandbox is None:
@@ -49,7 +43,7 @@ def reset():
 
 @blueprint.route("/state", methods=["GET"])
 def export_state():
-    org, sandbox = _scope()
+    org, sandbox = named()
     secrets = request.args.get("secrets", "omit")
     if secrets not in SECRETS_CHOICES:
         raise BadRequest(f"Query parameter 'secrets' must be one of {', '.join(SECRETS_CHOICES)}.")
