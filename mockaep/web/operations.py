@@ -10,7 +10,7 @@ operation of that route whose path template fits it. The journal and the fault r
 """
 from __future__ import annotations
 
-import difflib
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -27,7 +27,7 @@ from mockaep.web.gateway import render_http_exception, render_platform_error, se
 IMS_SERVICE = "ims"
 CONTROL_SERVICE = "_mockaep"
 CONTROL_PREFIX = "/_mockaep"
-#: Longest path compared when looking for the nearest routes (the comparison is quadratic).
+#: Longest path looked at when looking for the nearest routes.
 NEAREST_PATH_CHARS = 200
 NEAREST_COUNT = 3
 #: environ key where the endpoint Flask matched is noted (see :func:`install`).
@@ -145,24 +145,63 @@ def _shown(rule_text: str) -> str:
                                                              rule_text))
 
 
+@dataclass(frozen=True)
+class _Route:
+    service: str | None
+    segments: tuple[str, ...]  # "{…}" for a parameter
+    methods: tuple[str, ...]
+    shown: str
+
+
+def _routes(app: Flask) -> tuple[_Route, ...]:
+    """The app's routes as segments, built once per app (the URL map does not change once served)."""
+    found = app.extensions.get("mockaep_routes")
+    if found is None:
+        routes = []
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint == "static":
+                continue
+            shown = _shown(rule.rule)
+            methods = tuple(sorted(m for m in (rule.methods or ()) if m not in ("HEAD", "OPTIONS")))
+            routes.append(_Route(service_of(rule.rule.split("<", 1)[0].rstrip("/") or "/"),
+                                 tuple(s for s in shown.split("/") if s), methods, shown))
+        found = app.extensions["mockaep_routes"] = tuple(routes)
+    return found
+
+
+def _likeness(wanted: tuple[str, ...], route: tuple[str, ...]) -> float:
+    """Segments equal at the same place score 2, a parameter's place 1; a length gap costs 1 a
+    segment. Linear in the segments: a 404 costs little whatever its path."""
+    score = 0.0
+    for mine, theirs in zip(wanted, route):
+        if mine == theirs:
+            score += 2
+        elif theirs.startswith("{"):
+            score += 1
+        else:  # a typo: how much of the two names' starts and ends agree
+            a, b = mine.lower()[:64], theirs.lower()[:64]
+            head = len(os.path.commonprefix([a, b]))
+            tail = len(os.path.commonprefix([a[head:][::-1], b[head:][::-1]]))
+            score += 1.9 * (head + tail) / max(len(a), len(b), 1)
+    return score - abs(len(wanted) - len(route))
+
+
 def nearest_routes(app: Flask, method: str, path: str, count: int = NEAREST_COUNT) -> list[str]:
-    """The ``count`` routes whose paths look most like ``path`` (``"GET /a/{id}"``), best first."""
-    wanted = path[:NEAREST_PATH_CHARS]
+    """The ``count`` routes whose paths look most like ``path`` (``"GET /a/{id}"``), best first:
+    routes of the service the path names come first, then by likeness of their segments."""
+    wanted = tuple(s for s in path[:NEAREST_PATH_CHARS].split("/") if s)[:32]
     service = service_of(path)
     scored = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        shown = _shown(rule.rule)
-        # Routes of the service the path names come first; then plain similarity of the paths.
-        same_service = service is not None and service_of(rule.rule.split("<", 1)[0].rstrip("/") or "/") == service
-        ratio = difflib.SequenceMatcher(None, wanted, shown[:NEAREST_PATH_CHARS], autojunk=False).ratio()
-        methods = sorted(m for m in (rule.methods or ()) if m not in ("HEAD", "OPTIONS"))
-        for verb in methods:
-            scored.append((same_service, ratio + (0.05 if verb == method else 0.0), f"{verb} {shown}"))
+    routes = _routes(app)
+    own = [route for route in routes if service is not None and route.service == service]
+    for route in own or routes:  # a path naming a service is compared with that service's routes
+        likeness = _likeness(wanted, route.segments)
+        for verb in route.methods:
+            scored.append((route.service == service if service is not None else False,
+                           likeness + (0.5 if verb == method else 0.0), f"{verb} {route.shown}"))
     scored.sort(key=lambda item: (not item[0], -item[1], item[2]))
     found: list[str] = []
-    for _same, _ratio, text in scored:
+    for _same, _score, text in scored:
         if text not in found:
             found.append(text)
         if len(found) == count:
