@@ -33,6 +33,8 @@ PROMOTION_MS = 15_000
 ACTIVE = ("scheduled", "inProgress")
 FINAL = ("success", "failed")
 INTERNAL = "_mockaep"
+#: Flows' lastRunDetails kept per tenant before the cache starts over.
+MAX_CACHED_DETAILS = 10_000
 #: ``tenant.meta`` key: flow id → window end (epoch s) of its latest scheduled run (state: exported).
 SCHEDULE_META = "flowservice.lastScheduledRun"
 
@@ -96,6 +98,22 @@ def _run_plan(ctx: RequestContext) -> _Plan:
     return plan
 
 
+def _due_of(ctx: RequestContext, flow_id: str, flow: Mapping[str, Any] | None) -> int | None:
+    """When one flow's schedule next starts a run: from the whole plan once a runs list built it,
+    else from a per-flow note (one flow read, then none until the flow or its runs change)."""
+    plan = ctx.tenant.derived.get(("flowservice", "flow-schedule"))
+    if plan is not None:
+        return plan.due.get(flow_id)
+    known = ctx.tenant.derived.setdefault(("flowservice", "flow-due"), {})
+    if flow_id not in known:
+        record = flow if flow is not None else ctx.tenant.collection(FLOWS.collection).get(flow_id)
+        if len(known) >= MAX_CACHED_DETAILS:
+            known.clear()  # bounded: rebuilt on demand, one flow read each
+        latest = ctx.tenant.meta.get(SCHEDULE_META, {})
+        known[flow_id] = schedules.next_due_ms(record, _slot(latest, flow_id)) if record is not None else None
+    return known[flow_id]
+
+
 def _latest_runs(ctx: RequestContext) -> dict[str, tuple[int, str]]:
     """Flow id → (createdAt, id) of its latest run, filled per flow on first need."""
     return ctx.tenant.derived.setdefault(("flowservice", "latest-run"), {})
@@ -129,6 +147,7 @@ def store_run(ctx: RequestContext, run: dict[str, Any], *, new: bool = False) ->
 
 def flow_written(ctx: RequestContext, flow: Mapping[str, Any]) -> None:
     """A flow was created or changed (schedule, state): when its next run falls due may change."""
+    ctx.tenant.derived.get(("flowservice", "flow-due"), {}).pop(flow["id"], None)
     if ("flowservice", "flow-schedule") in ctx.tenant.derived:
         latest = ctx.tenant.meta.get(SCHEDULE_META, {})
         _flow_plan(ctx).set(flow["id"], schedules.next_due_ms(flow, _slot(latest, flow["id"])))
@@ -147,6 +166,7 @@ def forget_flow(ctx: RequestContext, flow_id: str) -> None:
     ctx.tenant.meta.get(SCHEDULE_META, {}).pop(flow_id, None)
     window.forget_watermark(ctx, flow_id)
     _latest_runs(ctx).pop(flow_id, None)
+    ctx.tenant.derived.get(("flowservice", "flow-due"), {}).pop(flow_id, None)
     if ("flowservice", "flow-schedule") in ctx.tenant.derived:
         _flow_plan(ctx).set(flow_id, None)
 
@@ -191,8 +211,11 @@ def _schedule(ctx: RequestContext, flow_id: str, flow: Mapping[str, Any] | None)
             "activities": [],
             INTERNAL: {"startsAt": at, "copyFrom": at, "completesAt": at + COPY_MS + PROMOTION_MS},
         }, new=True)
+    due = schedules.next_due_ms(flow, _slot(latest, flow_id))
     if ("flowservice", "flow-schedule") in ctx.tenant.derived:
-        _flow_plan(ctx).set(flow_id, schedules.next_due_ms(flow, _slot(latest, flow_id)))
+        _flow_plan(ctx).set(flow_id, due)
+    if ("flowservice", "flow-due") in ctx.tenant.derived:
+        ctx.tenant.derived[("flowservice", "flow-due")][flow_id] = due
 
 
 def scheduled_metrics() -> dict[str, Any]:
@@ -211,11 +234,14 @@ def advance(ctx: RequestContext, flow_id: str | None = None, flow: Mapping[str, 
     flows = ctx.tenant.collection(FLOWS.collection)
     runs = ctx.tenant.collection(RUNS.collection)
     if flow_id is not None:
-        plan = ctx.tenant.derived.get(("flowservice", "flow-schedule"))
-        due = plan.due.get(flow_id) if plan is not None else now
-        if due is not None and due <= now:  # the plan, once built, says whether anything is due
+        due = _due_of(ctx, flow_id, flow)
+        if due is not None and due <= now:
             _schedule(ctx, flow_id, flow if flow is not None else flows.get(flow_id))
-        candidates = _active_runs_of(runs, flow_id)
+        # the run plan (built once per tenant) says when each unfinished run next changes: only
+        # those whose time has come are read
+        changes = _run_plan(ctx).due
+        candidates = [run_id for run_id in _active_runs_of(runs, flow_id)
+                      if run_id not in changes or changes[run_id] <= now]
     else:
         for due_id in _flow_plan(ctx).pop_due(now):
             _schedule(ctx, due_id, flows.get(due_id))
@@ -304,13 +330,24 @@ def last_run_details(ctx: RequestContext, flow_id: str,
         if not found:
             return None
         latest[flow_id] = max(found)
-    run = runs.get(latest[flow_id][1])
-    if run is None:
+    run_id = latest[flow_id][1]
+    stored = runs.raw(run_id)
+    if stored is None:
         return None
+    # Derived from the run as stored: kept while that stored text is the same object (every write
+    # of the run stores a new one), so a flow read does not decode its latest run again.
+    cache = ctx.tenant.derived.setdefault(("flowservice", "run-details"), {})
+    cached = cache.get(run_id)
+    if cached is not None and cached[0] is stored:
+        return dict(cached[1])
+    run = runs.get(run_id) or {}
     summary = (run.get("metrics") or {}).get("durationSummary") or {}
-    details: dict[str, Any] = {"id": run["id"], "state": run.get("state")}
+    details: dict[str, Any] = {"id": run_id, "state": run.get("state")}
     if "startedAtUTC" in summary:
         details["startedAtUTC"] = summary["startedAtUTC"]
     if "completedAtUTC" in summary:
         details["completedAtUTC"] = summary["completedAtUTC"]
-    return details
+    if len(cache) >= MAX_CACHED_DETAILS:
+        cache.clear()  # bounded: rebuilt on demand, one run read each
+    cache[run_id] = (stored, details)
+    return dict(details)
