@@ -42,9 +42,9 @@ from typing import Any, Callable
 
 import requests
 from flask import Flask, Response, request
-from waitress.server import create_server
 
 from mockaep import create_app
+from mockaep.web.server import WaitressServer
 from mockaep_client import AEPClient, onboard
 
 FLOWS = "/data/foundation/flowservice/flows"
@@ -61,20 +61,9 @@ def verdict(ratio: float, target: float, higher_is_better: bool) -> str:
 
 
 # -- servers ---------------------------------------------------------------------------------------
-class Served:
-    """A WSGI app on waitress in a thread (same settings for mockaep and the baseline)."""
-
-    def __init__(self, app: Any, threads: int = 4) -> None:
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="bench")
-        self.url = f"http://127.0.0.1:{self.server.socket.getsockname()[1]}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> "Served":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc: Any) -> None:
-        self.server.close()
+def served(app: Any, threads: int = 4) -> WaitressServer:
+    """A WSGI app on waitress in a thread: the same server and settings for mockaep and the baseline."""
+    return WaitressServer(app, threads=threads)
 
 
 def bare_json_app(body: bytes) -> Flask:
@@ -145,10 +134,10 @@ def get_by_id_ratio(seconds: float) -> None:
     flow_id = onboard(client, "salesforce-service-cloud").flow_id
     headers = client.session.platform_headers()
     body = app.test_client().get(f"{FLOWS}/{flow_id}", headers=headers).get_data()
-    with Served(app) as served, Served(bare_json_app(body)) as bare:
+    with served(app) as emulator, served(bare_json_app(body)) as bare:
         rates = {"mockaep": [], "bare": []}
         for _round in range(3):  # alternate, so drifts of the machine hit both alike
-            for name, base in (("mockaep", served.url), ("bare", bare.url)):
+            for name, base in (("mockaep", emulator.url), ("bare", bare.url)):
                 session = requests.Session()
                 url = f"{base}{FLOWS}/{flow_id}"
                 session.get(url, headers=headers).raise_for_status()
@@ -286,14 +275,14 @@ def isolation_figure(seconds: float, samples: int) -> None:
     onboard(hostile, "servicenow", name="a" * 60)
     hostile_headers = hostile.session.platform_headers()
     evil = "/data/foundation/catalog/dataSets?property=name~" + requests.utils.quote("^(a+)+$")
-    with Served(app, threads=8) as served:
+    with served(app, threads=8) as server:
         session = requests.Session()
 
         def quiet_p50() -> float:
             times = []
             for _ in range(samples):
                 started = time.perf_counter()
-                session.get(f"{served.url}{FLOWS}?limit=10", headers=quiet_headers).raise_for_status()
+                session.get(f"{server.url}{FLOWS}?limit=10", headers=quiet_headers).raise_for_status()
                 times.append((time.perf_counter() - started) * 1000)
             return p50(times)
 
@@ -305,7 +294,7 @@ def isolation_figure(seconds: float, samples: int) -> None:
             flooding = requests.Session()
             while not stop.is_set():
                 started = time.perf_counter()
-                flooding.get(f"{served.url}{evil}", headers=hostile_headers)
+                flooding.get(f"{server.url}{evil}", headers=hostile_headers)
                 worst[0] = max(worst[0], time.perf_counter() - started)
 
         floods = [threading.Thread(target=flood, daemon=True) for _ in range(8)]

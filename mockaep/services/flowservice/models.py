@@ -30,7 +30,7 @@ from mockaep.services.flowservice import sources as source_tables
 from mockaep.services.flowservice.connections import (inherited_base, validate_connection, validate_source_connection,
                                                       validate_target_connection)
 from mockaep.services.flowservice.flows import validate_flow
-from mockaep.services.flowservice.records import build, check_if_match, not_found, raw, require
+from mockaep.services.flowservice.records import build, check_etag, not_found, raw, require
 from mockaep.services.flowservice.resources import (CONNECTIONS, CREATE_ONLY, FLOWS, SOURCE_CONNECTIONS,
                                                     TARGET_CONNECTIONS)
 
@@ -172,7 +172,7 @@ def search(ctx: RequestContext, kind: ResourceKind, body: Any) -> dict[str, Any]
 def patch(ctx: RequestContext, kind: ResourceKind, object_id: str, body: Any) -> dict[str, Any]:
     """JSON Patch with ``If-Match``; the result is re-validated like a create; returns the record."""
     current = require(ctx, kind, object_id)
-    check_if_match(ctx.headers.if_match, current)
+    check_etag(ctx.headers.if_match, current)
     rules = FLOW_PATCH if kind is FLOWS else CONNECTION_PATCH
     ops = read_patch(body, rules)
     patched = apply_patch(current, ops, kind=kind, rules=rules)
@@ -204,7 +204,7 @@ def action(ctx: RequestContext, kind: ResourceKind, object_id: str, op: str | No
     is checked when sent.
     """
     current = require(ctx, kind, object_id)
-    check_if_match(ctx.headers.if_match, current, required=False)
+    check_etag(ctx.headers.if_match, current, required=False)
     allowed = _CONNECTION_OPS[kind.collection]
     name = (op or "").strip().upper()
     if name not in allowed:

@@ -13,7 +13,7 @@ from mockaep.core.context import RequestContext
 from mockaep.core.errors import NotFound
 from mockaep.core.ids import new_flow_etag
 from mockaep.core.kinds import ResourceKind
-from mockaep.core.preconditions import check_if_match as _check_if_match
+from mockaep.core.preconditions import check_if_match
 from mockaep.services.flowservice.resources import FLOWS
 
 
@@ -99,10 +99,10 @@ def build(ctx: RequestContext, object_id: str, fields: Mapping[str, Any], *, ord
     return item
 
 
-def check_if_match(header: str | None, current: Mapping[str, Any], *, required: bool = True) -> None:
+def check_etag(header: str | None, current: Mapping[str, Any], *, required: bool = True) -> None:
     """``If-Match`` must be present (1403, when ``required``) and name the current etag, quoted or
     not (412 1404)."""
-    _check_if_match([current.get("etag")], header, required=required, missing_code="1403", stale_code="1404",
+    check_if_match([current.get("etag")], header, required=required, missing_code="1403", stale_code="1404",
                     stale_detail="The supplied version '{supplied}' does not match the current version on entity "
                                  "'{current}'. Please ensure that the supplied version matches the current version "
                                  "on entity and try again.")

@@ -28,7 +28,7 @@ from mockaep.core.ids import new_flow_etag, new_uuid
 from mockaep.services.flowservice import listing, progress, specs
 from mockaep.services.flowservice.filters import equality_values
 from mockaep.services.flowservice.flows import coerce
-from mockaep.services.flowservice.records import check_if_match, record, system_fields
+from mockaep.services.flowservice.records import check_etag, record, system_fields
 from mockaep.services.flowservice.resources import FLOWS, RUNS
 from mockaep.services.flowservice.schedules import seconds
 
@@ -140,7 +140,7 @@ def list_runs(ctx: RequestContext) -> dict[str, Any]:
 def update_run(ctx: RequestContext, run_id: str, body: Any) -> dict[str, Any]:
     """``PUT /runs/{id}``: a provider reports on a run. Needs ``If-Match`` (1403/1404)."""
     current = get_run(ctx, run_id)
-    check_if_match(ctx.headers.if_match, current)
+    check_etag(ctx.headers.if_match, current)
     if not isinstance(body, dict):
         raise BadRequest("The request body of a run must be a JSON object.")
     validation.check_body(ctx, "flowservice", "PUT", "/runs/{RUN_ID}", body)
@@ -171,7 +171,7 @@ def act(ctx: RequestContext, run_id: str, op: str | None) -> dict[str, Any]:
     if op.strip().upper() not in ACTIONS:
         raise BadRequest(f"Unsupported operation '{op[:50]}' received. Please use one of the supported operations "
                          "(RE_TRIGGER) and try again.", code="1435")
-    check_if_match(ctx.headers.if_match, current, required=False)
+    check_etag(ctx.headers.if_match, current, required=False)
     if current.get("state") not in progress.FINAL:
         raise BadRequest(f"The action re_trigger cannot be applied on the current state {current.get('state')}. "
                          "Please update the action and try again.", code="1422")

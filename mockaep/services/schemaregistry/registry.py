@@ -13,9 +13,12 @@ the tenant's derived views (overview.py) in step with the store.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from typing import Any, Mapping
+
+import orjson
 
 from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest, NotFound
@@ -219,22 +222,14 @@ def check_container(container: str) -> None:
 
 
 def etag_of(resource: Mapping[str, Any]) -> str:
+    """A content hash of the resource (its registry metadata aside): equal content, equal etag,
+    whatever the order of its keys."""
     body = {k: v for k, v in resource.items() if k != "meta:registryMetadata"}
-    return hashlib.sha256(repr(sorted(_flatten(body))).encode()).hexdigest()
-
-
-def _flatten(node: Any, prefix: str = "") -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    stack = [(node, prefix)]
-    while stack:
-        current, at = stack.pop()
-        if isinstance(current, dict):
-            stack.extend((value, f"{at}/{key}") for key, value in current.items())
-        elif isinstance(current, list):
-            stack.extend((value, f"{at}/{position}") for position, value in enumerate(current))
-        else:
-            out.append((at, repr(current)))
-    return out
+    try:
+        text = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits: the standard library's way
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(text).hexdigest()
 
 
 def union_id(class_id: str) -> str:

@@ -55,6 +55,15 @@ def clone(value: Any) -> Any:
         return copy.deepcopy(value)
 
 
+def _definition(ref: str, owner: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The ``#/definitions/…`` entry of ``owner`` that ``ref`` names."""
+    definitions = owner.get("definitions") or {}
+    target = definitions.get(ref[len("#/definitions/"):]) if isinstance(definitions, dict) else None
+    if not isinstance(target, dict):
+        raise UnresolvedReference(f"'{ref}' is not defined in {owner.get('$id', 'the resource')}")
+    return target
+
+
 def merge(into: dict[str, Any], fragment: Mapping[str, Any]) -> None:
     """Merge a resolved fragment: ``properties`` merge field by field, ``required`` unions,
     any other keyword keeps the value already there (the referencing node wins).
@@ -159,6 +168,31 @@ class Resolver:
         ref = resource.get("$id")
         return self._node(resource, resource, (ref,) if isinstance(ref, str) else (), 0)
 
+    def check(self, resource: Mapping[str, Any]) -> None:
+        """Raise :class:`UnresolvedReference` when a reference of ``resource`` (a candidate being
+        written) cannot be resolved; what :meth:`body` would refuse, without building the body
+        (the resources it references are resolved once and come from the cache)."""
+        ref = resource.get("$id")
+        self._check(resource, resource, (ref,) if isinstance(ref, str) else (), 0)
+
+    def _check(self, node: Mapping[str, Any], owner: Mapping[str, Any], stack: tuple, depth: int) -> None:
+        if depth > MAX_DEPTH * 4:
+            return  # as _node: nesting this deep contributes nothing
+        subs = list((node.get("properties") or {}).values()) if isinstance(node.get("properties"), dict) else []
+        subs += [node[key] for key in ("items", "additionalProperties") if isinstance(node.get(key), dict)]
+        members = node.get("allOf")
+        subs += [member for member in members if isinstance(member, dict)] if isinstance(members, list) else []
+        for sub in subs:
+            if isinstance(sub, dict):
+                self._check(sub, owner, stack, depth + 1)
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or not ref:
+            return
+        if ref.startswith("#/definitions/"):
+            self._check(_definition(ref, owner), owner, stack, depth + 1)
+        elif ref not in stack and depth <= MAX_DEPTH and self._resolved(ref, stack, depth) is None and self.strict:
+            raise UnresolvedReference(f"'{ref}' does not exist")
+
     def stored(self, ref: str) -> Resolved | None:
         """The resolved stored resource ``ref`` names (READ-ONLY: it may be the cached entry),
         or None when nothing is stored under ``ref``."""
@@ -222,11 +256,7 @@ class Resolver:
 
     def _target(self, ref: str, owner: Mapping[str, Any], stack: tuple, depth: int) -> Mapping[str, Any]:
         if ref.startswith("#/definitions/"):
-            definitions = owner.get("definitions") or {}
-            target = definitions.get(ref[len("#/definitions/"):]) if isinstance(definitions, dict) else None
-            if not isinstance(target, dict):
-                raise UnresolvedReference(f"'{ref}' is not defined in {owner.get('$id', 'the resource')}")
-            return self._node(target, owner, stack, depth + 1)
+            return self._node(_definition(ref, owner), owner, stack, depth + 1)
         for frame in self._frames:
             frame.height = max(frame.height, depth - frame.start)
         if ref in stack or depth > MAX_DEPTH:

@@ -121,7 +121,7 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
         "meta:globalLibVersion": GLOBAL_LIB_VERSION,
     }
     try:
-        reg.resolver().body(record)  # only checks that every reference resolves
+        reg.resolver().check(record)
     except UnresolvedReference as exc:
         raise invalid(f"The {kind.label} cannot be resolved: {exc}.") from None
     record["meta:registryMetadata"]["eTag"] = etag_of(record)
