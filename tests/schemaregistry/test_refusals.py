@@ -134,6 +134,19 @@ def test_field_group_must_name_existing_classes(registry, seeded):
     refused(registry, registry.post("/tenant/fieldgroups", body), 400, "XDM-1000-400", seeded["before"])
 
 
+@pytest.mark.parametrize("where", ["definition", "nested datatype"])
+def test_references_that_resolve_to_nothing_are_refused(registry, seeded, where):
+    group = field_group_body(seeded["tenant"], title="Dangling")
+    if where == "definition":
+        group["allOf"].append({"$ref": "#/definitions/missing"})
+    else:
+        fields = group["definitions"]["loyalty"]["properties"][f"_{seeded['tenant']}"]["properties"]
+        fields["address"] = {"$ref": "https://ns.adobe.com/nobody/datatypes/404"}
+    response = registry.post("/tenant/fieldgroups", group)
+    refused(registry, response, 400, "XDM-1000-400", seeded["before"])
+    assert "missing" in response.json["detail"] or "nobody" in response.json["detail"]
+
+
 def test_malformed_and_off_spec_bodies(registry, seeded):
     response = registry.http.post("/data/foundation/schemaregistry/tenant/schemas", data="{nope",
                                   headers={**registry.headers, "Content-Type": "application/json"})
