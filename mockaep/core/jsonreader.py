@@ -133,7 +133,7 @@ def parse_json(raw: bytes | str, *, what: str) -> Any:
     return document
 
 
-def deeper_than(value: Any, limit: int = MAX_JSON_DEPTH, text: bytes | None = None) -> bool:
+def deeper_than(value: Any, limit: int = MAX_JSON_DEPTH, text: bytes | str | None = None) -> bool:
     """Whether a parsed value nests deeper than ``limit``; ``text``, its JSON when known, lets
     the common case be decided by counting brackets."""
     if text is not None and brackets(text) <= limit:

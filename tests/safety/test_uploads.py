@@ -125,3 +125,4 @@ def test_a_served_emulator_refuses_past_upload_quota_mb():
         refused = helpers.upload(http, batch_id, dataset_id, "b.bin", b"y" * 600_000)
         assert_error(refused, 413, INGEST_TYPE)
         assert helpers.upload(http, batch_id, dataset_id, "b.bin", b"y" * 400_000).status_code == 200
+

@@ -6,12 +6,12 @@ or PUT (appendix.md) runs the request and undoes its writes before answering.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
+from mockaep.core import jsonreader
 from mockaep.core.context import RequestContext
 from mockaep.core.request import QueryParams
 from mockaep.services.catalog import batched, batches, models, objects, query
@@ -59,7 +59,7 @@ def _one(kind: str, record_id: str, answer: Callable[[RequestContext, str, Query
     raw = ctx.tenant.collection(kind).raw(record_id)
     if "properties" in params or raw is None:
         return gateway.json_response(body, 200, headers)
-    response = Response(b"{" + json.dumps(record_id).encode() + b":" + raw + b"}", 200, mimetype="application/json")
+    response = Response(b"{" + jsonreader.dumps(record_id) + b":" + raw + b"}", 200, mimetype="application/json")
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response

@@ -15,10 +15,9 @@ base connection takes its source (edited tables, fault) with it.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Callable, Mapping
 
-from mockaep.core import validation
+from mockaep.core import jsonreader, validation
 from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest
 from mockaep.core.ids import new_uuid
@@ -119,7 +118,7 @@ def retrieve(ctx: RequestContext, kind: ResourceKind, object_id: str) -> bytes:
     if kind is FLOWS:
         details = progress.last_run_details(ctx, object_id)
         if details is not None:
-            stored = stored[:-1] + b',"lastRunDetails":' + json.dumps(details).encode() + b"}"
+            stored = stored[:-1] + b',"lastRunDetails":' + jsonreader.dumps(details) + b"}"
     return b'{"items":[' + stored + b"]}"
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from mockaep.core import validation
+from mockaep.core import jsonreader, validation
 from mockaep.core import parquet
 
 FORMATS = ("json", "csv", "parquet")
@@ -70,10 +69,22 @@ def read_rows(data: bytes, fmt: str, *, multiline: bool = False, delimiter: str 
     return list(_json_rows(text, multiline))
 
 
+def _parsed(text: str) -> Any:
+    """One JSON document of an uploaded file (``ValueError`` when it is not JSON, carries
+    ``NaN``/``Infinity`` or a number too large for a double, or nests deeper than any XDM row)."""
+    try:
+        value = jsonreader.loads(text)
+    except RecursionError:
+        raise ValueError(f"it nests deeper than {jsonreader.MAX_JSON_DEPTH} levels") from None
+    if jsonreader.deeper_than(value, text=text):
+        raise ValueError(f"it nests deeper than {jsonreader.MAX_JSON_DEPTH} levels")
+    return value
+
+
 def _json_rows(text: str, multiline: bool) -> Iterator[Row]:
     if multiline or text.lstrip().startswith("["):
         try:
-            document = json.loads(text)
+            document = _parsed(text)
         except ValueError as exc:
             raise FileError(UNREADABLE_FILE, f"The file is not valid JSON: {exc}.") from None
         items = document if isinstance(document, list) else [document]
@@ -84,7 +95,7 @@ def _json_rows(text: str, multiline: bool) -> Iterator[Row]:
         if not line.strip():
             continue
         try:
-            yield Row(position, json.loads(line))
+            yield Row(position, _parsed(line))
         except ValueError as exc:
             yield Row(position, _Unparsable(str(exc)))
 
