@@ -51,6 +51,16 @@ def dumps(value: Any) -> bytes:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
+def canonical(value: Any) -> bytes:
+    """The canonical JSON text of a value (keys sorted, compact, UTF-8): equal values, equal text,
+    whatever their key order. For content keys and etags."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits, non-string keys: the standard library's way
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                          allow_nan=False).encode("utf-8")
+
+
 def brackets(raw: bytes | str) -> int:
     """Opening brackets in JSON text: an upper bound of its nesting depth, counted at C speed."""
     if isinstance(raw, str):

@@ -23,7 +23,6 @@ declare their draft (default 7).
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ import jsonschema_rs
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from mockaep.core import jsonreader
 from mockaep.core.errors import BadRequest, PlatformError
 from mockaep.core.packagedata import PackageData, read_package_json
 from mockaep.core.patterns import PatternError, compile_pattern
@@ -273,7 +273,7 @@ class Validators:
 
     def schema_checker(self, schema: Mapping[str, Any]) -> Checker:
         """A checker for a self-contained schema, keyed by the schema's content."""
-        key = hashlib.sha256(json.dumps(schema, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        key = hashlib.sha256(jsonreader.canonical(schema)).hexdigest()
         with self._lock:
             found = self._by_content.get(key)
             if found is not None:

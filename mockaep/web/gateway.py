@@ -77,7 +77,9 @@ def accepts(*media_types: str) -> Callable:
 
 
 def _media_type() -> str:
-    return (request.mimetype or "").lower()
+    """The request's media type, lower-cased, parameters dropped (read from the environ: the
+    parsed form werkzeug would build is not needed)."""
+    return request.environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
 
 
 def is_json_media(media: str) -> bool:

@@ -13,13 +13,11 @@ the tenant's derived views (overview.py) in step with the store.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import uuid
 from typing import Any, Mapping
 
-import orjson
-
+from mockaep.core import jsonreader
 from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest, NotFound
 from mockaep.core.store import Collection
@@ -224,12 +222,8 @@ def check_container(container: str) -> None:
 def etag_of(resource: Mapping[str, Any]) -> str:
     """A content hash of the resource (its registry metadata aside): equal content, equal etag,
     whatever the order of its keys."""
-    body = {k: v for k, v in resource.items() if k != "meta:registryMetadata"}
-    try:
-        text = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # integers beyond 64 bits: the standard library's way
-        text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return hashlib.sha256(text).hexdigest()
+    return hashlib.sha256(jsonreader.canonical(
+        {k: v for k, v in resource.items() if k != "meta:registryMetadata"})).hexdigest()
 
 
 def union_id(class_id: str) -> str:
