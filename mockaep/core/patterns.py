@@ -13,6 +13,7 @@ one pattern against many values (a filter over a page, a mapping over rows) comp
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 import re2
 
@@ -82,3 +83,19 @@ def is_valid(pattern: object) -> bool:
     except PatternError:
         return False
     return True
+
+
+def template(pieces: Sequence[str]) -> Pattern:
+    """Literal ``pieces`` with a non-empty stretch of any text between each two (captured as
+    groups 1…n), to be used with ``fullmatch``: a recording's value whose placeholders stand for
+    values a live request fills in. Compiled with RE2 like any pattern, so a long live value
+    costs linear time (Python's ``.+?`` chains backtrack polynomially); the pieces are the
+    recording's text, so only the program budget bounds them (:class:`PatternError` beyond it)."""
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = MAX_PROGRAM_BYTES
+    options.dot_nl = True
+    try:
+        return re2.compile("(.+?)".join(re2.escape(piece) for piece in pieces), options)
+    except re2.error as exc:
+        raise PatternError(f"a recorded value is too long to match against: {exc}") from None

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from mockaep.core import patterns
+from mockaep.core.patterns import PatternError
 from mockaep.replay.cassette import Interaction
 from mockaep.replay.scrub import GENERIC_PLACEHOLDER, Scrubber, generalize, is_json, load_json
 
@@ -129,8 +131,10 @@ def text_matches(recorded: str, received: str) -> bool:
     """Equality, where a generic placeholder in the recording matches any non-empty text."""
     if GENERIC_PLACEHOLDER not in recorded:
         return recorded == received
-    pattern = ".+?".join(re.escape(piece) for piece in recorded.split(GENERIC_PLACEHOLDER))
-    return re.fullmatch(pattern, received, flags=re.DOTALL) is not None
+    try:
+        return patterns.template(recorded.split(GENERIC_PLACEHOLDER)).fullmatch(received) is not None
+    except PatternError:
+        return False
 
 
 def _short(value: Any, limit: int = 60) -> str:

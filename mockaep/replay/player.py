@@ -19,7 +19,6 @@ import io
 import json
 import logging
 import os
-import re
 import threading
 import uuid
 from dataclasses import dataclass
@@ -27,7 +26,8 @@ from http import HTTPStatus
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from mockaep.core import errors
+from mockaep.core import errors, patterns
+from mockaep.core.patterns import PatternError
 from mockaep.web.gateway import service_of
 from mockaep.replay.cassette import Cassette, Interaction
 from mockaep.replay.matcher import (RequestView, differences, parse_match_on, parse_pointer, view_of,
@@ -52,30 +52,20 @@ class Entry:
     plays: int = 0
 
 
-def _placeholder_pattern(recorded: str) -> tuple[re.Pattern[str], list[str]] | None:
-    pieces = PLACEHOLDER_RE.split(recorded)
-    if len(pieces) == 1:
-        return None
-    # split() yields text, kind, number, text, …; rebuild with one named group per placeholder
-    pattern, names = "", []
-    for position in range(0, len(pieces), 3):
-        pattern += re.escape(pieces[position])
-        if position + 2 < len(pieces):
-            names.append(f"<{pieces[position + 1]}-{pieces[position + 2]}>")
-            pattern += f"(?P<g{len(names) - 1}>.+?)"
-    return re.compile(pattern + r"\Z", re.DOTALL), names
-
-
 def bind_placeholders(recorded: str, received: str) -> dict[str, str]:
     """Placeholder → live value, where a recorded value and the live one line up."""
-    compiled = _placeholder_pattern(recorded)
-    if compiled is None:
+    pieces = PLACEHOLDER_RE.split(recorded)
+    if len(pieces) == 1:
         return {}
-    pattern, names = compiled
-    found = pattern.match(received)
+    # split() yields text, kind, number, text, …: the texts around one group per placeholder
+    names = [f"<{pieces[i + 1]}-{pieces[i + 2]}>" for i in range(0, len(pieces) - 1, 3)]
+    try:
+        found = patterns.template(pieces[0::3]).fullmatch(received)
+    except PatternError:
+        return {}
     if not found:
         return {}
-    return {name: found.group(f"g{i}") for i, name in enumerate(names)}
+    return {name: found.group(i + 1) for i, name in enumerate(names)}
 
 
 def _bind(recorded: Interaction, received: Interaction, bindings: dict[str, str]) -> None:

@@ -185,3 +185,19 @@ def replaying_app(tmp_path_factory):
     app = create_app()
     install_replay(app, str(path))
     return app
+
+
+def test_recorded_placeholders_match_long_live_values_in_linear_time(write):
+    """A recorded body value with several placeholders against a long live value: a plain
+    answer (a miss here), not minutes of backtracking under the player's lock (Python's
+    ``.+?`` chains took 12 s for 3,000 characters; RE2 takes milliseconds for 200,000)."""
+    recorded = "<SECRET>a<SECRET>b<SECRET>c<SECRET>d"
+    path = write([exchange("POST", FLOWS, body={"name": recorded}, status=201),
+                  exchange("POST", FLOWS, body={"name": "<SECRET>-<SECRET>"}, status=201,
+                           response=b'{"id": "bound"}')])
+    _app, http = _replaying(path)
+    missed = http.post("/data/foundation/flowservice/flows", json={"name": "ab" * 100_000}, headers=gateway_headers())
+    assert missed.status_code == 404 and missed.headers["x-mockaep-replay"] == "miss"
+    matched = http.post("/data/foundation/flowservice/flows", json={"name": "x" * 100_000 + "-y"},
+                        headers=gateway_headers())
+    assert matched.status_code == 201 and matched.get_json() == {"id": "bound"}
