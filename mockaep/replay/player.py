@@ -15,6 +15,7 @@ Apart from that substitution the recorded body is served byte for byte.
 """
 from __future__ import annotations
 
+import heapq
 import io
 import json
 import logging
@@ -133,9 +134,22 @@ class Player:
             raise ValueError(f"{cassette.path}: {exc}") from None
         base_path = str(cassette.meta.get("upstreamBasePath") or "")
         self.entries = [Entry(i, it, view_of(it, base_path)) for i, it in enumerate(cassette.interactions)]
+        # Candidates by (method, path): a request compares with the recordings it can match, not
+        # the whole tape; recordings whose path has placeholders or wildcards are compared always.
+        self._exact: dict[tuple[str, str], list[Entry]] = {}
+        self._loose: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            method = self._method_key(entry.view)
+            if "path" in self.match_on and not entry.view.wildcards and "<" not in entry.view.path:
+                self._exact.setdefault((method, entry.view.path), []).append(entry)
+            else:
+                self._loose.setdefault(method, []).append(entry)
         self.bindings: dict[str, str] = {}
         self.misses = 0
         self._lock = threading.Lock()
+
+    def _method_key(self, view: RequestView) -> str:
+        return view.method if "method" in self.match_on else ""
 
     def rewind(self) -> None:
         with self._lock:
@@ -148,7 +162,10 @@ class Player:
         back into its answer; or None, the nearest misses and no values."""
         view = view_of_received(received)
         with self._lock:
-            matching = [e for e in self.entries if not differences(e.view, view, self.match_on, self.ignore)]
+            method = self._method_key(view)
+            candidates = heapq.merge(self._exact.get((method, view.path), ()), self._loose.get(method, ()),
+                                     key=lambda entry: entry.index)
+            matching = [e for e in candidates if not differences(e.view, view, self.match_on, self.ignore)]
             if matching:
                 chosen = next((e for e in matching if e.plays == 0), matching[-1])
                 chosen.plays += 1
