@@ -150,7 +150,7 @@ def _missing_part(document: Any, op: Mapping[str, Any]) -> str:
     for part in parts[:-1] if op["op"] == "add" else parts:
         if isinstance(node, dict) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, list) and part.isascii() and part.isdigit() and len(part) < 10 and int(part) < len(node):
             node = node[int(part)]
         else:
             return part[:100]

@@ -237,7 +237,7 @@ def without(value: Any, pointer: tuple[str, ...]) -> Any:
     if isinstance(value, list):
         if head == "*":
             return [without(item, rest) for item in value] if rest else []
-        if head.isdigit() and int(head) < len(value):
+        if head.isascii() and head.isdigit() and len(head) < 10 and int(head) < len(value):
             out = list(value)
             if rest:
                 out[int(head)] = without(out[int(head)], rest)

@@ -46,6 +46,8 @@ MAX_RULES = 100
 MAX_LATENCY_MS = 30_000
 MAX_TIMES = 1_000_000
 MAX_RETRY_AFTER_SECONDS = 86_400
+#: Longest ``retryAfter`` HTTP-date (``Wed, 21 Oct 2026 07:28:00 GMT`` is 29 characters).
+MAX_HTTP_DATE = 64
 MAX_TEXT = 1000
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 RULE_KEYS = ("id", "match", "effect", "when")
@@ -123,6 +125,10 @@ def glob_to_pattern(glob: str) -> Pattern:
 
 def _retry_after(value: Any) -> str:
     if isinstance(value, str):
+        if not (value.isascii() and value.isprintable()) or len(value) > MAX_HTTP_DATE:
+            # it is sent as a header: a control character (CR, LF) would break the answer
+            raise FaultRuleError(f"effect.retryAfter must be an HTTP-date of at most {MAX_HTTP_DATE} printable "
+                                 "ASCII characters (Wed, 21 Oct 2026 07:28:00 GMT)")
         try:
             email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
@@ -203,7 +209,8 @@ def parse_rule(document: Any, rule_id: str, operation_ids: frozenset[str]) -> Fa
             _text(match[key], f"match.{key}")
     if "service" in match and match["service"] not in known_services():
         raise FaultRuleError(f"match.service must be one of {', '.join(known_services())}")
-    if "operationId" in match and match["operationId"] not in operation_ids:
+    operation = match.get("operationId")
+    if "operationId" in match and (not isinstance(operation, str) or operation not in operation_ids):
         raise FaultRuleError(f"match.operationId '{str(match['operationId'])[:100]}' is not an operation of "
                              "the official specs (GET /_mockaep/requests shows the operationId of each request)")
     if "method" in match:

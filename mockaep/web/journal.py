@@ -103,7 +103,7 @@ def _compile_filters(filters: Mapping[str, str], size: int) -> tuple[Callable[[M
     limit = size
     if "limit" in filters:
         text = filters["limit"]
-        if not text.isdigit() or not 1 <= int(text) <= MAX_SIZE:
+        if not (text.isascii() and text.isdigit()) or len(text) > 5 or not 1 <= int(text) <= MAX_SIZE:
             raise JournalError(f"limit must be an integer in 1..{MAX_SIZE}, got {text!r}")
         limit = int(text)
     return (lambda entry: all(check(entry) for check in checks)), limit
@@ -114,7 +114,7 @@ def _status_check(text: str) -> Callable[[Mapping[str, Any]], bool]:
     value = text.strip().lower()
     if len(value) == 3 and value[0] in "12345" and value[1:] == "xx":
         return lambda entry: entry.get("status") is not None and entry["status"] // 100 == int(value[0])
-    if value.isdigit() and 100 <= int(value) <= 599:
+    if value.isascii() and value.isdigit() and len(value) == 3 and 100 <= int(value) <= 599:
         return lambda entry: entry.get("status") == int(value)
     raise JournalError(f"status must be an HTTP status (404) or a class (4xx), got {text!r}")
 
@@ -267,7 +267,7 @@ class JournalMiddleware:
         if stream is None:
             return b""
         length_text = environ.get("CONTENT_LENGTH") or ""
-        length = int(length_text) if length_text.isdigit() else None
+        length = int(length_text) if length_text.isascii() and length_text.isdigit() else None
         if length is not None and length <= BODY_CAP:
             data = stream.read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(data)

@@ -45,7 +45,7 @@ def _limit(ctx: RequestContext) -> int:
     """``limit``: the spec types it as a string and documents no 400, so a value that is not a
     whole number from 1 counts as absent, and more than the maximum is served as the maximum."""
     raw = (ctx.query.get("limit") or "").strip()
-    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
         return MAX_LIMIT
     return min(int(raw), MAX_LIMIT)
 
@@ -53,7 +53,7 @@ def _limit(ctx: RequestContext) -> int:
 def _offset(ctx: RequestContext) -> int:
     """``start`` of a positional listing (same leniency as ``limit``)."""
     raw = (ctx.query.get("start") or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) <= 9 else 0
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
 
 
 def _item(name: str, length: int, href: str) -> dict[str, Any]:

@@ -106,7 +106,7 @@ def _preview_rows(args: Mapping[str, str]) -> int:
     if raw is None:
         return DEFAULT_PREVIEW_ROWS
     text = raw.strip()
-    if not text.isdigit() or len(text) > 6 or not 1 <= int(text) <= 10_000:
+    if not (text.isascii() and text.isdigit()) or len(text) > 6 or not 1 <= int(text) <= 10_000:
         raise BadRequest(f"Invalid value {raw[:50]} for field previewRowCount; use a whole number from 1 to "
                          "10000.", code="1452")
     return int(text)

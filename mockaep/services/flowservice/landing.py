@@ -84,7 +84,7 @@ def _mapping(flow: Mapping[str, Any] | None) -> tuple[str, int | None] | None:
         if transformation.get("name") == "Mapping" and isinstance(params, Mapping) and params.get("mappingId"):
             version = params.get("mappingVersion")
             text = str(version).strip() if isinstance(version, (str, int)) and not isinstance(version, bool) else ""
-            return str(params["mappingId"]), int(text) if text.isdigit() and len(text) < 10 else None
+            return str(params["mappingId"]), int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
     return None
 
 

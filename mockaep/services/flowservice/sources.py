@@ -155,7 +155,7 @@ def _paging(start: Any, limit: Any) -> tuple[int, int]:
         if value is None:
             return default
         text = str(value).strip()
-        if not text.isdigit() or len(text) > 9 or not low <= int(text) <= high:
+        if not (text.isascii() and text.isdigit()) or len(text) > 9 or not low <= int(text) <= high:
             raise BadRequest(f"'{name}' must be a whole number from {low} to {high}; got '{str(value)[:50]}'.")
         return int(text)
     return number(start, "start", 0, 0, MAX_TABLE_ROWS), number(limit, "limit", DEFAULT_PAGE, 1, MAX_PAGE)

@@ -59,7 +59,7 @@ def _resolves(schema: Mapping[str, Any], ref: str) -> bool:
         token = unquote(token).replace("~1", "/").replace("~0", "~")
         if isinstance(node, Mapping) and token in node:
             node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        elif isinstance(node, list) and token.isascii() and token.isdigit() and len(token) < 10 and int(token) < len(node):
             node = node[int(token)]
         else:
             return False

@@ -25,7 +25,7 @@ def _number(raw: str | None, name: str, default: int, low: int, high: int) -> in
     if raw is None:
         return default
     text = raw.strip()
-    if not text.isdigit() or len(text) > 10 or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or not low <= int(text) <= high:
         raise BadRequest(f"'{name}' must be a whole number from {low} to {high}; got '{raw[:50]}'.")
     return int(text)
 
