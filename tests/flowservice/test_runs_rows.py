@@ -283,3 +283,20 @@ def test_rows_with_nowhere_to_land_fail_the_run(fs, clock):
     (reason, *_rest) = run["activities"][1]["statusSummary"]["extensions"]["errors"]
     assert "no target connection" in reason["message"]
     assert "reference" not in run["activities"][1]["targetInfo"][0]
+
+
+@pytest.mark.parametrize("options, expected", [(None, (3, 0, 3)), ({"partialIngestionPercent": 50}, (3, 2, 1))])
+def test_a_row_valid_for_the_schema_but_with_no_stored_form_counts_as_failed(fs, clock, options, expected):
+    """Year 1 at +14:00 is a valid XDM date-time but year 0 in UTC, which Parquet cannot hold: the
+    row fails like any other, before the run is judged (without partial ingestion, the run fails
+    and lands nothing; it was a success with nothing ingested)."""
+    early = {"Id": "early", "Subject": "Case early", "LastModifiedDate": "0001-01-01T00:00:00+14:00"}
+    world = World(fs, [row("ok1", START - 10), row("ok2", START - 9), early], options=options)
+    clock.advance(RUN_MS)
+    (run,) = world.runs()
+    assert counts(run) == expected
+    assert run["state"] == ("failed" if options is None else "success")
+    batch = world.batch(batch_of(run))
+    (row_error,) = [e for e in batch["errors"] if e["code"] == "INGEST-1212-400"]
+    assert row_error["rows"] == ["3"] and "cannot be stored as a date-time" in row_error["description"]
+    assert world.landed() == ([] if options is None else [mapped(row("ok1", START - 10)), mapped(row("ok2", START - 9))])

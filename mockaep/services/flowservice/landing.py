@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from mockaep.core import validation
+from mockaep.core import parquet, validation
 from mockaep.core.context import RequestContext
 from mockaep.core.ids import derived_ulid
 from mockaep.core.jsonreader import dumps
@@ -165,6 +165,18 @@ def promote(ctx: RequestContext, flow: Mapping[str, Any] | None, run_id: str, ro
             valid.append((number, mapped["data"]))
     result.failed = len(result.failures)
     result.succeeded = result.problem is None and _within(result)
+    if result.succeeded and valid:
+        # Values valid for the schema may still have no Parquet form (a year-1 date-time at +14:00,
+        # a 70-bit integer): those rows fail too, and count before the run is judged.
+        for target in landable:
+            _unstorable, rejected = parquet.write_rows([data for _number, data in valid], target.schema, run_id)
+            for position, reason in reversed(rejected):
+                number, data = valid.pop(position)
+                result.failures.append({"rowNumber": number, "errors": [{"code": ROW_ERROR, "message": reason}],
+                                        "record": data})
+        result.failures.sort(key=lambda failure: failure["rowNumber"])
+        result.failed = len(result.failures)
+        result.succeeded = _within(result)
     for target in landable:
         _land(ctx, result, target, run_id, valid, input_bytes=input_bytes, input_files=input_files,
               started=started, completed=completed)
@@ -203,10 +215,6 @@ def _land(ctx: RequestContext, result: Promotion, target: Target, run_id: str,
     size = files = 0
     if result.succeeded and valid:
         landed = catalog.land_file(batch_id, target.dataset_id, [data for _number, data in valid], target.schema)
-        for position, reason in reversed(landed["rejected"]):  # values with no Parquet form: failed too
-            number, data = valid.pop(position)
-            result.failures.append({"rowNumber": number, "errors": [{"code": ROW_ERROR, "message": reason}],
-                                    "record": data})
         size, files = int(landed["size"]), 1 if landed["dataSetFileId"] else 0
         result.output_bytes += size
         result.output_files += files
