@@ -35,7 +35,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def contract_target(request: pytest.FixtureRequest):
-    """The resolved target; reset once when it is a mockaep; skipped when it cannot run here."""
+    """The resolved target; reset once when the run owns it (in-process, a cassette); skipped when
+    it cannot run here. A served mockaep is never reset whole: each test's org is cleared after it."""
     target = targets.resolve_target(request.config.getoption("--target"),
                                     overwrite=request.config.getoption("--target-overwrite"))
     if target.skip_reason:
@@ -70,9 +71,12 @@ def aep(request: pytest.FixtureRequest, contract_target):
     if not isolates_tests(contract_target):
         yield request.getfixturevalue("_shared_aep")
         return
-    client = contract_target.make_client(org_id=f"{uuid.uuid4().hex[:24].upper()}@AdobeOrg")
+    org_id = f"{uuid.uuid4().hex[:24].upper()}@AdobeOrg"
+    client = contract_target.make_client(org_id=org_id)
     yield client
     client.close()
+    if contract_target.forget is not None:
+        contract_target.forget(org_id)
 
 
 @pytest.fixture

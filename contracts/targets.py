@@ -4,8 +4,11 @@ A target spec (``--target`` / ``MOCKAEP_TARGET``) is resolved by the longest mat
 
 * ``inprocess`` (default): a fresh ``mockaep.create_app()`` called through the WSGI transport.
 * ``http://HOST:PORT`` / ``https://...``: a running server. When it is a mockaep (it answers
-  ``GET /_mockaep/health``) the suite resets it once at the start; otherwise it only isolates its
-  objects by unique names.
+  ``GET /_mockaep/health``) each test works in a fresh org of its own, cleared after the test
+  (``POST /_mockaep/reset?org=``): other orgs on the server are never touched. A server run with
+  ``--strict-auth`` needs ``MOCKAEP_ADMIN_TOKEN`` (its ``--admin-token``, for the control plane) and
+  ``MOCKAEP_CLIENT_ID`` / ``MOCKAEP_CLIENT_SECRET`` (a ``--client`` not bound to orgs). Any other
+  server is only isolated by names. An unreachable URL is one usage error before the run.
 * ``platform``: the real Adobe gateway and IMS, credentials from ``AEP_CLIENT_ID``,
   ``AEP_CLIENT_SECRET``, ``AEP_ORG_ID``, ``AEP_SANDBOX``, ``AEP_SCOPES`` (optionally
   ``AEP_BASE_URL``/``AEP_IMS_URL``); skipped with the reason when they are absent.
@@ -30,7 +33,9 @@ A **target object** (what ``build`` returns) says where the platform is and what
 
 * ``app`` (a WSGI app the suite calls in-process) or ``url`` (base URL serving both the gateway
   and IMS): the suite's clients are made from whichever is set.
-* ``reset`` (optional): a callable clearing all state, or None; ``close`` (optional): called
+* ``reset`` (optional): a callable clearing all state of a target the run owns (run once at the
+  start), or None; ``forget`` (optional): ``forget(org_id)`` clears one test's org after the test;
+  ``control_headers`` (optional): headers the control plane needs (an admin token); ``close`` (optional): called
   once after the session; ``is_mockaep`` (optional, default false): the ``/_mockaep`` control
   plane exists; ``deterministic``, ``skip_reason`` and ``details`` (optional) as on :class:`Target`.
 
@@ -55,6 +60,10 @@ from mockaep_client.aep import IMS_URL, PLATFORM_URL
 ENV_VAR = "MOCKAEP_TARGET"
 DEFAULT_TARGET = "inprocess"
 PLATFORM_ENV = ("AEP_CLIENT_ID", "AEP_CLIENT_SECRET", "AEP_ORG_ID")
+#: A served mockaep's admin token (its ``--admin-token``): sent on control-plane calls.
+ADMIN_TOKEN_ENV = "MOCKAEP_ADMIN_TOKEN"
+#: Client credentials for a served mockaep run with ``--client`` (default: the emulator's own).
+CLIENT_ENV = ("MOCKAEP_CLIENT_ID", "MOCKAEP_CLIENT_SECRET")
 #: Entry point group of target kinds provided by other packages (see the module docstring).
 ENTRY_POINT_GROUP = "mockaep.contract_targets"
 #: The spec given on the command line (``--target``), set by the plugin; beats ``$MOCKAEP_TARGET``.
@@ -67,7 +76,9 @@ class Target:
 
     ``make_client(**overrides)`` builds a new :class:`~client.AEPClient` (overrides go to its
     constructor, e.g. ``sandbox=``). ``is_mockaep``: the control plane (``/_mockaep``) exists, so
-    emulator-only checks may run. ``reset``: clears all state (only for mockaep targets).
+    emulator-only checks may run. ``reset``: clears all state of a target the run owns (run once
+    at the start). ``forget(org_id)``: clears one test's org after the test (a shared server).
+    ``control_headers``: what control-plane calls (``/_mockaep``) must carry (an admin token).
     ``deterministic``: generated data must repeat from run to run (replayed cassettes match on
     request bodies), so names carry no random part and hypothesis is derandomized.
     ``skip_reason``: the target cannot run here (e.g. no credentials); every contract skips.
@@ -77,6 +88,8 @@ class Target:
     make_client: Callable[..., AEPClient]
     is_mockaep: bool = False
     reset: Callable[[], None] | None = None
+    forget: Callable[[str], None] | None = None
+    control_headers: dict[str, str] = field(default_factory=dict)
     close: Callable[[], None] = lambda: None
     deterministic: bool = False
     skip_reason: str | None = None
@@ -103,7 +116,9 @@ class Target:
                 url, **overrides)
 
         return cls(spec, make_client, is_mockaep=bool(getattr(built, "is_mockaep", False)),
-                   reset=getattr(built, "reset", None), close=getattr(built, "close", None) or (lambda: None),
+                   reset=getattr(built, "reset", None), forget=getattr(built, "forget", None),
+                   control_headers=dict(getattr(built, "control_headers", None) or {}),
+                   close=getattr(built, "close", None) or (lambda: None),
                    deterministic=bool(getattr(built, "deterministic", False)),
                    skip_reason=getattr(built, "skip_reason", None), details=dict(getattr(built, "details", None) or {}))
 
@@ -166,10 +181,22 @@ def _kind_for(spec: str) -> tuple[str, Any]:
 def check_target(spec: str | None = None, *, overwrite: bool = False) -> None:
     """Raise ``ValueError`` when ``spec`` names no target or one that cannot work, building nothing."""
     spec = current_spec(spec)
-    _prefix, kind = _kind_for(spec)
+    prefix, kind = _kind_for(spec)
+    if prefix in ("http://", "https://"):
+        _check_url(spec)
     check = getattr(kind, "check", None)
     if check is not None:
         check(spec, overwrite=overwrite)
+
+
+def _check_url(spec: str) -> None:
+    """A URL target must answer at all: one clear error instead of one traceback per contract."""
+    url = spec.rstrip("/")
+    try:
+        requests.get(url, timeout=10)
+    except requests.RequestException as exc:
+        raise ValueError(f"cannot reach {url} ({type(exc).__name__}): is `mockaep serve` running there, "
+                         "on that host and port?") from None
 
 
 def resolve_target(spec: str | None = None, *, overwrite: bool = False) -> Target:
@@ -222,14 +249,21 @@ def probe_mockaep(url: str, timeout: float = 5.0) -> bool:
 def _url(spec: str) -> Target:
     url = spec.rstrip("/")
     mockaep = probe_mockaep(url)
+    admin = os.environ.get(ADMIN_TOKEN_ENV, "").strip()
+    control_headers = {"Authorization": f"Bearer {admin}"} if admin else {}
+    credentials = {key: os.environ[name] for key, name in zip(("client_id", "client_secret"), CLIENT_ENV)
+                   if os.environ.get(name)}
 
     def make_client(**overrides: Any) -> AEPClient:
-        return AEPClient.for_emulator(url, **overrides)
+        return AEPClient.for_emulator(url, **{**credentials, **overrides})
 
-    def reset() -> None:
-        requests.post(f"{url}/_mockaep/reset", timeout=10).raise_for_status()
+    def forget(org_id: str) -> None:
+        # A shared server: only the test's own org is cleared, never the others on it.
+        requests.post(f"{url}/_mockaep/reset", params={"org": org_id}, headers=control_headers,
+                      timeout=30).raise_for_status()
 
-    return Target(spec, make_client, is_mockaep=mockaep, reset=reset if mockaep else None, details={"url": url})
+    return Target(spec, make_client, is_mockaep=mockaep, forget=forget if mockaep else None,
+                  control_headers=control_headers, details={"url": url})
 
 
 def _platform(spec: str) -> Target:

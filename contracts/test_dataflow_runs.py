@@ -42,12 +42,13 @@ def as_mapped(row: dict) -> dict:
 class Control:
     """The emulator's control plane, for the test's org."""
 
-    def __init__(self, aep) -> None:
-        self.aep = aep
+    def __init__(self, aep, headers: dict[str, str]) -> None:
+        self.aep, self.headers = aep, headers
 
     def call(self, method: str, path: str, body=None):
         response = self.aep.http.request(method, f"{self.aep.base_url}/_mockaep{path}", json=body,
-                                         params={"org": self.aep.org_id, "sandbox": self.aep.sandbox}, timeout=30)
+                                         params={"org": self.aep.org_id, "sandbox": self.aep.sandbox},
+                                         headers=self.headers, timeout=30)
         assert_status(response, 200)
         return response.json()
 
@@ -59,8 +60,8 @@ class Control:
 
 
 @pytest.fixture
-def control(aep):
-    plane = Control(aep)
+def control(aep, contract_target):
+    plane = Control(aep, contract_target.control_headers)
     plane.clock(set=CONTRACT_NOW * 1000)
     yield plane
     plane.clock(mode="wall")

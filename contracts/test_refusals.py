@@ -214,14 +214,15 @@ def _alt_id(schema_id: str) -> str:
 
 
 # -- the whole state, where the target lets us see it ---------------------------------------------
-def _state(aep) -> dict:
-    response = aep.http.get(f"{aep.base_url}/_mockaep/state", params={"org": aep.org_id}, timeout=30)
+def _state(aep, headers: dict[str, str]) -> dict:
+    response = aep.http.get(f"{aep.base_url}/_mockaep/state", params={"org": aep.org_id}, headers=headers,
+                            timeout=30)
     assert_status(response, 200)
     return response.json()
 
 
 @pytest.mark.emulator_only
-def test_refusals_leave_the_whole_state_unchanged(aep, world, unique_name):
+def test_refusals_leave_the_whole_state_unchanged(aep, world, unique_name, contract_target):
     """Every refusal of this module, replayed in one go, changes nothing in the exported state."""
     flows = aep.flowservice
     flow = flows.get_flow(world.flow_id)
@@ -262,13 +263,13 @@ def test_refusals_leave_the_whole_state_unchanged(aep, world, unique_name):
                                                     "inputFormat": {"format": "json"}}}),
     ] + [("POST", service, path, {"data": "{not json", "headers": {"Content-Type": "application/json"}})
          for service, path in CREATES.items()]
-    before = _state(aep)
+    before = _state(aep, contract_target.control_headers)
     assert before["tenants"], "the exported state should hold the onboarded world"
     for method, service, path, kwargs in refusals:
         response = aep.session.send(method, service, path, **kwargs)
         assert 400 <= response.status_code < 500, (
             f"{method} {service}{path}: {response.status_code} {response.text[:300]}")
-    assert _state(aep) == before
+    assert _state(aep, contract_target.control_headers) == before
     assert flows.get_flow(world.flow_id)["etag"] == flow["etag"]
 
 
