@@ -20,7 +20,8 @@ def test_tutorial_blocks_run_against_a_served_emulator():
     section = text.split("<!-- tutorial:start -->", 1)[1].split("<!-- tutorial:end -->", 1)[0]
     blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.S)
     assert len(blocks) >= 9
-    script = "set -euo pipefail\n" + "\n".join(blocks) + "\necho TUTORIAL-OK $FLOW_ID\n"
+    # pasted twice into the same emulator, as a reader trying it again would
+    script = "set -euo pipefail\n" + "\n".join(blocks * 2) + "\necho TUTORIAL-OK $FLOW_ID\n"
     process, url = start_server()
     try:
         result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120,
