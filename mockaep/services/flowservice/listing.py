@@ -61,7 +61,7 @@ def answer(collection: Collection, request: ListRequest, *, base_path: str,
                                 order=request.order, base_path=base_path, render=render, transform=transform)
 
 
-def list_page(collection: Collection, params: QueryParams, *, resource: str, base_path: str,
+def answer_query(collection: Collection, params: QueryParams, *, resource: str, base_path: str,
          rules: ContinuationRules = LIST_RULES, **kwargs: Any) -> dict[str, Any]:
     """:func:`read` then :func:`answer`."""
     return answer(collection, read(params, resource=resource, rules=rules), base_path=base_path, **kwargs)

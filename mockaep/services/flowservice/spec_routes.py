@@ -44,7 +44,7 @@ def _catalogue_item(collection: str, spec_id: str):
 @blueprint.route("/connectionSpecs", methods=["GET"])
 def list_connection_specs():
     ctx = gateway.current()
-    return gateway.json_response(listing.list_page(specs.catalogue(ctx, specs.CONNECTION_SPECS), ctx.query,
+    return gateway.json_response(listing.answer_query(specs.catalogue(ctx, specs.CONNECTION_SPECS), ctx.query,
                                               resource=specs.CONNECTION_SPECS, base_path="/connectionSpecs",
                                               rules=listing.CATALOGUE_RULES))
 
@@ -92,7 +92,7 @@ def connection_spec_configs(spec_id: str):
 @blueprint.route("/flowSpecs", methods=["GET"])
 def list_flow_specs():
     ctx = gateway.current()
-    return gateway.json_response(listing.list_page(specs.catalogue(ctx, specs.FLOW_SPECS), ctx.query,
+    return gateway.json_response(listing.answer_query(specs.catalogue(ctx, specs.FLOW_SPECS), ctx.query,
                                               resource=specs.FLOW_SPECS, base_path="/flowSpecs",
                                               rules=listing.CATALOGUE_RULES))
 
