@@ -11,7 +11,7 @@ from mockaep.core.errors import BadRequest
 from mockaep.core.kinds import ResourceKind
 from mockaep.core.request import QueryParams
 from mockaep.core.store import Store
-from mockaep.services.flowservice.listing import page
+from mockaep.services.flowservice.listing import answer_query
 from tests.flowservice.helpers import SERVICE_CLOUD, SERVICENOW, error_code
 
 
@@ -272,14 +272,14 @@ def test_filters_agree_with_brute_force(records, conditions):
     things = stored_things(records)
     args = [("property", expression(c)) for c in conditions]
     try:
-        answer = page(things, QueryParams(args), resource="things", base_path="/things")
+        answer = answer_query(things, QueryParams(args), resource="things", base_path="/things")
     except BadRequest as refused:
         # Only a range operator on a non-numeric value of a numeric field may be refused here.
         assert refused.code in ("1452",), refused.detail
         return
     expected = [f"id-{i:03d}" for i, r in enumerate(records) if all(brute_match(r, c) for c in conditions)]
     assert [item["id"] for item in answer["items"]] == expected
-    counted = page(things, QueryParams([*args, ("count", "true")]), resource="things", base_path="/things")
+    counted = answer_query(things, QueryParams([*args, ("count", "true")]), resource="things", base_path="/things")
     assert counted == {"count": len(expected)}
 
 
@@ -303,7 +303,7 @@ def test_paging_visits_each_object_exactly_once(records, limit, orderby, additio
     seen: list[str] = []
     pending = list(additions)
     while True:
-        answer = page(things, args, resource="things", base_path="/things")
+        answer = answer_query(things, args, resource="things", base_path="/things")
         seen.extend(item["id"] for item in answer["items"])
         if pending:  # another client adds an object between two pages
             new_id = f"new-{len(pending):03d}"
@@ -352,11 +352,11 @@ def test_equality_on_an_indexed_field_does_not_read_every_record():
         return original_get(record_id)
 
     flows.get = counting_get  # type: ignore[method-assign]
-    answer = page(flows, QueryParams([("property", "state==enabled"), ("property", "name~flow")]),
+    answer = answer_query(flows, QueryParams([("property", "state==enabled"), ("property", "name~flow")]),
                   resource="flows", base_path="/flows")
     assert len(answer["items"]) == 100 and len(read) == 100
     read.clear()
-    answer = page(flows, QueryParams([("property", "sourceConnectionIds[]==s7,s8")]), resource="flows",
+    answer = answer_query(flows, QueryParams([("property", "sourceConnectionIds[]==s7,s8")]), resource="flows",
                   base_path="/flows")
     assert len(answer["items"]) == 80 and len(read) == 80
 

@@ -13,7 +13,7 @@ from mockaep.core.kinds import ResourceKind
 from mockaep.core.request import QueryParams
 from mockaep.core.store import Collection, Store
 from mockaep.services.flowservice import schedules
-from mockaep.services.flowservice.listing import page
+from mockaep.services.flowservice.listing import answer_query
 from tests.flowservice.helpers import CRM_TO_AEP, FlowService
 
 SIZE = 5_000
@@ -44,7 +44,7 @@ def counted_flows():
 
 
 def list_page(flows, pairs):
-    return page(flows, QueryParams(pairs), resource="flows", base_path="/flows")
+    return answer_query(flows, QueryParams(pairs), resource="flows", base_path="/flows")
 
 
 def next_args(answer):
