@@ -66,7 +66,8 @@ def parse_instant(value: object) -> int:
 
 def iso_ms(ms: int) -> str:
     """Epoch milliseconds as an ISO-8601 UTC string with milliseconds (``2026-01-01T00:00:00.000Z``)."""
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    seconds, millis = divmod(int(ms), 1000)  # exact: ms / 1000 as a float loses the last digit near year 9999
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + f".{millis:03d}Z"
 
 
 class Clock:

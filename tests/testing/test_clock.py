@@ -27,6 +27,11 @@ def test_set_takes_epoch_ms_or_iso_and_makes_the_clock_virtual(http):
     assert http.post(CLOCK, json={"set": "2026-03-01T12:00:00"}).get_json()["iso"] == "2026-03-01T12:00:00.000Z"
 
 
+def test_the_last_millisecond_the_clock_takes_reads_back_exactly(http):
+    last = 253402300799999  # 9999-12-31T23:59:59.999Z: beyond it, no ISO year of four digits
+    assert http.post(CLOCK, json={"set": last}).get_json()["iso"] == "9999-12-31T23:59:59.999Z"
+
+
 def test_advance_moves_a_virtual_clock_and_freezes_a_wall_one(http):
     http.post(CLOCK, json={"set": JAN_1_2026_MS})
     assert http.post(CLOCK, json={"advance": 90.5}).get_json()["now"] == JAN_1_2026_MS + 90_500
