@@ -124,6 +124,9 @@ def glob_to_pattern(glob: str) -> Pattern:
 
 
 def _retry_after(value: Any) -> str:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() \
+            and len(value.strip()) <= len(str(MAX_RETRY_AFTER_SECONDS)):
+        value = int(value.strip())  # seconds written as a string, as the header itself carries them
     if isinstance(value, str):
         if not (value.isascii() and value.isprintable()) or len(value) > MAX_HTTP_DATE:
             # it is sent as a header: a control character (CR, LF) would break the answer

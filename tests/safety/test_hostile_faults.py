@@ -52,3 +52,10 @@ def test_a_retry_after_date_is_sent_as_given(http):
     assert http.post("/_mockaep/faults", json={"effect": {"status": 503, "retryAfter": DATE}}).status_code == 201
     answer = http.get("/data/foundation/catalog/dataSets", headers=gateway_headers())
     assert answer.status_code == 503 and answer.headers["Retry-After"] == DATE
+
+
+@pytest.mark.parametrize("given, sent", [("0", "0"), (" 30 ", "30"), (30, "30")])
+def test_retry_after_seconds_may_be_written_as_a_string(http, given, sent):
+    assert http.post("/_mockaep/faults", json={"effect": {"status": 429, "retryAfter": given}}).status_code == 201
+    answer = http.get("/data/foundation/catalog/dataSets", headers=gateway_headers())
+    assert answer.status_code == 429 and answer.headers["Retry-After"] == sent
