@@ -13,6 +13,7 @@ is a 400 here.
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import signal
@@ -66,6 +67,14 @@ def check_threads(threads: Any) -> int:
     if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= MAX_THREADS:
         raise ValueError(f"threads must be an integer in 1..{MAX_THREADS}, got {threads!r}")
     return threads
+
+
+def cannot_listen(host: str, port: int, exc: OSError) -> str:
+    """The command line's one-line refusal of an address ``start()`` could not listen on."""
+    message = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    if exc.errno == errno.EADDRINUSE:
+        message += "; try another --port, or --port 0 for any free one"
+    return message
 
 
 def _idle(channel: Any) -> bool:
