@@ -69,6 +69,10 @@ def check_threads(threads: Any) -> int:
     return threads
 
 
+#: Hosts that mean "every interface" → how the banner says it (waitress binds IPv6 sockets V6ONLY).
+WILDCARD_HOSTS = {"0.0.0.0": "all IPv4 interfaces", "::": "all IPv6 interfaces", "": "all interfaces"}
+
+
 def cannot_listen(host: str, port: int, exc: OSError) -> str:
     """The command line's one-line refusal of an address ``start()`` could not listen on."""
     message = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
@@ -179,6 +183,17 @@ class WaitressServer:
         return self._server is not None
 
     @property
+    def listening(self) -> str:
+        """Where it listens, ending with the base URL: the URL alone, or for a wildcard host
+        (``0.0.0.0``, ``::``) the address bound, then the loopback URL that reaches it."""
+        url = self.url
+        scope = WILDCARD_HOSTS.get(self.host)
+        if scope is None:
+            return url
+        bound = f"[{self.host}]" if ":" in self.host else (self.host or "*")
+        return f"{bound}:{self.port} ({scope}): {url}"
+
+    @property
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("the server is not running: call start() first")
@@ -201,7 +216,8 @@ class WaitressServer:
 
 def run_wsgi(app, host: str, port: int, threads: int, banner: str, *, max_body_bytes: int | None = None,
              on_shutdown: Callable[[], None] | None = None) -> int:
-    """Serve ``app`` on waitress until SIGINT/SIGTERM; print the base URL once listening.
+    """Serve ``app`` on waitress until SIGINT/SIGTERM; once listening, print ``banner`` and
+    :attr:`WaitressServer.listening` (its last word is the base URL).
 
     Raises ``OSError`` when the address cannot be listened on (port in use, unknown host).
     ``on_shutdown`` runs once the server has stopped (requests in flight finished), before
@@ -218,7 +234,7 @@ def run_wsgi(app, host: str, port: int, threads: int, banner: str, *, max_body_b
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"{banner} {server.url}", flush=True)
+    print(f"{banner} {server.listening}", flush=True)
     while not stopping.wait(1.0):
         pass
     server.stop()

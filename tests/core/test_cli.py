@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from tests.conversion.helpers import STORED_MAPPING_SET
+from tests.replay.servers import URL_RE
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
@@ -149,6 +150,39 @@ def test_a_port_in_use_is_refused():
 def test_bad_option_values_are_usage_errors(args, says):
     line = refused("--port", "0", *args, code=2)
     assert line.startswith(f"mockaep: {says}"), line
+
+
+def test_a_state_file_in_a_missing_directory_is_refused_and_the_directory_not_created(tmp_path):
+    missing = tmp_path / "no" / "such"
+    line = refused("--port", "0", "--state-file", str(missing / "state.json"))
+    assert line == (f"mockaep: {missing / 'state.json'}: cannot write the state file: directory {missing} "
+                    "does not exist (create it first)")
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_file_neither_json_nor_yaml_given_as_cassette_is_one_line(tmp_path):
+    pytest.importorskip("yaml")
+    notes = tmp_path / "NOTES.md"
+    notes.write_text("# Notes\n\n```bash\nmockaep serve\n```\n", encoding="utf-8")
+    line = refused("--port", "0", "--replay", str(notes))
+    assert line == (f"mockaep: {notes}: cassette is neither JSON nor valid YAML (line 3, column 1: found "
+                    "character '`' that cannot start any token)")
+
+
+# -- the banner: its last word is the URL to use ------------------------------------------------------
+def test_on_all_interfaces_the_banner_says_so_and_ends_with_a_url_that_works():
+    process = subprocess.Popen([sys.executable, "-m", "mockaep.cli", "serve", "--port", "0", "--host", "0.0.0.0",
+                                "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        banner = process.stdout.readline().strip()
+        url = banner.rsplit(" ", 1)[1]
+        port = url.rsplit(":", 1)[1]
+        assert banner == f"mockaep listening on 0.0.0.0:{port} (all IPv4 interfaces): http://127.0.0.1:{port}"
+        assert URL_RE.search(banner).group(1) == url  # how tests.replay.servers.Server reads it
+        assert requests.get(f"{url}/_mockaep/health", timeout=5).status_code == 200
+    finally:
+        stop_server(process)
 
 
 def test_help_lists_the_match_parts_and_the_client_org_form():
