@@ -5,6 +5,7 @@ the replay subcommands live in ``mockaep.replay.cli``."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Callable
 
@@ -15,9 +16,11 @@ from mockaep.app import create_app
 from mockaep.core.clock import MODES as CLOCK_MODES
 from mockaep.core.config import Config
 from mockaep.replay import install_replay
+from mockaep.replay.matcher import DEFAULT_MATCH_ON, MATCH_PARTS, parse_match_on
 from mockaep.web import accesslog
+from mockaep.web.gateway import SANDBOX_NAME_RE
 from mockaep.web.journal import MAX_SIZE as MAX_JOURNAL_SIZE, MIN_SIZE as MIN_JOURNAL_SIZE
-from mockaep.web.server import MAX_THREADS, run_wsgi
+from mockaep.web.server import MAX_THREADS, cannot_listen, run_wsgi
 
 # -- argument hygiene: every refusal is one line, "mockaep: ...", and a non-zero exit -----------
 class CommandLineParser(argparse.ArgumentParser):
@@ -37,6 +40,48 @@ def bounded_int(low: int, high: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"must be in {low}..{high}, got {value}")
         return value
     return parse
+
+
+def non_blank(text: str) -> str:
+    """An option value that must say something (``--admin-token "$UNSET_VARIABLE"`` passes ``""``)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty (is the variable you passed set?)")
+    return text
+
+
+def match_parts(text: str) -> tuple[str, ...]:
+    """``--match-on``: the replay matcher's own check (known parts, at least one)."""
+    try:
+        return parse_match_on(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def sandbox_name(text: str) -> str:
+    """``--sandbox``: a name the gateway would not refuse (``SANDBOX_NAME_RE``): a sandbox named
+    otherwise could never be addressed."""
+    if not SANDBOX_NAME_RE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a sandbox name: 1 to 64 lowercase letters, digits "
+                                         "and '-', starting with a letter or digit")
+    return text
+
+
+#: An IMS org id as the platform writes it: ``<id>@AdobeOrg``.
+ORG_ID_RE = re.compile(r"[^@\s,]+@AdobeOrg")
+
+
+def client_credential(pair: str) -> tuple[str, str, tuple[str, ...]]:
+    """``--client ID:SECRET[@ORG,...]`` → (id, secret, orgs); the secret cannot contain '@'."""
+    client_id, sep, rest = pair.partition(":")
+    secret, at, orgs = rest.partition("@")
+    org_ids = tuple(o.strip() for o in orgs.split(",") if o.strip())
+    if not sep or not client_id or not secret or (at and not org_ids):
+        raise argparse.ArgumentTypeError(f"takes ID:SECRET or ID:SECRET@ORG,..., got {pair!r}")
+    wrong = [o for o in org_ids if not ORG_ID_RE.fullmatch(o)]
+    if wrong:
+        raise argparse.ArgumentTypeError(f"client {client_id}: {wrong[0]!r} is not an IMS org id (<id>@AdobeOrg; "
+                                         "a secret cannot contain '@')")
+    return client_id, secret, org_ids
 
 
 #: Options that mean nothing without another one: option → the one it needs.
@@ -65,14 +110,17 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replay-mode", choices=("strict", "hybrid"), default=None,
                         help="with --replay: unmatched requests get a 4xx naming the closest recordings "
                              "(strict, default) or fall through to the stateful emulator (hybrid)")
-    parser.add_argument("--match-on", default=None,
-                        help="with --replay: comma-separated request parts replay matches on "
-                             "(default: method,path,query,body)")
+    parser.add_argument("--match-on", type=match_parts, default=None, metavar="PART,...",
+                        help="with --replay: comma-separated request parts replay matches on, from "
+                             f"{', '.join(MATCH_PARTS)} (default: {','.join(DEFAULT_MATCH_ON)})")
     parser.add_argument("--strict-auth", action="store_true",
                         help="accept only tokens issued by /ims/token/v3 (default: any non-empty token)")
-    parser.add_argument("--client", action="append", default=[], metavar="ID:SECRET",
-                        help="an IMS client credential the token endpoint accepts (repeatable; default: any)")
-    parser.add_argument("--sandbox", action="append", default=[], metavar="NAME",
+    parser.add_argument("--client", type=client_credential, action="append", default=[],
+                        metavar="ID:SECRET[@ORG,...]",
+                        help="an IMS client credential the token endpoint accepts (repeatable; default: any); "
+                             "@ORG,... (org ids, <id>@AdobeOrg) binds its tokens to those orgs under "
+                             "--strict-auth; the secret cannot contain '@'")
+    parser.add_argument("--sandbox", type=sandbox_name, action="append", default=[], metavar="NAME",
                         help="a known sandbox name (repeatable; default: any well-formed name exists)")
     parser.add_argument("--require-sandbox-header", action="store_true",
                         help="refuse requests without x-sandbox-name instead of using the prod sandbox")
@@ -100,7 +148,7 @@ def _serve_testing_arguments(parser: argparse.ArgumentParser) -> None:
 def _shared_emulator_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("shared emulator", "credentials, persistence and quotas "
                                       "(--client ID:SECRET@ORG,... binds the client's tokens to those orgs)")
-    group.add_argument("--admin-token", action="append", default=[], metavar="TOKEN",
+    group.add_argument("--admin-token", type=non_blank, action="append", default=[], metavar="TOKEN",
                        help="bearer token that may use the control plane /_mockaep (repeatable); with "
                             "--strict-auth or an admin credential, the control plane needs one (health excepted)")
     group.add_argument("--admin-client", action="append", default=[], metavar="ID",
@@ -114,16 +162,6 @@ def _shared_emulator_arguments(parser: argparse.ArgumentParser) -> None:
                        help="per org and sandbox, the megabytes of Batch Ingestion files kept staged (default: 1024)")
 
 
-def _parse_client(pair: str) -> tuple[str, str, tuple[str, ...]]:
-    """``ID:SECRET[@ORG,...]`` → (id, secret, orgs); the secret cannot contain '@'."""
-    client_id, sep, rest = pair.partition(":")
-    secret, _at, orgs = rest.partition("@")
-    org_ids = tuple(o.strip() for o in orgs.split(",") if o.strip())
-    if not sep or not client_id or not secret or (_at and not org_ids):
-        raise SystemExit(f"mockaep: --client takes ID:SECRET or ID:SECRET@ORG,..., got {pair!r}")
-    return client_id, secret, org_ids
-
-
 def _shared_emulator_config(args: argparse.Namespace, clients: dict[str, str]) -> dict:
     unknown = [c for c in args.admin_client if c not in clients]
     if unknown:
@@ -134,15 +172,14 @@ def _shared_emulator_config(args: argparse.Namespace, clients: dict[str, str]) -
         raise SystemExit("mockaep: --snapshot-interval must be a positive number of seconds")
     if args.upload_quota_mb < 1:
         raise SystemExit("mockaep: --upload-quota-mb must be at least 1")
-    return {"admin_tokens": tuple(t for t in args.admin_token if t), "admin_clients": tuple(args.admin_client),
+    return {"admin_tokens": tuple(args.admin_token), "admin_clients": tuple(args.admin_client),
             "state_file": args.state_file, "snapshot_interval_seconds": interval,
             "upload_quota_bytes": args.upload_quota_mb * 1024 * 1024}
 
 
 def build_config(args: argparse.Namespace):
     clients, client_orgs = {}, {}
-    for pair in args.client:
-        client_id, secret, orgs = _parse_client(pair)
+    for client_id, secret, orgs in args.client:  # checked by client_credential
         clients[client_id] = secret
         if orgs:
             client_orgs[client_id] = orgs
@@ -160,9 +197,8 @@ def build_app(args: argparse.Namespace):
     except ValueError as exc:
         raise SystemExit(f"mockaep: {exc}") from None
     if getattr(args, "replay", None):
-        match_on = (args.match_on or "method,path,query,body").split(",")
         try:
-            install_replay(app, args.replay, mode=args.replay_mode or "strict", match_on=match_on)
+            install_replay(app, args.replay, mode=args.replay_mode or "strict", match_on=args.match_on)
         except ValueError as exc:
             raise SystemExit(f"mockaep: {exc}") from None
     return app
@@ -188,7 +224,7 @@ def serve(args: argparse.Namespace) -> int:
     except OSError as exc:  # the port is taken, or the host is not an address of this machine
         if state_file is not None:
             state_file.stop()
-        raise SystemExit(f"mockaep: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        raise SystemExit(f"mockaep: {cannot_listen(args.host, args.port, exc)}") from None
 
 
 def _warn_about_exposure(args: argparse.Namespace, config) -> None:

@@ -65,7 +65,12 @@ def write_atomically(path: str, data: bytes) -> None:
     The file is created readable by its owner only: a state file holds credentials.
     """
     directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    except FileNotFoundError as exc:  # never created here: a mistyped path would go unnoticed
+        if os.path.isdir(directory):
+            raise
+        raise FileNotFoundError(exc.errno, f"directory {directory} does not exist (create it first)") from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

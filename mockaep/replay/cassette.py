@@ -145,7 +145,15 @@ def _load_yaml(text: str, name: str) -> Any:
     except RecursionError:
         raise CassetteError(f"{name}: cassette nests too deeply to be read") from None
     except yaml.YAMLError as exc:
-        raise CassetteError(f"{name}: cassette is neither JSON nor valid YAML: {exc}") from None
+        raise CassetteError(f"{name}: cassette is neither JSON nor valid YAML ({_yaml_problem(exc)})") from None
+
+
+def _yaml_problem(exc: Any) -> str:
+    """PyYAML's several-line error in one line: ``line L, column C: problem``."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return where + " ".join(str(problem).split())
 
 
 def parse_cassette(document: Any, name: str = "<cassette>") -> Cassette:

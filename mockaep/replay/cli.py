@@ -13,7 +13,7 @@ from mockaep.replay.matcher import parse_pointer
 from mockaep.replay.postman import import_collection
 from mockaep.replay.proxy import RecordingProxy
 from mockaep.replay.scrub import Scrubber
-from mockaep.web.server import run_wsgi
+from mockaep.web.server import cannot_listen, run_wsgi
 
 
 def record_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,7 +67,7 @@ def record(args: argparse.Namespace) -> int:
         writer.close()
         if writer.count == 0:
             pathlib.Path(args.out).unlink(missing_ok=True)
-        raise SystemExit(f"mockaep: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        raise SystemExit(f"mockaep: {cannot_listen(args.host, args.port, exc)}") from None
     finally:
         writer.close(closedAt=utc_now_iso(), interactions=writer.count)  # marks a clean stop
     print(f"mockaep wrote {writer.count} exchange(s) to {args.out}", flush=True)

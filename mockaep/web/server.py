@@ -13,6 +13,7 @@ is a 400 here.
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import signal
@@ -66,6 +67,18 @@ def check_threads(threads: Any) -> int:
     if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= MAX_THREADS:
         raise ValueError(f"threads must be an integer in 1..{MAX_THREADS}, got {threads!r}")
     return threads
+
+
+#: Hosts that mean "every interface" → how the banner says it (waitress binds IPv6 sockets V6ONLY).
+WILDCARD_HOSTS = {"0.0.0.0": "all IPv4 interfaces", "::": "all IPv6 interfaces", "": "all interfaces"}
+
+
+def cannot_listen(host: str, port: int, exc: OSError) -> str:
+    """The command line's one-line refusal of an address ``start()`` could not listen on."""
+    message = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    if exc.errno == errno.EADDRINUSE:
+        message += "; try another --port, or --port 0 for any free one"
+    return message
 
 
 def _idle(channel: Any) -> bool:
@@ -170,6 +183,17 @@ class WaitressServer:
         return self._server is not None
 
     @property
+    def listening(self) -> str:
+        """Where it listens, ending with the base URL: the URL alone, or for a wildcard host
+        (``0.0.0.0``, ``::``) the address bound, then the loopback URL that reaches it."""
+        url = self.url
+        scope = WILDCARD_HOSTS.get(self.host)
+        if scope is None:
+            return url
+        bound = f"[{self.host}]" if ":" in self.host else (self.host or "*")
+        return f"{bound}:{self.port} ({scope}): {url}"
+
+    @property
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("the server is not running: call start() first")
@@ -192,7 +216,8 @@ class WaitressServer:
 
 def run_wsgi(app, host: str, port: int, threads: int, banner: str, *, max_body_bytes: int | None = None,
              on_shutdown: Callable[[], None] | None = None) -> int:
-    """Serve ``app`` on waitress until SIGINT/SIGTERM; print the base URL once listening.
+    """Serve ``app`` on waitress until SIGINT/SIGTERM; once listening, print ``banner`` and
+    :attr:`WaitressServer.listening` (its last word is the base URL).
 
     Raises ``OSError`` when the address cannot be listened on (port in use, unknown host).
     ``on_shutdown`` runs once the server has stopped (requests in flight finished), before
@@ -209,7 +234,7 @@ def run_wsgi(app, host: str, port: int, threads: int, banner: str, *, max_body_b
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"{banner} {server.url}", flush=True)
+    print(f"{banner} {server.listening}", flush=True)
     while not stopping.wait(1.0):
         pass
     server.stop()

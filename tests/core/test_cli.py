@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from tests.conversion.helpers import STORED_MAPPING_SET
+from tests.replay.servers import URL_RE
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
@@ -36,11 +37,12 @@ def stop_server(process: subprocess.Popen) -> tuple[int, str]:
     return process.returncode, out
 
 
-def refused(*args: str) -> str:
-    """Run ``mockaep serve ARGS`` expecting a refusal; the single stderr line it printed."""
+def refused(*args: str, code: int | None = None) -> str:
+    """Run ``mockaep serve ARGS`` expecting a refusal (exit ``code`` when given, else any non-zero);
+    the single stderr line it printed."""
     result = subprocess.run([sys.executable, "-m", "mockaep.cli", "serve", *args], capture_output=True, text=True,
                             timeout=60, cwd=ROOT)
-    assert result.returncode != 0, result.stdout
+    assert result.returncode != 0 if code is None else result.returncode == code, (result.returncode, result.stderr)
     # (a note about an exposed host may come first: it is printed before listening is tried)
     lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("mockaep: note:")]
     assert len(lines) == 1 and lines[0].startswith("mockaep: "), result.stderr
@@ -127,6 +129,68 @@ def test_a_port_in_use_is_refused():
         port = taken.getsockname()[1]
         line = refused("--port", str(port))
     assert f"cannot listen on 127.0.0.1:{port}" in line and "in use" in line
+    assert line.endswith("; try another --port, or --port 0 for any free one")
+
+
+# -- option values refused before anything starts: usage errors, exit 2 ---------------------------
+@pytest.mark.parametrize("args, says", [
+    # --admin-token "$MOCKAEP_ADMIN_TOKEN" with the variable unset (was: dropped silently)
+    (["--admin-token", ""], "argument --admin-token: is empty (is the variable you passed set?)"),
+    (["--admin-token", " "], "argument --admin-token: is empty (is the variable you passed set?)"),
+    # (was: an empty list meant the default parts)
+    (["--replay", "x.json", "--match-on", ""], "argument --match-on: match on at least one of method, scheme,"),
+    (["--replay", "x.json", "--match-on", "method,colour"], "argument --match-on: unknown match part(s) colour"),
+    # names the gateway refuses (SANDBOX_NAME_RE): such a sandbox could never be addressed
+    (["--sandbox", "BAD_NAME!"], "argument --sandbox: 'BAD_NAME!' is not a sandbox name"),
+    (["--sandbox", "dev", "--sandbox=-dev"], "argument --sandbox: '-dev' is not a sandbox name"),
+    # an org that is not <id>@AdobeOrg; often a secret with an '@' cut short
+    (["--client", "a:b@notanorg"], "argument --client: client a: 'notanorg' is not an IMS org id (<id>@AdobeOrg"),
+    (["--client", f"a:b@{HEADERS['x-gw-ims-org-id']},other"], "argument --client: client a: 'other' is not an IMS org id"),
+])
+def test_bad_option_values_are_usage_errors(args, says):
+    line = refused("--port", "0", *args, code=2)
+    assert line.startswith(f"mockaep: {says}"), line
+
+
+def test_a_state_file_in_a_missing_directory_is_refused_and_the_directory_not_created(tmp_path):
+    missing = tmp_path / "no" / "such"
+    line = refused("--port", "0", "--state-file", str(missing / "state.json"))
+    assert line == (f"mockaep: {missing / 'state.json'}: cannot write the state file: directory {missing} "
+                    "does not exist (create it first)")
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_file_neither_json_nor_yaml_given_as_cassette_is_one_line(tmp_path):
+    pytest.importorskip("yaml")
+    notes = tmp_path / "NOTES.md"
+    notes.write_text("# Notes\n\n```bash\nmockaep serve\n```\n", encoding="utf-8")
+    line = refused("--port", "0", "--replay", str(notes))
+    assert line == (f"mockaep: {notes}: cassette is neither JSON nor valid YAML (line 3, column 1: found "
+                    "character '`' that cannot start any token)")
+
+
+# -- the banner: its last word is the URL to use ------------------------------------------------------
+def test_on_all_interfaces_the_banner_says_so_and_ends_with_a_url_that_works():
+    process = subprocess.Popen([sys.executable, "-m", "mockaep.cli", "serve", "--port", "0", "--host", "0.0.0.0",
+                                "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        banner = process.stdout.readline().strip()
+        url = banner.rsplit(" ", 1)[1]
+        port = url.rsplit(":", 1)[1]
+        assert banner == f"mockaep listening on 0.0.0.0:{port} (all IPv4 interfaces): http://127.0.0.1:{port}"
+        assert URL_RE.search(banner).group(1) == url  # how tests.replay.servers.Server reads it
+        assert requests.get(f"{url}/_mockaep/health", timeout=5).status_code == 200
+    finally:
+        stop_server(process)
+
+
+def test_help_lists_the_match_parts_and_the_client_org_form():
+    out = " ".join(subprocess.run([sys.executable, "-m", "mockaep.cli", "serve", "--help"], capture_output=True,
+                                  text=True, check=True).stdout.split())
+    assert "--match-on PART,..." in out
+    assert "from method, scheme, host, port, path, query, body, headers (default: method,path,query,body)" in out
+    assert "--client ID:SECRET[@ORG,...]" in out and "@ORG,... (org ids, <id>@AdobeOrg) binds its tokens" in out
 
 
 # -- sandboxes --------------------------------------------------------------------------------------

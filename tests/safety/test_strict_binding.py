@@ -82,8 +82,8 @@ def test_served_with_cli_flags_the_binding_and_the_admin_client_hold():
 
 
 @pytest.mark.parametrize("args, problem", [
-    (["--client", "no-secret"], "--client takes ID:SECRET"),
-    (["--client", "id:secret@"], "--client takes ID:SECRET"),
+    (["--client", "no-secret"], "--client: takes ID:SECRET"),
+    (["--client", "id:secret@"], "--client: takes ID:SECRET"),
     (["--admin-client", "ghost"], "--admin-client ghost needs a --client ghost:SECRET"),
     (["--snapshot-interval", "0"], "--snapshot-interval must be a positive"),
     (["--upload-quota-mb", "0"], "--upload-quota-mb must be at least 1"),
