@@ -261,7 +261,8 @@ def test_quiet_writes_no_access_lines():
     requests.get(f"{url}{FLOWS}", headers=HEADERS, timeout=5)
     process.send_signal(signal.SIGTERM)
     _out, err = process.communicate(timeout=15)
-    assert err == ""
+    # warnings may remain (waitress's "Task queue depth" on a loaded machine); access lines do not
+    assert "GET " not in err and FLOWS not in err, err
 
 
 def test_help_documents_the_testing_options():
