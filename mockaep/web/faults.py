@@ -317,6 +317,11 @@ class FaultBook:
             self._rules = []
             return cleared
 
+    def empty(self) -> bool:
+        """Whether no rule exists (read without the lock: a rule added meanwhile applies from the
+        next request on, as it would have had the request come a moment earlier)."""
+        return not self._rules
+
     def pick(self, service: str | None, operation_id: Callable[[], str | None], method: str, path: str,
              org: str | None, sandbox: str | None, now_ms: int) -> FaultRule | None:
         """The first rule in scope that fires; ``operation_id`` is asked only when a rule needs it
@@ -360,6 +365,8 @@ class FaultMiddleware:
         self.sleep = sleep
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if self.book.empty():  # the common case: nothing to match the request against
+            return self.app(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = collapse_slashes(environ.get("PATH_INFO", "") or "/")
         service = service_name(path)
