@@ -52,10 +52,15 @@ def emulator():
     return current_app.extensions["mockaep"]
 
 
+#: WSGI environ key of the request's id (the client's ``x-request-id``, else a new UUID).
+REQUEST_ID_KEY = "mockaep.request_id"
+
+
 def request_id() -> str:
-    found = g.get("mockaep_request_id")
+    environ = request.environ
+    found = environ.get(REQUEST_ID_KEY)
     if found is None:
-        found = g.mockaep_request_id = request.environ.get("HTTP_X_REQUEST_ID") or str(uuid.uuid4())
+        found = environ[REQUEST_ID_KEY] = environ.get("HTTP_X_REQUEST_ID") or str(uuid.uuid4())
     return found
 
 
@@ -152,12 +157,13 @@ def check_request() -> None:
         raise errors.PayloadTooLarge(f"The request body ({length} bytes) is larger than the "
                                      f"{limit} bytes this endpoint accepts.")
     if req.method in ("POST", "PUT", "PATCH"):
-        _check_media_type(view, service)
+        _check_media_type(view, service, bool(length) or bool(headers.get("transfer-encoding")))
 
     user = token_info.user if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
     _bind_tenant(emu, org, sandbox, RequestContext(
         org=org, sandbox=sandbox, client_id=api_key, user_id=user, request_id=rid, tenant=None,  # type: ignore[arg-type]
-        now_ms=emu.clock.now_ms(), query=QueryParams(req.args.items(multi=True)),
+        now_ms=emu.clock.now_ms(),
+        query=QueryParams(req.args.items(multi=True) if req.environ.get("QUERY_STRING") else ()),
         headers=RequestHeaders(headers), backends=emu.backends, runtime=emu), req.method)
 
 
@@ -190,8 +196,7 @@ def _bind_tenant(emu, org: str, sandbox: str, ctx: RequestContext, method: str) 
     state.mockaep_ctx = ctx
 
 
-def _check_media_type(view: Callable | None, service: str) -> None:
-    has_body = bool(request.content_length) or bool(request.headers.get("Transfer-Encoding"))
+def _check_media_type(view: Callable | None, service: str, has_body: bool) -> None:
     media = _media_type()
     declared = getattr(view, "mockaep_media_types", None)
     if declared:
