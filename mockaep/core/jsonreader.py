@@ -1,7 +1,8 @@
 """The one JSON reader (and writer): request bodies, stored records, state documents, files.
 
-:func:`loads` is the standard library's parser (exact integers of any length), refusing
-``NaN``/``Infinity`` (not JSON; the platform refuses them too). :func:`dumps` writes compact
+:func:`loads` reads as the standard library's parser does (exact integers of any length), refusing
+``NaN``/``Infinity`` (not JSON; the platform refuses them too); orjson reads first what both read
+alike. :func:`dumps` writes compact
 JSON, key order kept, with ``orjson`` (several times faster than the standard library's encoder,
 which matters for stored records and answers), or the standard library for what orjson does not
 take (integers beyond 64 bits).
@@ -19,6 +20,7 @@ import json
 import math
 import os
 import pathlib
+import re
 from typing import Any
 
 import orjson
@@ -36,11 +38,36 @@ def _finite_float(text: str) -> float:
     return value
 
 
+#: 19 digits in a row: a number orjson may not read as the standard library does (it makes
+#: integers beyond 64 bits floats); text holding one is left to the standard library.
+#: Bytes are checked at C speed: every digit made a ``0`` (no other byte is one), then 19 of them
+#: looked for (a pattern scan costs several times the parse); text (files) through a pattern.
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_DIGITS = b"0" * 19
+_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
+
+
 def loads(raw: bytes | bytearray | memoryview | str) -> Any:
     """Parse JSON text (``ValueError`` when it is not JSON). Integers stay exact whatever their
-    length; ``NaN``, ``Infinity`` and numbers too large for a double are refused."""
-    return json.loads(bytes(raw) if isinstance(raw, (bytearray, memoryview)) else raw,
-                      parse_constant=_refuse_constant, parse_float=_finite_float)
+    length; ``NaN``, ``Infinity`` and numbers too large for a double are refused.
+
+    The standard library's parser decides; orjson (several times faster) reads first the text
+    on which both agree — no run of 19 digits (every integer fits 64 bits, every number is read
+    to the same double): what orjson refuses (not JSON, ``NaN``, numbers beyond a double, a BOM,
+    lone surrogates, very deep nesting…) goes to the standard library, which answers or refuses
+    it with its own words."""
+    if isinstance(raw, (bytearray, memoryview)):
+        raw = bytes(raw)
+    if isinstance(raw, bytes):
+        plain = _LONG_DIGITS not in raw.translate(_DIGITS_AS_ZERO)
+    else:
+        plain = isinstance(raw, str) and _LONG_DIGITS_TEXT.search(raw) is None
+    if plain:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def dumps(value: Any) -> bytes:

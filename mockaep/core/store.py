@@ -179,6 +179,17 @@ class Collection:
         found = self.hits(path, value)
         return self._id_at[found[0]] if found else None
 
+    def id_or_first(self, key: str, path: str) -> str | None:
+        """``key`` when a record is stored under that id, else :meth:`first_id` of ``path``
+        (one lookup each: what resolving a reference by id or alternative id asks)."""
+        if key in self._data:
+            return key
+        index = self._indexes.get(path)
+        if index is None:
+            raise KeyError(f"{self.kind} has no index on {path!r}")
+        found = index.get(key if type(key) is str else index_key(key))
+        return self._id_at[found[0]] if found else None
+
     def first(self, path: str, value: Any) -> dict[str, Any] | None:
         record_id = self.first_id(path, value)
         return self.get(record_id) if record_id is not None else None

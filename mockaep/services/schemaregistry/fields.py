@@ -5,7 +5,7 @@ helper here moves through the keywords that hold sub-schemas, so such names are 
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 #: Keywords whose value is a map of name → sub-schema.
 SCHEMA_MAPS = ("properties", "definitions", "patternProperties")
@@ -53,8 +53,13 @@ def walk(node: Any) -> Iterator[dict[str, Any]]:
 
 def direct_refs(resource: dict[str, Any]) -> list[str]:
     """The other resources a resource references (``$ref`` outside ``#/…``), in order."""
+    return refs_of(walk(resource))
+
+
+def refs_of(nodes: Iterable[dict[str, Any]]) -> list[str]:
+    """:func:`direct_refs` of the schema nodes a walk gave."""
     found = []
-    for node in walk(resource):
+    for node in nodes:
         ref = node.get("$ref")
         if isinstance(ref, str) and ref and not ref.startswith("#"):
             found.append(ref)
@@ -77,7 +82,12 @@ def xdm_type_of(node: dict[str, Any]) -> str | None:
 
 def add_xdm_types(resource: dict[str, Any]) -> None:
     """Fill ``meta:xdmType`` wherever a typed field lacks it (the registry does so on write)."""
-    for node in walk(resource):
+    add_xdm_types_to(walk(resource))
+
+
+def add_xdm_types_to(nodes: Iterable[dict[str, Any]]) -> None:
+    """:func:`add_xdm_types` over the schema nodes a walk gave."""
+    for node in nodes:
         if "meta:xdmType" not in node:
             derived = xdm_type_of(node)
             if derived:

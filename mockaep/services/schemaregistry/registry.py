@@ -40,6 +40,8 @@ def normalize_ref(ref: str) -> str:
     ref = (ref or "").strip()
     if ref.endswith("/") and len(ref) > 1:
         ref = ref[:-1]
+    if not ref.startswith("http") or ref.startswith(("https://", "http://")):
+        return ref  # nothing collapsed (the common case: no pattern to run)
     return _COLLAPSED_SCHEME.sub(r"\1://", ref)
 
 
@@ -78,13 +80,11 @@ class Registry:
     def locate(self, ref: str, only: Kind | None = None) -> tuple[Kind, str] | None:
         """The kind and ``$id`` of the tenant resource ``ref`` names (``$id`` or ``meta:altId``),
         without reading it: the primary map, then the ``meta:altId`` index."""
+        tenant = self.ctx.tenant
         for kind in (only,) if only else kinds.TENANT_KINDS:
             if kind.collection is None:
                 continue
-            coll = self.collection(kind)
-            if ref in coll:
-                return kind, ref
-            found = coll.first_id("meta:altId", ref)
+            found = tenant.collection(kind.collection).id_or_first(ref, "meta:altId")
             if found is not None:
                 return kind, found
         return None

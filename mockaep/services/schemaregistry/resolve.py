@@ -28,6 +28,8 @@ MAX_DEPTH = 32
 #: Resolved forms kept per tenant, least recently used dropped first (a resolved schema costs some
 #: tens of kB: a bound on entries bounds the memory).
 CACHE_SIZE = 512
+#: JSON values that cannot change: shared, never copied.
+_IMMUTABLE = (str, int, float, bool, type(None))
 _DERIVED_KEY = ("schemaregistry", "resolved")
 
 
@@ -48,7 +50,10 @@ class Source(Protocol):
 
 def clone(value: Any) -> Any:
     """A private copy of a JSON tree; marshal round-trips dict/list/str/number trees several
-    times faster than ``copy.deepcopy`` (which stays the fallback for anything else)."""
+    times faster than ``copy.deepcopy`` (which stays the fallback for anything else); a string,
+    number, boolean or null cannot change and is shared as is."""
+    if type(value) in _IMMUTABLE:
+        return value
     try:
         return marshal.loads(marshal.dumps(value))
     except ValueError:
@@ -64,10 +69,11 @@ def _definition(ref: str, owner: Mapping[str, Any]) -> Mapping[str, Any]:
     return target
 
 
-def merge(into: dict[str, Any], fragment: Mapping[str, Any]) -> None:
+def merge(into: dict[str, Any], fragment: Mapping[str, Any], *, private: bool = False) -> None:
     """Merge a resolved fragment: ``properties`` merge field by field, ``required`` unions,
     any other keyword keeps the value already there (the referencing node wins).
-    ``fragment`` is only read (it may be a cached body); what ``into`` takes is copied."""
+    ``fragment`` is only read (it may be a cached body); what ``into`` takes is copied, unless
+    the fragment is ``private`` (built for this merge and dropped after it): then taken as is."""
     for key, value in fragment.items():
         if key == "properties" and isinstance(value, dict):
             target = into.setdefault("properties", {})
@@ -75,13 +81,13 @@ def merge(into: dict[str, Any], fragment: Mapping[str, Any]) -> None:
                 continue
             for name, sub in value.items():
                 if isinstance(target.get(name), dict) and isinstance(sub, dict):
-                    merge(target[name], sub)
+                    merge(target[name], sub, private=private)
                 elif name not in target:
-                    target[name] = clone(sub)
+                    target[name] = sub if private else clone(sub)
         elif key == "required" and isinstance(value, list):
             into["required"] = list(dict.fromkeys(list(into.get("required", [])) + value))
         elif key not in into:
-            into[key] = clone(value)
+            into[key] = value if private else clone(value)
 
 
 @dataclass
@@ -284,13 +290,15 @@ class Resolver:
                 result[key] = clone(value)
         ref = node.get("$ref")
         if isinstance(ref, str) and ref:
-            merge(result, self._target(ref, owner, stack, depth))
+            # a definition is resolved into a new tree (taken as is); another resource's body is
+            # the cached one (copied)
+            merge(result, self._target(ref, owner, stack, depth), private=ref.startswith("#/definitions/"))
         members = node.get("allOf")
         if isinstance(members, list):
             for member in members:
                 if isinstance(member, dict):
-                    part = self._node(member, owner, stack, depth + 1)
-                    merge(result, {k: v for k, v in part.items() if k in STRUCTURE})
+                    part = self._node(member, owner, stack, depth + 1)  # a new tree: taken as is
+                    merge(result, {k: v for k, v in part.items() if k in STRUCTURE}, private=True)
         if "properties" in result and "type" not in result:
             result["type"] = "object"
             result.setdefault("meta:xdmType", "object")

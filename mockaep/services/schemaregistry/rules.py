@@ -11,7 +11,7 @@ have to be silently ignored.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from mockaep.core import ids
 from mockaep.core.errors import BadRequest
@@ -53,9 +53,13 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
         raise invalid(f"A {kind.label} must be a JSON object.")
     resource_id = existing["$id"] if existing else keep_id
     _check_identity(body, existing)
-    check_content(body)
     # the body belongs to this request (parsed JSON, a patched copy, an import item): taken as is
     record = {k: v for k, v in body.items() if k not in READ_ONLY}
+    # Its schema nodes, walked once: the record shares the body's (none of READ_ONLY holds
+    # sub-schemas), and nothing below adds, drops or reorders one (a renamed top-level field
+    # keeps its node; the registry's own keys hold none), so the list serves to the end.
+    nodes = list(fields.walk(record))
+    check_content(body, nodes)
     title = record.get("title")
     if not isinstance(title, str) or not title.strip():
         raise invalid(f"A {kind.label} needs a non-empty 'title'.")
@@ -71,7 +75,7 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
     hex_id = resource_id.rsplit("/", 1)[-1] if resource_id else ids.new_xdm_hex()
     resource_id = resource_id or reg.new_id(kind, hex_id)
 
-    refs = fields.direct_refs(record)
+    refs = fields.refs_of(nodes)
     intended = record.get("meta:intendedToExtend")
     if len(refs) > MAX_REFERENCES or (isinstance(intended, list) and len(intended) > MAX_REFERENCES):
         raise invalid(f"A {kind.label} may reference at most {MAX_REFERENCES} other resources.")
@@ -85,10 +89,9 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
     elif kind is kinds.CLASSES:
         extra = _class(reg, record, hex_id)
     elif kind is kinds.MIXINS:
-        extra = _field_group(reg, record)
+        extra = _field_group(reg, record, refs)
     else:
-        extra = {"meta:extends": _extends_of(reg, fields.direct_refs(record)),
-                 "meta:abstract": True, "meta:extensible": True}
+        extra = {"meta:extends": _extends_of(reg, refs), "meta:abstract": True, "meta:extensible": True}
 
     now = reg.ctx.now_ms
     created = existing["meta:registryMetadata"] if existing else {}
@@ -109,8 +112,8 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
         if "$ref" in member or "properties" in member:
             member.setdefault("type", "object")
             member.setdefault("meta:xdmType", "object")
-    fields.add_xdm_types(record)
-    record["refs"] = fields.direct_refs(record)
+    fields.add_xdm_types_to(nodes)
+    record["refs"] = list(refs)
     record["meta:registryMetadata"] = {
         "repo:createdDate": created.get("repo:createdDate", now),
         "repo:lastModifiedDate": now,
@@ -128,12 +131,13 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
     return record
 
 
-def check_content(body: Mapping[str, Any]) -> None:
+def check_content(body: Mapping[str, Any], nodes: Iterable[Mapping[str, Any]] | None = None) -> None:
     """What no resource may hold, whatever its type: a ``$ref`` that is not a non-empty string, a
     ``pattern`` (or ``patternProperties`` key) that RE2 cannot run in linear time — data is
     validated and sample data generated with these patterns later, so they are refused now — and
-    a number JSON cannot carry (``NaN``, ``Infinity``, ``1e999``)."""
-    for node in fields.walk(body):
+    a number JSON cannot carry (``NaN``, ``Infinity``, ``1e999``). ``nodes``: the body's schema
+    nodes when the caller has walked them already."""
+    for node in fields.walk(body) if nodes is None else nodes:
         if "$ref" in node:
             ref = node["$ref"]
             if not isinstance(ref, str) or not ref.strip():
@@ -277,7 +281,7 @@ def _rename_top_level(record: dict[str, Any], old: str, new: str) -> None:
             holder["properties"] = {(new if k == old else k): v for k, v in props.items()}
 
 
-def _field_group(reg: Registry, record: dict[str, Any]) -> dict[str, Any]:
+def _field_group(reg: Registry, record: dict[str, Any], refs: list[str]) -> dict[str, Any]:
     intended = record.get("meta:intendedToExtend")
     if not isinstance(intended, list) or not all(isinstance(i, str) for i in intended):
         raise invalid("'meta:intendedToExtend' must list the $id of the classes the field group fits.")
@@ -291,5 +295,5 @@ def _field_group(reg: Registry, record: dict[str, Any]) -> dict[str, Any]:
             raise invalid(f"'{ref}' is a {kind.label}: a field group's 'allOf' takes its own definitions, "
                           "field groups or data types.")
     _check_namespace(reg, record, kinds.MIXINS)
-    return {"meta:extends": _extends_of(reg, fields.direct_refs(record)), "meta:abstract": True,
+    return {"meta:extends": _extends_of(reg, refs), "meta:abstract": True,
             "meta:extensible": True}
