@@ -150,6 +150,19 @@ def write_rows(rows: list[Mapping[str, Any]], schema: Mapping[str, Any],
                batch_id: str) -> tuple[bytes, list[tuple[int, str]]]:
     """A Parquet file of ``rows`` (validated XDM documents) typed by ``schema``; returns the file
     and the rows left out (position in ``rows``, why) because a value cannot be stored."""
+    table, rejected = _table(rows, schema, batch_id)
+    sink = io.BytesIO()
+    arrow_parquet().write_table(table, sink, compression="snappy")
+    return sink.getvalue(), rejected
+
+
+def unstorable(rows: list[Mapping[str, Any]], schema: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """The rows :func:`write_rows` would leave out (position, why), without writing a file."""
+    return _table(rows, schema, "")[1]
+
+
+def _table(rows: list[Mapping[str, Any]], schema: Mapping[str, Any],
+           batch_id: str) -> tuple[Any, list[tuple[int, str]]]:
     pa = arrow()
     fields = _struct_fields(schema, [r for r in rows if isinstance(r, Mapping)])
     system = pa.struct([("acp_sourceBatchId", pa.string())])
@@ -170,9 +183,7 @@ def write_rows(rows: list[Mapping[str, Any]], schema: Mapping[str, Any],
         kept, refused = _buildable(kept, arrow_schema)
         rejected = sorted(rejected + refused)
         table = pa.Table.from_pylist([row for _position, row in kept], schema=arrow_schema)
-    sink = io.BytesIO()
-    arrow_parquet().write_table(table, sink, compression="snappy")
-    return sink.getvalue(), rejected
+    return table, rejected
 
 
 def _buildable(rows: list[tuple[int, dict[str, Any]]], arrow_schema: Any

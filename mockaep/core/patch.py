@@ -20,6 +20,7 @@ import jsonpointer
 
 from mockaep.core.errors import BadRequest
 from mockaep.core.kinds import ResourceKind
+from mockaep.core.numbers import whole_number
 
 ALL_OPS = ("add", "remove", "replace", "move", "copy", "test")
 #: Why a patch is refused; a service maps each to its own error code (``PatchRules.codes``).
@@ -150,8 +151,8 @@ def _missing_part(document: Any, op: Mapping[str, Any]) -> str:
     for part in parts[:-1] if op["op"] == "add" else parts:
         if isinstance(node, dict) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isascii() and part.isdigit() and len(part) < 10 and int(part) < len(node):
-            node = node[int(part)]
+        elif isinstance(node, list) and (index := whole_number(part, 9)) is not None and index < len(node):
+            node = node[index]
         else:
             return part[:100]
     return parts[-1][:100] if parts else ""

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mockaep.core import patterns
+from mockaep.core.numbers import whole_number
 from mockaep.core.patterns import PatternError
 from mockaep.replay.cassette import Interaction
 from mockaep.replay.scrub import GENERIC_PLACEHOLDER, Scrubber, generalize, is_json, load_json
@@ -237,12 +238,12 @@ def without(value: Any, pointer: tuple[str, ...]) -> Any:
     if isinstance(value, list):
         if head == "*":
             return [without(item, rest) for item in value] if rest else []
-        if head.isascii() and head.isdigit() and len(head) < 10 and int(head) < len(value):
+        if (index := whole_number(head, 9)) is not None and index < len(value):
             out = list(value)
             if rest:
-                out[int(head)] = without(out[int(head)], rest)
+                out[index] = without(out[index], rest)
             else:
-                del out[int(head)]
+                del out[index]
             return out
     return value
 

@@ -157,7 +157,7 @@ def check_request() -> None:
         raise errors.PayloadTooLarge(f"The request body ({length} bytes) is larger than the "
                                      f"{limit} bytes this endpoint accepts.")
     if req.method in ("POST", "PUT", "PATCH"):
-        _check_media_type(view, service, bool(length) or bool(headers.get("transfer-encoding")))
+        _check_media_type(view, bool(length) or bool(headers.get("transfer-encoding")))
 
     user = token_info.user if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
     _bind_tenant(emu, org, sandbox, RequestContext(
@@ -196,7 +196,7 @@ def _bind_tenant(emu, org: str, sandbox: str, ctx: RequestContext, method: str) 
     state.mockaep_ctx = ctx
 
 
-def _check_media_type(view: Callable | None, service: str, has_body: bool) -> None:
+def _check_media_type(view: Callable | None, has_body: bool) -> None:
     media = _media_type()
     declared = getattr(view, "mockaep_media_types", None)
     if declared:

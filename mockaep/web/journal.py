@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 from mockaep.core.clock import iso_ms
 from mockaep.core.errors import PlatformError
 from mockaep.core.jsonreader import dumps, parse_json
+from mockaep.core.numbers import whole_number
 from mockaep.web import accesslog
 from mockaep.web.control.redaction import PLACEHOLDER, SECRET_NAME
 from mockaep.web.operations import CONTROL_SERVICE, ENDPOINT_KEY, OperationIndex, collapse_slashes, service_name
@@ -103,9 +104,10 @@ def _compile_filters(filters: Mapping[str, str], size: int) -> tuple[Callable[[M
     limit = size
     if "limit" in filters:
         text = filters["limit"]
-        if not (text.isascii() and text.isdigit()) or len(text) > 5 or not 1 <= int(text) <= MAX_SIZE:
+        value = whole_number(text, 5)
+        if value is None or not 1 <= value <= MAX_SIZE:
             raise JournalError(f"limit must be an integer in 1..{MAX_SIZE}, got {text!r}")
-        limit = int(text)
+        limit = value
     return (lambda entry: all(check(entry) for check in checks)), limit
 
 
@@ -114,8 +116,9 @@ def _status_check(text: str) -> Callable[[Mapping[str, Any]], bool]:
     value = text.strip().lower()
     if len(value) == 3 and value[0] in "12345" and value[1:] == "xx":
         return lambda entry: entry.get("status") is not None and entry["status"] // 100 == int(value[0])
-    if value.isascii() and value.isdigit() and len(value) == 3 and 100 <= int(value) <= 599:
-        return lambda entry: entry.get("status") == int(value)
+    status = whole_number(value, 3)
+    if status is not None and 100 <= status <= 599:
+        return lambda entry: entry.get("status") == status
     raise JournalError(f"status must be an HTTP status (404) or a class (4xx), got {text!r}")
 
 
@@ -267,7 +270,7 @@ class JournalMiddleware:
         if stream is None:
             return b""
         length_text = environ.get("CONTENT_LENGTH") or ""
-        length = int(length_text) if length_text.isascii() and length_text.isdigit() else None
+        length = whole_number(length_text, 19)
         if length is not None and length <= BODY_CAP:
             data = stream.read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(data)

@@ -247,6 +247,8 @@ def test_any_text_parses_or_is_refused_and_evaluates_or_fails_cleanly(text):
     except ExpressionSyntaxError:
         return
     try:
-        to_json(evaluate(tree, Env(row=ROW, now=NOW, functions=FUNCTIONS)))
+        value = to_json(evaluate(tree, Env(row=ROW, now=NOW, functions=FUNCTIONS)))
     except TransformError:
-        pass
+        return
+    # what evaluates is a JSON value a mapping can land (finite numbers only)
+    assert json.loads(json.dumps(value, allow_nan=False)) == value

@@ -76,4 +76,5 @@ def test_the_listening_socket_is_closed_after_stop():
     with ThreadedServer() as server:
         port = server.port
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", port))  # free again
+        probe.bind(("127.0.0.1", port))  # free again: binding would raise EADDRINUSE otherwise
+        assert probe.getsockname() == ("127.0.0.1", port)

@@ -29,6 +29,7 @@ from mockaep.core.errors import BadRequest
 from mockaep.core.paging.selection import Condition, Selection, SortKey, select
 from mockaep.core.request import QueryParams
 from mockaep.core.store import Collection
+from mockaep.core.numbers import whole_number
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -78,7 +79,7 @@ def _read_int(name: str, raw: str, minimum: int, maximum: int) -> int:
     text = raw.strip()
     # digits only, and no more than the bound has: int() of a long text costs, and Python refuses
     # texts over 4300 digits with a ValueError of its own
-    value = int(text) if text.isascii() and text.isdigit() and len(text) <= len(str(maximum)) else None
+    value = whole_number(text, len(str(maximum)))
     if value is None or not minimum <= value <= maximum:
         raise BadRequest(f"Invalid '{name}' value '{raw[:100]}': it must be an integer from {minimum} to {maximum}.")
     return value

@@ -23,6 +23,7 @@ from mockaep.core.errors import BadRequest
 from mockaep.core.paging.selection import Condition, Selection, SortKey, select
 from mockaep.core.request import QueryParams
 from mockaep.core.store import Collection
+from mockaep.core.numbers import whole_number
 
 DEFAULT_LIMIT = 10
 DEFAULT_START = 0
@@ -55,7 +56,7 @@ def read_integer(query: QueryParams, name: str, *, minimum: int = 0, maximum: in
     # ASCII digits only, no longer than the bound: int() of a long text costs, and Python refuses
     # texts over 4300 digits with an error of its own
     longest = len(str(max(maximum, -minimum)))
-    value = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= longest else None
+    value = whole_number(digits, longest)
     if value is not None and text.startswith("-"):
         value = -value
     if value is None or not minimum <= value <= maximum:

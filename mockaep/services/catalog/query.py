@@ -18,6 +18,7 @@ from mockaep.core.paging import catalog as pager
 from mockaep.core.patterns import PatternError, compile_pattern
 from mockaep.core.request import MAX_QUERY_PARAMETERS, QueryParams
 from mockaep.core.store import Collection
+from mockaep.core.numbers import whole_number
 from mockaep.services.catalog.conditions import Compare, Equals, Exists, Glob, Range, Regex, Tag
 
 #: Parameters that steer the query (paging, or accepted and ignored) rather than filter on a
@@ -111,9 +112,10 @@ def parse_tags(raw: str) -> list[Tag]:
 
 def _epoch(name: str, raw: str) -> int:
     text = raw.strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 16) or int(text) > MAX_EPOCH_MS:
+    value = whole_number(text, 16)
+    if value is None or value > MAX_EPOCH_MS:
         raise BadRequest(f"Invalid '{name}' value '{raw[:100]}': it must be a time in epoch milliseconds.")
-    return int(text)
+    return value
 
 
 Alias = Callable[[str], Any]

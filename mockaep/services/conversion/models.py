@@ -13,6 +13,7 @@ from mockaep.core.ids import HEX32_RE, new_mapping_id
 from mockaep.core.paging import offset
 from mockaep.core.paging.selection import IndexedEquals
 from mockaep.core.store import Collection
+from mockaep.core.numbers import whole_number
 from mockaep.services.conversion import mapping_rules
 from mockaep.services.conversion.mapping_rules import MappingSetRequest
 from mockaep.services.conversion.resources import KINDS, NOT_FOUND_CODE, STORED_SOURCE_TYPES, version_key
@@ -131,8 +132,8 @@ def _version_number(version: Any) -> int | None:
         return None
     if isinstance(version, int):
         return version if version >= 0 else None
-    if isinstance(version, str) and version.isascii() and version.isdigit() and len(version) <= 10:
-        return int(version)
+    if isinstance(version, str):
+        return whole_number(version, 10)
     return None
 
 

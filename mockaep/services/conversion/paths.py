@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Union
 
 from mockaep.services.conversion.values import MAX_ARRAY_LENGTH, TransformError
+from mockaep.core.numbers import whole_number
 
 #: Largest index a path may name: writing ``a[n]`` builds an array of n + 1 items, and no
 #: transformation builds arrays longer than MAX_ARRAY_LENGTH.
@@ -74,9 +75,10 @@ def parse_path(text: str) -> list[Segment]:
             if inside == "*":
                 segments.append(WILDCARD)
             elif inside.isascii() and inside.isdigit():
-                if len(inside) > len(str(MAX_INDEX)) or int(inside) > MAX_INDEX:
+                index = whole_number(inside, len(str(MAX_INDEX)))
+                if index is None or index > MAX_INDEX:
                     raise PathError(f"'{text}' has an index larger than {MAX_INDEX}")
-                segments.append(int(inside))
+                segments.append(index)
             else:
                 raise PathError(f"'{text}' has an index that is neither a number nor '*'")
             i = end + 1

@@ -17,6 +17,7 @@ from typing import Any
 from mockaep.core.context import RequestContext
 from mockaep.core.errors import NotFound
 from mockaep.core.jsonreader import dumps
+from mockaep.core.numbers import whole_number
 
 BASE = "/data/foundation/export"
 MAX_LIMIT = 100
@@ -44,16 +45,15 @@ class Download:
 def _limit(ctx: RequestContext) -> int:
     """``limit``: the spec types it as a string and documents no 400, so a value that is not a
     whole number from 1 counts as absent, and more than the maximum is served as the maximum."""
-    raw = (ctx.query.get("limit") or "").strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+    value = whole_number((ctx.query.get("limit") or "").strip(), 9)
+    if value is None or value < 1:
         return MAX_LIMIT
-    return min(int(raw), MAX_LIMIT)
+    return min(value, MAX_LIMIT)
 
 
 def _offset(ctx: RequestContext) -> int:
     """``start`` of a positional listing (same leniency as ``limit``)."""
-    raw = (ctx.query.get("start") or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
+    return whole_number((ctx.query.get("start") or "").strip(), 9) or 0
 
 
 def _item(name: str, length: int, href: str) -> dict[str, Any]:

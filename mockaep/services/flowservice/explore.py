@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.numbers import whole_number
 from mockaep.services.flowservice import sources, specs
 
 OBJECT_TYPES = ("root", "table", "folder", "file", "rest")
@@ -105,11 +106,11 @@ def _preview_rows(args: Mapping[str, str]) -> int:
     raw = args.get("previewRowCount") or args.get("count")
     if raw is None:
         return DEFAULT_PREVIEW_ROWS
-    text = raw.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 6 or not 1 <= int(text) <= 10_000:
+    value = whole_number(raw.strip(), 6)
+    if value is None or not 1 <= value <= 10_000:
         raise BadRequest(f"Invalid value {raw[:50]} for field previewRowCount; use a whole number from 1 to "
                          "10000.", code="1452")
-    return int(text)
+    return value
 
 
 def _described(columns: list[Mapping[str, Any]], rows: list[Mapping[str, Any]], *, preview: bool, limit: int,

@@ -30,6 +30,7 @@ from mockaep.core import parquet, validation
 from mockaep.core.context import RequestContext
 from mockaep.core.ids import derived_ulid
 from mockaep.core.jsonreader import dumps
+from mockaep.core.numbers import whole_number
 from mockaep.services.flowservice.records import record
 from mockaep.services.flowservice.resources import TARGET_CONNECTIONS
 
@@ -84,7 +85,7 @@ def _mapping(flow: Mapping[str, Any] | None) -> tuple[str, int | None] | None:
         if transformation.get("name") == "Mapping" and isinstance(params, Mapping) and params.get("mappingId"):
             version = params.get("mappingVersion")
             text = str(version).strip() if isinstance(version, (str, int)) and not isinstance(version, bool) else ""
-            return str(params["mappingId"]), int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+            return str(params["mappingId"]), whole_number(text, 9)
     return None
 
 
@@ -169,8 +170,7 @@ def promote(ctx: RequestContext, flow: Mapping[str, Any] | None, run_id: str, ro
         # Values valid for the schema may still have no Parquet form (a year-1 date-time at +14:00,
         # a 70-bit integer): those rows fail too, and count before the run is judged.
         for target in landable:
-            _unstorable, rejected = parquet.write_rows([data for _number, data in valid], target.schema, run_id)
-            for position, reason in reversed(rejected):
+            for position, reason in reversed(parquet.unstorable([data for _number, data in valid], target.schema)):
                 number, data = valid.pop(position)
                 result.failures.append({"rowNumber": number, "errors": [{"code": ROW_ERROR, "message": reason}],
                                         "record": data})

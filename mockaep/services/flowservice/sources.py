@@ -22,6 +22,7 @@ from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest, NotFound
 from mockaep.core.jsonreader import dumps
 from mockaep.core.packagedata import package_files
+from mockaep.core.numbers import whole_number
 from mockaep.services.flowservice import specs
 from mockaep.services.flowservice.records import require
 from mockaep.services.flowservice.resources import CONNECTIONS, SOURCE_ROWS, SOURCE_TABLES
@@ -154,10 +155,10 @@ def _paging(start: Any, limit: Any) -> tuple[int, int]:
     def number(value: Any, name: str, default: int, low: int, high: int) -> int:
         if value is None:
             return default
-        text = str(value).strip()
-        if not (text.isascii() and text.isdigit()) or len(text) > 9 or not low <= int(text) <= high:
+        number_value = whole_number(str(value).strip(), 9)
+        if number_value is None or not low <= number_value <= high:
             raise BadRequest(f"'{name}' must be a whole number from {low} to {high}; got '{str(value)[:50]}'.")
-        return int(text)
+        return number_value
     return number(start, "start", 0, 0, MAX_TABLE_ROWS), number(limit, "limit", DEFAULT_PAGE, 1, MAX_PAGE)
 
 

@@ -13,6 +13,7 @@ from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest
 from mockaep.core.ids import new_uuid
 from mockaep.core.jsonreader import json_depth
+from mockaep.core.numbers import whole_number
 from mockaep.services.flowservice import listing, specs
 from mockaep.services.flowservice.records import system_fields
 from mockaep.services.flowservice.specs import CONNECTION_SPECS, FLOW_SPECS, spec_not_found
@@ -59,8 +60,8 @@ def _resolves(schema: Mapping[str, Any], ref: str) -> bool:
         token = unquote(token).replace("~1", "/").replace("~0", "~")
         if isinstance(node, Mapping) and token in node:
             node = node[token]
-        elif isinstance(node, list) and token.isascii() and token.isdigit() and len(token) < 10 and int(token) < len(node):
-            node = node[int(token)]
+        elif isinstance(node, list) and (index := whole_number(token, 9)) is not None and index < len(node):
+            node = node[index]
         else:
             return False
     return isinstance(node, (Mapping, bool))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.numbers import whole_number
 from mockaep.web.control.scope import tenant_context
 from mockaep.web.gateway import json_response
 
@@ -24,10 +25,10 @@ MAX_START = 1_000_000_000
 def _number(raw: str | None, name: str, default: int, low: int, high: int) -> int:
     if raw is None:
         return default
-    text = raw.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 10 or not low <= int(text) <= high:
+    value = whole_number(raw.strip(), 10)
+    if value is None or not low <= value <= high:
         raise BadRequest(f"'{name}' must be a whole number from {low} to {high}; got '{raw[:50]}'.")
-    return int(text)
+    return value
 
 
 @blueprint.route("/<dataset_id>/rows", methods=["GET"])
