@@ -35,16 +35,28 @@ class RequestContext:
 
     @property
     def tenant_id(self) -> str:
-        return tenant_id_for(self.org)
+        return _kept(self.tenant, "tenantId", lambda: tenant_id_for(self.org))
 
     @property
     def sandbox_id(self) -> str:
         """The sandbox's id, as every service reports it (``sandboxId``, ``meta:sandboxId``)."""
-        return sandbox_id_for(self.org, self.sandbox)
+        return _kept(self.tenant, "sandboxId", lambda: sandbox_id_for(self.org, self.sandbox))
 
     def backend(self, service: str) -> Any:
         """Another service's backend bound to this request (its port: ``mockaep.core.ports``)."""
         return self.backends.bind(service, self)
+
+
+def _kept(tenant: Tenant | None, name: str, derive: Any) -> str:
+    """A value derived from the tenant's (org, sandbox), kept in its derived data: asked for by
+    most writes, derived once."""
+    if tenant is None:
+        return derive()
+    key = ("context", name)
+    found = tenant.derived.get(key)
+    if found is None:
+        found = tenant.derived[key] = derive()
+    return found
 
 
 def sandbox_id_for(org: str, sandbox: str) -> str:

@@ -60,6 +60,8 @@ class TokenBook:
 
     def lookup(self, token: str) -> IssuedToken | None:
         """The identity behind an issued, unexpired token; None for any other token."""
+        if not self._tokens:
+            return None  # nothing issued (the common case without IMS): no digest to compute
         key = _digest(token)
         with self._lock:
             issued = self._tokens.get(key)

@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import threading
-import uuid
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Callable, Iterable
@@ -29,6 +28,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 from mockaep.core import errors, patterns
 from mockaep.core.patterns import PatternError
+from mockaep.core.ids import new_uuid
 from mockaep.web.gateway import service_of
 from mockaep.replay.cassette import Cassette, Interaction
 from mockaep.replay.matcher import (RequestView, differences, parse_match_on, parse_pointer, view_of,
@@ -305,7 +305,7 @@ class ReplayMiddleware:
         found = service_of(urlsplit(received.uri).path)
         shape = found[1] if found else errors.EMULATOR
         error = errors.PlatformError(detail, status=404, title="Request not recorded")
-        body = shape.render(error, received.header("x-request-id") or str(uuid.uuid4()))
+        body = shape.render(error, received.header("x-request-id") or new_uuid())
         body["replay"] = {
             "cassette": self.player.cassette.path,
             "matchOn": list(self.player.match_on),

@@ -38,6 +38,7 @@ from mockaep.core.errors import EMULATOR, PlatformError
 from mockaep.core.jsonreader import dumps
 from mockaep.core.mounts import MOUNTS
 from mockaep.core.patterns import Pattern, PatternError, compile_pattern
+from mockaep.core.ids import new_uuid
 from mockaep.web.journal import FAULT_KEY
 from mockaep.web.operations import (CONTROL_SERVICE, IMS_SERVICE, OperationIndex, collapse_slashes, known_services,
                                     service_name)
@@ -387,7 +388,7 @@ class FaultMiddleware:
         status = rule.effect.get("status")
         if status is None:
             return self.app(environ, start_response)
-        request_id = (environ.get("HTTP_X_REQUEST_ID") or "").strip() or str(uuid.uuid4())
+        request_id = (environ.get("HTTP_X_REQUEST_ID") or "").strip() or new_uuid()
         body = dumps(error_body(service, status, rule, request_id))
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                    ("x-request-id", request_id), ("x-mockaep-fault", rule.id)]

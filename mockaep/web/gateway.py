@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Mapping
 
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wsgi import get_content_length
 
 from mockaep.core import errors
 from mockaep.core.errors import BadRequest, GatewayError, PlatformError
+from mockaep.core.ids import new_uuid
 from mockaep.core.mounts import MOUNTS
 from mockaep.core.context import RequestContext
 from mockaep.core.jsonreader import dumps, parse_json
@@ -52,24 +53,61 @@ def emulator():
     return current_app.extensions["mockaep"]
 
 
-#: WSGI environ key of the request's id (the client's ``x-request-id``, else a new UUID).
+#: WSGI environ key of the request's id (the client's ``x-request-id``, else a new UUID); the
+#: edge (:mod:`mockaep.web.journal`) answers it as ``x-request-id`` unless the answer names one.
 REQUEST_ID_KEY = "mockaep.request_id"
+#: WSGI environ key of the request body when the edge read it whole (as long as announced).
+BODY_KEY = "mockaep.body"
 
 
-def request_id() -> str:
-    environ = request.environ
+#: WSGI environ key of the endpoint Flask routed the request to (None: no route), for the journal.
+ENDPOINT_KEY = "mockaep.endpoint"
+
+
+def request_id(environ: dict[str, Any] | None = None) -> str:
+    environ = request.environ if environ is None else environ
     found = environ.get(REQUEST_ID_KEY)
     if found is None:
-        found = environ[REQUEST_ID_KEY] = environ.get("HTTP_X_REQUEST_ID") or str(uuid.uuid4())
+        found = environ[REQUEST_ID_KEY] = environ.get("HTTP_X_REQUEST_ID") or new_uuid()
     return found
 
 
-def headers_of(environ: dict[str, Any]) -> dict[str, str]:
-    """Every request header by lower-cased name, read once from the WSGI environ."""
-    found = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
-    if environ.get("CONTENT_TYPE"):
-        found["content-type"] = environ["CONTENT_TYPE"]
-    return found
+class EnvironHeaders(Mapping[str, str]):
+    """The request headers by lower-cased name, looked up in the WSGI environ when asked (a
+    request reads a handful of its headers: none is copied up front)."""
+
+    __slots__ = ("_environ",)
+
+    def __init__(self, environ: Mapping[str, Any]) -> None:
+        self._environ = environ
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        name = name.lower()
+        if name == "content-type":
+            return self._environ.get("CONTENT_TYPE") or default
+        value = self._environ.get("HTTP_" + name.upper().replace("-", "_"))
+        return default if value is None else value
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        for key in self._environ:
+            if key.startswith("HTTP_"):
+                yield key[5:].replace("_", "-").lower()
+        if self._environ.get("CONTENT_TYPE"):
+            yield "content-type"
+
+    def __len__(self) -> int:
+        return sum(1 for _name in self)
+
+
+def headers_of(environ: Mapping[str, Any]) -> EnvironHeaders:
+    """Every request header by lower-cased name (read from the WSGI environ when asked)."""
+    return EnvironHeaders(environ)
 
 
 # -- media types ---------------------------------------------------------------------------------
@@ -109,14 +147,17 @@ def check_request() -> None:
     # the request, app and g behind Flask's proxies, read once (each proxy access has a cost)
     req = request._get_current_object()  # type: ignore[attr-defined]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    rid = request_id()
-    found = service_of(req.path)
+    environ = req.environ
+    environ[ENDPOINT_KEY] = req.endpoint  # Flask has just matched the URL: the journal reads it here
+    rid = request_id(environ)
+    # PATH_INFO is the path the routes matched (the prefixes are ASCII: no decoding needed)
+    found = service_of(environ.get("PATH_INFO") or "/")
     if found is None or req.method == "OPTIONS":
         return
     service, _shape = found
     emu = app.extensions["mockaep"]
     config = emu.config
-    headers = headers_of(req.environ)
+    headers = headers_of(environ)
 
     token = bearer_token(headers)
     if token is None:
@@ -150,9 +191,9 @@ def check_request() -> None:
         raise errors.NotFound(f"The sandbox with the name '{sandbox}' could not be found. Please ensure that "
                               "the sandbox name is correct and try again.", code="2100", title="Sandbox not found")
 
-    view = app.view_functions.get(req.endpoint or "")
+    view = app.view_functions.get(environ[ENDPOINT_KEY] or "")
     limit = config.max_upload_bytes if getattr(view, "mockaep_media_types", None) else config.max_body_bytes
-    length = req.content_length
+    length = get_content_length(environ)
     if length is not None and length > limit:
         raise errors.PayloadTooLarge(f"The request body ({length} bytes) is larger than the "
                                      f"{limit} bytes this endpoint accepts.")
@@ -163,7 +204,7 @@ def check_request() -> None:
     _bind_tenant(emu, org, sandbox, RequestContext(
         org=org, sandbox=sandbox, client_id=api_key, user_id=user, request_id=rid, tenant=None,  # type: ignore[arg-type]
         now_ms=emu.clock.now_ms(),
-        query=QueryParams(req.args.items(multi=True) if req.environ.get("QUERY_STRING") else ()),
+        query=QueryParams(req.args.items(multi=True) if environ.get("QUERY_STRING") else ()),
         headers=RequestHeaders(headers), backends=emu.backends, runtime=emu), req.method)
 
 
@@ -181,19 +222,30 @@ def _bind_tenant(emu, org: str, sandbox: str, ctx: RequestContext, method: str) 
     key = (org, sandbox)
     if not emu.admission.enter(key):
         raise GatewayError(429, "429050", "Too many requests", headers={"Retry-After": "1"})
+    binding = _Binding(emu, key)
     state = g._get_current_object()  # type: ignore[attr-defined]
-    state.mockaep_admitted = key
+    state.mockaep_binding = binding
     if method in READ_METHODS:
         tenant = emu.store.find(org, sandbox) or emu.store.transient(org, sandbox)
     else:
         existed = emu.store.find(org, sandbox) is not None
         tenant = emu.store.tenant(org, sandbox)
         if not existed:
-            state.mockaep_new_tenant = tenant
+            binding.created = tenant
     tenant.lock.acquire()
-    state.mockaep_lock = tenant.lock
+    binding.lock = tenant.lock
     ctx.tenant = tenant
     state.mockaep_ctx = ctx
+
+
+class _Binding:
+    """What a request holds until its teardown: its admission, its tenant's lock, and the
+    tenant it created (dropped again when the request stored nothing)."""
+
+    __slots__ = ("emu", "admitted", "lock", "created")
+
+    def __init__(self, emu, admitted: tuple[str, str]) -> None:
+        self.emu, self.admitted, self.lock, self.created = emu, admitted, None, None
 
 
 def _check_media_type(view: Callable | None, has_body: bool) -> None:
@@ -215,17 +267,14 @@ class _ContentTypeError(Exception):
 
 
 def release_tenant(_exc: BaseException | None = None) -> None:
-    state = g._get_current_object()  # type: ignore[attr-defined]
-    lock = state.pop("mockaep_lock", None)
-    if lock is not None:
-        lock.release()
-    emu = emulator()
-    created = state.pop("mockaep_new_tenant", None)
-    if created is not None:
-        emu.store.discard_if_empty(created)  # a refused write leaves no empty tenant behind
-    admitted = state.pop("mockaep_admitted", None)
-    if admitted is not None:
-        emu.admission.leave(admitted)
+    binding = g._get_current_object().pop("mockaep_binding", None)  # type: ignore[attr-defined]
+    if binding is None:
+        return
+    if binding.lock is not None:
+        binding.lock.release()
+    if binding.created is not None:
+        binding.emu.store.discard_if_empty(binding.created)  # a refused write leaves no empty tenant behind
+    binding.emu.admission.leave(binding.admitted)
 
 
 # -- bodies --------------------------------------------------------------------------------------
@@ -233,8 +282,11 @@ _MISSING = object()
 
 
 def json_body(*, required: bool = True, empty_code: str | None = None) -> Any:
-    """The parsed JSON body; a 400 in the service's shape when it is absent or malformed."""
-    raw = request.get_data(cache=True)
+    """The parsed JSON body; a 400 in the service's shape when it is absent or malformed.
+    A body the edge already read whole (:data:`BODY_KEY`) is not read again."""
+    raw = request.environ.get(BODY_KEY)
+    if raw is None:
+        raw = request.get_data(cache=True)
     if not raw.strip():
         if required:
             raise BadRequest("The request body cannot be null or empty. Please provide a request body and try again.",
@@ -302,8 +354,3 @@ def install(app) -> None:
     app.register_error_handler(_ContentTypeError, lambda _e: json_response(CONTENT_TYPE_ERROR, 400))
     app.register_error_handler(HTTPException, render_http_exception)
     app.register_error_handler(Exception, render_unexpected)
-
-    @app.after_request
-    def _stamp(response: Response) -> Response:
-        response.headers.setdefault("x-request-id", request_id())
-        return response

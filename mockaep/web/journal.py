@@ -26,7 +26,8 @@ from mockaep.core.jsonreader import dumps, parse_json
 from mockaep.core.numbers import whole_number
 from mockaep.web import accesslog
 from mockaep.web.control.redaction import PLACEHOLDER, SECRET_NAME
-from mockaep.web.operations import CONTROL_SERVICE, ENDPOINT_KEY, OperationIndex, collapse_slashes, service_name
+from mockaep.web.gateway import BODY_KEY, ENDPOINT_KEY, REQUEST_ID_KEY
+from mockaep.web.operations import CONTROL_SERVICE, OperationIndex, collapse_slashes, service_name
 
 #: Bytes of each request and response body an entry keeps.
 BODY_CAP = 16 * 1024
@@ -40,6 +41,9 @@ MAX_REDACT_DEPTH = 32
 #: Request headers an entry keeps (the ones that say who asked and how).
 KEPT_HEADERS = ("content-type", "accept", "x-api-key", "x-gw-ims-org-id", "x-sandbox-name", "x-request-id",
                 "if-match", "user-agent")
+#: (header name, WSGI environ key) of each kept header.
+_KEPT_KEYS = tuple((name, "CONTENT_TYPE" if name == "content-type" else "HTTP_" + name.upper().replace("-", "_"))
+                   for name in KEPT_HEADERS)
 
 
 class JournalError(ValueError):
@@ -259,6 +263,9 @@ class JournalMiddleware:
             raise
         body = b"".join(chunks)
         status = int(answer["status"].split(" ", 1)[0])
+        request_id = environ.get(REQUEST_ID_KEY)  # set when the gateway saw the request
+        if request_id is not None and not any(name.lower() == "x-request-id" for name, _value in answer["headers"]):
+            answer["headers"] = [*answer["headers"], ("x-request-id", request_id)]
         self._record(environ, method, path, service, now, started, status, request_body, body, answer["headers"])
         start_response(answer["status"], answer["headers"], answer.get("exc_info"))
         return [body]
@@ -274,6 +281,8 @@ class JournalMiddleware:
         if length is not None and length <= BODY_CAP:
             data = stream.read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(data)
+            if len(data) == length:  # a short body stays for werkzeug to refuse
+                environ[BODY_KEY] = data
             return data
         tee = _TeeInput(stream)
         environ["wsgi.input"] = tee
@@ -286,9 +295,7 @@ class JournalMiddleware:
             operation_id = self.operations.operation_for(environ[ENDPOINT_KEY], method, path)
         else:  # answered before Flask (a fault rule, a replayed exchange): match the URL map once
             operation_id = self.operations.lookup(method, path)[1]
-        headers = {name: environ[key] for name in KEPT_HEADERS
-                   if (key := "CONTENT_TYPE" if name == "content-type" else "HTTP_" + name.upper().replace("-", "_"))
-                   in environ}
+        headers = {name: environ[key] for name, key in _KEPT_KEYS if key in environ}
         if isinstance(request_body, _TeeInput):
             request_part = _Part(bytes(request_body.kept), request_body.total, headers)
         else:

@@ -30,8 +30,6 @@ CONTROL_PREFIX = "/_mockaep"
 #: Longest path looked at when looking for the nearest routes.
 NEAREST_PATH_CHARS = 200
 NEAREST_COUNT = 3
-#: environ key where the endpoint Flask matched is noted (see :func:`install`).
-ENDPOINT_KEY = "mockaep.endpoint"
 
 _PARAM = re.compile(r"\{[^}/]+\}")
 
@@ -220,13 +218,6 @@ def _route_not_found(error: NotFound):
                                                report={"nearestRoutes": nearest}))
 
 
-def _note_endpoint(endpoint: str | None, _values: dict | None) -> None:
-    # Flask has just matched the URL: the journal reads the endpoint instead of matching again
-    request.environ[ENDPOINT_KEY] = endpoint
-
-
 def install(app: Flask) -> None:
-    """Note each request's endpoint for the journal (``environ[ENDPOINT_KEY]``), and name the
-    nearest routes in the 404 of a request that matches none."""
-    app.url_value_preprocessor(_note_endpoint)
+    """Name the nearest routes in the 404 of a request that matches none."""
     app.register_error_handler(NotFound, _route_not_found)

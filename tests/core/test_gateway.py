@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
+from werkzeug.test import EnvironBuilder
 
 from tests.conftest import ORG, gateway_headers
 
@@ -135,3 +137,29 @@ def test_deep_but_plausible_json_still_reaches_the_service(http):
                          data=json.dumps({"extra": nested}), content_type="application/json")
     assert response.status_code == 400
     assert "nests deeper" not in response.get_data(as_text=True)
+
+
+def test_request_id_is_the_clients_or_a_new_uuid4_in_header_error_and_journal(app, http):
+    sent = http.get(FLOWS, headers=gateway_headers(**{"x-request-id": "my-trace-1"}))
+    assert sent.headers["x-request-id"] == "my-trace-1"
+    made = [http.get(f"{FLOWS}/nope", headers=gateway_headers()) for _ in range(3)]
+    ids = [answer.headers["x-request-id"] for answer in made]
+    assert len(set(ids)) == 3
+    for answer, request_id in zip(made, ids):
+        parsed = uuid.UUID(request_id)
+        assert str(parsed) == request_id and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+        assert request_id in answer.get_data(as_text=True)  # the error body names the same request
+    journal = http.get("/_mockaep/requests", query_string={"limit": "1"}).json
+    entry = journal["requests"][0]
+    assert entry["response"]["headers"]["x-request-id"] == ids[-1]
+
+
+def test_a_body_shorter_than_its_content_length_is_a_400_and_nothing_is_created(app, http):
+    body = json.dumps({"name": "short", "schemaRef": {"id": "x", "contentType": "application/vnd.adobe.xed+json;version=1"}}).encode()
+    environ = EnvironBuilder(path="/data/foundation/catalog/dataSets", method="POST", headers=gateway_headers(),
+                             data=body, content_type="application/json").get_environ()
+    environ["CONTENT_LENGTH"] = str(len(body) + 50)
+    answer = {}
+    data = b"".join(app(environ, lambda status, headers, exc_info=None: answer.update(status=status)))
+    assert answer["status"].startswith("400") and json.loads(data)["status"] == 400
+    assert http.get("/data/foundation/catalog/dataSets", headers=gateway_headers()).json == {}

@@ -32,6 +32,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from mockaep.core.errors import BadRequest
 from mockaep.core.jsonreader import parse_json
+from mockaep.core.numbers import whole_number
 from mockaep.core.paging.selection import Condition, Entry, SortKey, count, rank, select, sort_value
 from mockaep.core.paging.tokens import TokenError, decode_token, encode_token
 from mockaep.core.request import QueryParams
@@ -129,10 +130,10 @@ def read_query(params: QueryParams, rules: ContinuationRules, *,
 
 
 def _limit(raw: str | None, rules: ContinuationRules) -> int:
-    text = (raw or "").strip()
-    if not text.isdigit() or len(text) > 12 or int(text) < 1:
+    value = whole_number((raw or "").strip(), 12)
+    if value is None or value < 1:
         raise _error(rules, "invalid-value", f"Invalid value {str(raw)[:100]} for field limit.")
-    return min(int(text), rules.max_limit)
+    return min(value, rules.max_limit)
 
 
 def _count(raw: str | None, rules: ContinuationRules) -> bool:

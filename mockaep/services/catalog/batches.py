@@ -63,7 +63,7 @@ def _new_record(ctx: RequestContext, batch_id: str, fields: Mapping[str, Any]) -
     record: dict[str, Any] = {
         "id": batch_id,
         "imsOrg": ctx.org,
-        "sandboxId": objects.sandbox_id(ctx),
+        "sandboxId": ctx.sandbox_id,
         "updated": ctx.now_ms,
         "status": "loading",
         "created": ctx.now_ms,

@@ -44,7 +44,7 @@ def add_dataset_file(ctx: RequestContext, journal: Journal, batch_id: str, datas
     file_id = f"{batch_id}-{collection.count('batchId', batch_id) + 1}"
     record = {"id": file_id, "batchId": batch_id, "dataSetId": dataset_id, "dataSetViewId": dataset.get("viewId"),
               "name": name, "records": records, "size": size, "isValid": True, "imsOrg": ctx.org,
-              "sandboxId": objects.sandbox_id(ctx), "createdUser": ctx.user_id, "createdClient": ctx.client_id,
+              "sandboxId": ctx.sandbox_id, "createdUser": ctx.user_id, "createdClient": ctx.client_id,
               "updatedUser": ctx.user_id, "version": "1.0.0", "created": ctx.now_ms, "updated": ctx.now_ms}
     objects.check_record(ctx, FILE_KIND, record)
     journal.save(DATASET_FILES, file_id, record)

@@ -144,7 +144,7 @@ def create_dataset(ctx: RequestContext, journal: Journal, body: Any, params: Que
     record: dict[str, Any] = {"name": name, **{k: fields.pop(k) for k in ("description", "schemaRef") if k in fields}}
     record.update({
         "imsOrg": ctx.org,
-        "sandboxId": objects.sandbox_id(ctx),
+        "sandboxId": ctx.sandbox_id,
         "tags": tags,
         "version": "1.0.0",
         "created": ctx.now_ms,

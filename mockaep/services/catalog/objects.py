@@ -3,13 +3,13 @@ check, versions and stamps, the two PATCH forms (update-object.md: fields, or JS
 the check that what is stored fits the kind's record schema."""
 from __future__ import annotations
 
-import uuid
 from typing import Any, Iterable, Mapping
 
 from mockaep.core import validation
 from mockaep.core.context import RequestContext
 from mockaep.core.errors import BadRequest, NotFound
 from mockaep.core.kinds import ResourceKind
+from mockaep.core.numbers import whole_number
 from mockaep.core.patch import PatchRules, apply_patch, read_patch, top_field
 from mockaep.core.preconditions import check_if_match
 from mockaep.services.catalog.resources import KINDS
@@ -21,12 +21,6 @@ JSON_PATCH = "application/json-patch+json"
 
 def link(kind: str, record_id: str) -> str:
     return f"@/{kind}/{record_id}"
-
-
-def sandbox_id(ctx: RequestContext) -> str:
-    """The sandbox's id as Catalog objects carry it: the same stable UUID Flow Service items
-    show for the (org, sandbox) pair."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mockaep:sandbox:{ctx.org}:{ctx.sandbox}"))
 
 
 def find(ctx: RequestContext, kind: str, record_id: Any) -> dict[str, Any] | None:
@@ -53,8 +47,9 @@ def check_version(record: Mapping[str, Any], if_match: str | None) -> None:
 
 def bump_version(version: Any) -> str:
     parts = version.split(".") if isinstance(version, str) else []
-    if len(parts) == 3 and all(p.isdigit() and len(p) < 10 for p in parts):
-        return f"{parts[0]}.{parts[1]}.{int(parts[2]) + 1}"
+    numbers = [whole_number(part, 9) for part in parts]
+    if len(numbers) == 3 and None not in numbers:
+        return f"{parts[0]}.{parts[1]}.{numbers[2] + 1}"
     return "1.0.1"
 
 

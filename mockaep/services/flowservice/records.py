@@ -6,7 +6,6 @@ here (``record``, ``raw``), never through a module that writes them.
 """
 from __future__ import annotations
 
-import uuid
 from typing import Any, Mapping
 
 from mockaep.core.context import RequestContext
@@ -54,11 +53,6 @@ def exists(ctx: RequestContext, kind: ResourceKind, object_id: Any) -> bool:
     return isinstance(object_id, str) and object_id in ctx.tenant.collection(kind.collection)
 
 
-def sandbox_id(ctx: RequestContext) -> str:
-    """A stable UUID for the (org, sandbox) pair; the platform reports one as ``sandboxId``."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mockaep:sandbox:{ctx.org}:{ctx.sandbox}"))
-
-
 def system_fields(ctx: RequestContext, *, created: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """``createdAt``…``imsOrgId`` for an item written now (``created``: the previous version)."""
     fields = {
@@ -68,7 +62,7 @@ def system_fields(ctx: RequestContext, *, created: Mapping[str, Any] | None = No
         "updatedBy": ctx.user_id,
         "createdClient": ctx.client_id,
         "updatedClient": ctx.client_id,
-        "sandboxId": sandbox_id(ctx),
+        "sandboxId": ctx.sandbox_id,
         "sandboxName": ctx.sandbox,
         "imsOrgId": ctx.org,
     }

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
 from typing import Any, Mapping
 
 from mockaep.core import jsonreader
@@ -67,9 +66,8 @@ class Registry:
         return f"https://ns.adobe.com/{self.tenant_id}/{kind.resource_type}/{hex_id}"
 
     def sandbox_meta(self) -> dict[str, str]:
-        sandbox_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.ctx.org}/{self.ctx.sandbox}"))
         kind = "production" if self.ctx.sandbox == "prod" else "development"
-        return {"meta:sandboxId": sandbox_id, "meta:sandboxType": kind}
+        return {"meta:sandboxId": self.ctx.sandbox_id, "meta:sandboxType": kind}
 
     # -- storage ---------------------------------------------------------------------------------
     def collection(self, kind: Kind) -> Collection:
