@@ -73,3 +73,31 @@ def test_a_change_to_a_referenced_field_group_shows_in_lookups_and_field_paths(r
     assert _fields(registry, schema["$id"], tenant) == {"spend"}
     assert f"_{tenant}.visits" not in port().field_paths(schema["$id"])
     assert port().resolve_schema(schema["$id"])["properties"][f"_{tenant}"]["properties"].keys() == {"spend"}
+
+
+def test_resolved_bodies_share_their_parts_but_a_merge_never_changes_another_resources_body(registry):
+    """Two field groups define the same object under the tenant's namespace: a schema built from
+    both merges them. Resolved bodies share unchanged parts (copy on write): the merge must not
+    leak one group's fields into the other's resolved form, nor into a schema built from one."""
+    tenant = registry.tenant_id()
+    first = registry.create("fieldgroups", field_group_body(tenant, "First", {
+        "shared": {"type": "object", "properties": {"fromFirst": {"type": "string"}}}}))
+    second = registry.create("fieldgroups", field_group_body(tenant, "Second", {
+        "shared": {"type": "object", "properties": {"fromSecond": {"type": "integer"}}}}))
+
+    def shared_fields(segment, ref):
+        body = registry.lookup(segment, ref, FULL).json
+        return set(body["properties"][f"_{tenant}"]["properties"]["shared"]["properties"])
+
+    assert shared_fields("fieldgroups", first["$id"]) == {"fromFirst"}  # resolved and cached first
+    only_first = registry.create("schemas", {"title": "Only first", "description": "d", "type": "object",
+                                             "allOf": [{"$ref": PROFILE}, {"$ref": first["$id"]}]})
+    assert shared_fields("schemas", only_first["$id"]) == {"fromFirst"}
+    both = registry.create("schemas", {"title": "Both", "description": "d", "type": "object",
+                                       "allOf": [{"$ref": PROFILE}, {"$ref": first["$id"]}, {"$ref": second["$id"]}]})
+    assert shared_fields("schemas", both["$id"]) == {"fromFirst", "fromSecond"}
+    for _ in range(2):  # read again: the cached forms are what they were
+        assert shared_fields("fieldgroups", first["$id"]) == {"fromFirst"}
+        assert shared_fields("fieldgroups", second["$id"]) == {"fromSecond"}
+        assert shared_fields("schemas", only_first["$id"]) == {"fromFirst"}
+        assert shared_fields("schemas", both["$id"]) == {"fromFirst", "fromSecond"}

@@ -52,6 +52,9 @@ class Registry:
         #: Descriptors an import is about to write, by ``@id`` (seen by descriptor checks).
         self.pending_descriptors: dict[str, dict[str, Any]] = {}
         self._decoded: dict[str, tuple[Kind, dict[str, Any]]] = {}  # this request's tenant reads
+        #: this request's answers of :meth:`locate` (a write through :meth:`save`/:meth:`remove`
+        #: forgets them): a write resolves the same references several times over
+        self._located: dict[tuple[str, Kind | None], tuple[Kind, str] | None] = {}
 
     # -- naming ----------------------------------------------------------------------------------
     @property
@@ -78,14 +81,20 @@ class Registry:
     def locate(self, ref: str, only: Kind | None = None) -> tuple[Kind, str] | None:
         """The kind and ``$id`` of the tenant resource ``ref`` names (``$id`` or ``meta:altId``),
         without reading it: the primary map, then the ``meta:altId`` index."""
+        key = (ref, only)
+        if key in self._located:
+            return self._located[key]
         tenant = self.ctx.tenant
+        located = None
         for kind in (only,) if only else kinds.TENANT_KINDS:
             if kind.collection is None:
                 continue
             found = tenant.collection(kind.collection).id_or_first(ref, "meta:altId")
             if found is not None:
-                return kind, found
-        return None
+                located = (kind, found)
+                break
+        self._located[key] = located
+        return located
 
     def tenant(self, ref: str, only: Kind | None = None) -> tuple[Kind, Mapping[str, Any]] | None:
         """A stored tenant resource (read-only) and its kind, by ``$id`` or ``meta:altId``."""
@@ -202,12 +211,14 @@ class Registry:
     def save(self, kind: Kind, record: dict[str, Any], before: Mapping[str, Any] | None) -> dict[str, Any]:
         self.collection(kind).put(record["$id"], record)
         self._decoded.pop(record["$id"], None)
+        self._located.clear()
         overview.written(self.ctx.tenant, kind.resource_type, before, record)
         return record
 
     def remove(self, kind: Kind, record: Mapping[str, Any]) -> None:
         self.collection(kind).delete(record["$id"])
         self._decoded.pop(record["$id"], None)
+        self._located.clear()
         overview.written(self.ctx.tenant, kind.resource_type, record, None)
 
 

@@ -69,25 +69,46 @@ def _definition(ref: str, owner: Mapping[str, Any]) -> Mapping[str, Any]:
     return target
 
 
-def merge(into: dict[str, Any], fragment: Mapping[str, Any], *, private: bool = False) -> None:
+def merge(into: dict[str, Any], fragment: Mapping[str, Any], *, owned: dict[int, dict[str, Any]] | None = None) -> None:
     """Merge a resolved fragment: ``properties`` merge field by field, ``required`` unions,
     any other keyword keeps the value already there (the referencing node wins).
-    ``fragment`` is only read (it may be a cached body); what ``into`` takes is copied, unless
-    the fragment is ``private`` (built for this merge and dropped after it): then taken as is."""
+
+    ``fragment`` is only read (it may be a cached body). What ``into`` takes from it is copied;
+    with ``owned`` it is shared instead: ``owned`` (id → dict) names the dicts this resolution
+    built and may change, and a shared dict that must change is copied first, one level at a
+    time (copy on write), so a cached body is never changed."""
     for key, value in fragment.items():
         if key == "properties" and isinstance(value, dict):
-            target = into.setdefault("properties", {})
-            if not isinstance(target, dict):
+            target = into.get("properties")
+            if target is None:
+                target = into["properties"] = {}
+                if owned is not None:
+                    owned[id(target)] = target
+            elif not isinstance(target, dict):
                 continue
             for name, sub in value.items():
-                if isinstance(target.get(name), dict) and isinstance(sub, dict):
-                    merge(target[name], sub, private=private)
+                existing = target.get(name)
+                if isinstance(existing, dict) and isinstance(sub, dict):
+                    if owned is not None and id(existing) not in owned:
+                        existing = target[name] = _own(existing, owned)
+                    merge(existing, sub, owned=owned)
                 elif name not in target:
-                    target[name] = sub if private else clone(sub)
+                    target[name] = sub if owned is not None else clone(sub)
         elif key == "required" and isinstance(value, list):
             into["required"] = list(dict.fromkeys(list(into.get("required", [])) + value))
         elif key not in into:
-            into[key] = value if private else clone(value)
+            into[key] = value if owned is not None else clone(value)
+
+
+def _own(shared: dict[str, Any], owned: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A copy of a shared node that :func:`merge` may change: the node and its ``properties``
+    map are new, what they hold is still shared."""
+    copied = dict(shared)
+    owned[id(copied)] = copied
+    if isinstance(copied.get("properties"), dict):
+        properties = copied["properties"] = dict(copied["properties"])
+        owned[id(properties)] = properties
+    return copied
 
 
 @dataclass
@@ -156,6 +177,9 @@ class Resolver:
         self.strict = strict
         self.cache = cache
         self._frames: list[_Frame] = []
+        #: Per resource being resolved, the dicts its resolution built (id → dict): the only ones
+        #: :func:`merge` may change; everything else (cached bodies) is shared and copied on write.
+        self._owning: list[dict[int, dict[str, Any]]] = []
 
     def full(self, resource: Mapping[str, Any], body: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The ``xed-full`` form of a raw resource (a private copy the caller may change);
@@ -172,14 +196,22 @@ class Resolver:
         """The resolved structure of a resource as given (a candidate being written, a computed
         union): ``properties``, ``required``…; what it references comes from the cache."""
         ref = resource.get("$id")
-        return self._node(resource, resource, (ref,) if isinstance(ref, str) else (), 0)
+        self._owning.append({})
+        try:
+            return self._node(resource, resource, (ref,) if isinstance(ref, str) else (), 0)
+        finally:
+            self._owning.pop()
 
     def check(self, resource: Mapping[str, Any]) -> None:
         """Raise :class:`UnresolvedReference` when a reference of ``resource`` (a candidate being
         written) cannot be resolved; what :meth:`body` would refuse, without building the body
         (the resources it references are resolved once and come from the cache)."""
         ref = resource.get("$id")
-        self._check(resource, resource, (ref,) if isinstance(ref, str) else (), 0)
+        self._owning.append({})
+        try:
+            self._check(resource, resource, (ref,) if isinstance(ref, str) else (), 0)
+        finally:
+            self._owning.pop()
 
     def _check(self, node: Mapping[str, Any], owner: Mapping[str, Any], stack: tuple, depth: int) -> None:
         if depth > MAX_DEPTH * 4:
@@ -212,18 +244,25 @@ class Resolver:
         frame.deps[ref] = self.source.token(ref)
         frame.contextual = frame.deps[ref] is None
         self._frames.append(frame)
+        self._owning.append({})
         try:
             body = self._node(resource, resource, (ref,), 1)
         finally:
             self._frames.pop()
+            self._owning.pop()
         entry = Resolved(tuple(frame.deps.items()), frame.height, body)
         if self.cache is not None and not frame.contextual:
             self.cache.put(ref, entry)
         return entry
 
     def node(self, node: Mapping[str, Any]) -> dict[str, Any]:
-        """A standalone schema node (not a stored resource) resolved into a private tree."""
-        return self._node(node, node, (), 0)
+        """A standalone schema node (not a stored resource) resolved (read-only: it may share
+        parts with cached bodies)."""
+        self._owning.append({})
+        try:
+            return self._node(node, node, (), 0)
+        finally:
+            self._owning.pop()
 
     def _cut(self) -> dict[str, Any]:
         for frame in self._frames:
@@ -248,10 +287,12 @@ class Resolver:
         if frame.deps[ref] is None:
             frame.contextual = True
         self._frames.append(frame)
+        self._owning.append({})  # what this resource's body is built from is its own
         try:
             body = self._node(resource, resource, stack + (ref,), depth + 1)
         finally:
             self._frames.pop()
+            self._owning.pop()
         for outer in self._frames:
             outer.deps.update(frame.deps)
             outer.contextual = outer.contextual or frame.contextual
@@ -277,7 +318,9 @@ class Resolver:
     def _node(self, node: Mapping[str, Any], owner: Mapping[str, Any], stack: tuple, depth: int) -> dict[str, Any]:
         if depth > MAX_DEPTH * 4:
             return self._cut()  # nesting inside one resource, bounded like references
+        owned = self._owning[-1]
         result: dict[str, Any] = {}
+        owned[id(result)] = result
         for key, value in node.items():
             if key in ("$ref", "allOf", "definitions"):
                 continue
@@ -288,17 +331,19 @@ class Resolver:
                 result[key] = self._node(value, owner, stack, depth + 1)
             else:
                 result[key] = clone(value)
+        if isinstance(result.get("properties"), dict):
+            owned[id(result["properties"])] = result["properties"]
         ref = node.get("$ref")
         if isinstance(ref, str) and ref:
-            # a definition is resolved into a new tree (taken as is); another resource's body is
-            # the cached one (copied)
-            merge(result, self._target(ref, owner, stack, depth), private=ref.startswith("#/definitions/"))
+            # a definition is resolved into a new tree, another resource's body is the cached one:
+            # either is shared, and copied only where a later merge changes it
+            merge(result, self._target(ref, owner, stack, depth), owned=owned)
         members = node.get("allOf")
         if isinstance(members, list):
             for member in members:
                 if isinstance(member, dict):
-                    part = self._node(member, owner, stack, depth + 1)  # a new tree: taken as is
-                    merge(result, {k: v for k, v in part.items() if k in STRUCTURE}, private=True)
+                    part = self._node(member, owner, stack, depth + 1)
+                    merge(result, {k: v for k, v in part.items() if k in STRUCTURE}, owned=owned)
         if "properties" in result and "type" not in result:
             result["type"] = "object"
             result.setdefault("meta:xdmType", "object")
