@@ -106,7 +106,7 @@ class RequestHeaders:
     __slots__ = ("raw", "_accept")
 
     def __init__(self, raw: Mapping[str, str] | None = None) -> None:
-        self.raw: Mapping[str, str] = raw or {}
+        self.raw: Mapping[str, str] = raw if raw is not None else {}
         self._accept: tuple[MediaRange, ...] | None = None
 
     @property

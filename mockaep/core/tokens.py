@@ -58,19 +58,20 @@ class TokenBook:
         for key in expired:
             del self._tokens[key]
 
-    def lookup(self, token: str) -> IssuedToken | None:
-        """The identity behind an issued, unexpired token; None for any other token."""
+    def lookup(self, token: str, now: int | None = None) -> IssuedToken | None:
+        """The identity behind an issued, unexpired token (at ``now``, default the clock's time);
+        None for any other token."""
         if not self._tokens:
             return None  # nothing issued (the common case without IMS): no digest to compute
         key = _digest(token)
-        with self._lock:
-            issued = self._tokens.get(key)
-            if issued is None:
-                return None
-            if issued.expires_at <= self._clock():
-                del self._tokens[key]
-                return None
-            return issued
+        issued = self._tokens.get(key)  # one dict read: no lock needed to look
+        if issued is None:
+            return None
+        if issued.expires_at <= (self._clock() if now is None else now):
+            with self._lock:
+                self._tokens.pop(key, None)
+            return None
+        return issued
 
     def __len__(self) -> int:
         with self._lock:

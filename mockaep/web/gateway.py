@@ -162,7 +162,8 @@ def check_request() -> None:
     token = bearer_token(headers)
     if token is None:
         raise GatewayError(403, "403010", "Oauth token is missing.")
-    token_info = emu.ims.lookup(token)
+    now_ms = emu.clock.now_ms()
+    token_info = emu.ims.lookup(token, now_ms)
     if config.strict_auth and token_info is None:
         raise GatewayError(401, "401013", "Oauth token is not valid")
     api_key = headers.get("x-api-key", "").strip()
@@ -203,7 +204,7 @@ def check_request() -> None:
     user = token_info.user if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
     _bind_tenant(emu, org, sandbox, RequestContext(
         org=org, sandbox=sandbox, client_id=api_key, user_id=user, request_id=rid, tenant=None,  # type: ignore[arg-type]
-        now_ms=emu.clock.now_ms(),
+        now_ms=now_ms,
         query=QueryParams(req.args.items(multi=True) if environ.get("QUERY_STRING") else ()),
         headers=RequestHeaders(headers), backends=emu.backends, runtime=emu), req.method)
 

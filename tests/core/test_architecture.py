@@ -12,6 +12,7 @@ import inspect
 import pathlib
 from collections import defaultdict
 
+from mockaep import create_app
 from mockaep.core import ports
 from mockaep.registry import SERVICES
 
@@ -241,3 +242,17 @@ def test_every_backend_implements_its_port():
             assert implemented is not None, f"{name} backend lacks {method}"
             assert list(inspect.signature(implemented).parameters) == list(inspect.signature(declared).parameters), \
                 f"{name}.{method}: {inspect.signature(implemented)} vs port {inspect.signature(declared)}"
+
+
+def test_no_view_or_hook_is_a_coroutine_function():
+    """``EmulatorApp.ensure_sync`` hands Flask every view and hook as is: none may be ``async``."""
+    app = create_app()
+    registered = list(app.view_functions.values())
+    for table in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
+                  app.url_value_preprocessors, app.url_default_functions):
+        registered += [func for funcs in table.values() for func in funcs]
+    registered += list(app.teardown_appcontext_funcs)
+    registered += [handler for by_code in app.error_handler_spec.values() for by_class in by_code.values()
+                   for handler in by_class.values()]
+    assert len(registered) > 100  # the routes, the gateway's hooks and its error renderers
+    assert not [func for func in registered if inspect.iscoroutinefunction(inspect.unwrap(func))]

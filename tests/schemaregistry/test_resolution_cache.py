@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from mockaep.core.context import RequestContext
 from tests.conftest import ORG
-from tests.schemaregistry.conftest import FULL, PROFILE, Registry, field_group_body, quoted
+from tests.schemaregistry.conftest import FULL, IDENTITY_MAP, PROFILE, RAW, Registry, field_group_body, quoted
 
 
 def _fields(registry, schema_id, tenant):
@@ -101,3 +101,28 @@ def test_resolved_bodies_share_their_parts_but_a_merge_never_changes_another_res
         assert shared_fields("fieldgroups", second["$id"]) == {"fromSecond"}
         assert shared_fields("schemas", only_first["$id"]) == {"fromFirst"}
         assert shared_fields("schemas", both["$id"]) == {"fromFirst", "fromSecond"}
+
+
+def test_a_tenant_record_answering_to_a_standard_id_shadows_it_until_deleted(registry, http):
+    """A state document may bring a tenant record whose ``$id`` and ``meta:altId`` are a standard
+    resource's: lookups and resolution take the tenant's record until it is deleted."""
+    tenant = registry.tenant_id()
+    standard = registry.lookup("fieldgroups", IDENTITY_MAP, RAW, container="global").json
+    group = registry.create("fieldgroups", field_group_body(tenant, "Shadow", {"shadowField": {"type": "string"}}))
+    document = http.get("/_mockaep/state").json
+    stored = document["tenants"][0]["collections"]["xdmFieldGroups"]
+    record = stored.pop(group["$id"])
+    record.update({"$id": IDENTITY_MAP, "meta:altId": standard["meta:altId"]})
+    stored[IDENTITY_MAP] = record
+    assert http.post("/_mockaep/state", json=document).status_code == 200
+    assert registry.lookup("fieldgroups", IDENTITY_MAP).json["title"] == "Shadow"
+    assert registry.lookup("fieldgroups", standard["meta:altId"]).json["title"] == "Shadow"
+    schema = registry.create("schemas", {"title": "Shadowed", "description": "d", "type": "object",
+                                         "allOf": [{"$ref": PROFILE}, {"$ref": IDENTITY_MAP}]})
+    assert _fields(registry, schema["$id"], tenant) == {"shadowField"}
+    assert registry.delete(f"/tenant/schemas/{quoted(schema['$id'])}").status_code == 204
+    assert registry.delete(f"/tenant/fieldgroups/{quoted(IDENTITY_MAP)}").status_code == 204
+    assert registry.lookup("fieldgroups", IDENTITY_MAP).json["title"] == standard["title"]
+    unshadowed = registry.create("schemas", {"title": "Standard again", "description": "d", "type": "object",
+                                             "allOf": [{"$ref": PROFILE}, {"$ref": IDENTITY_MAP}]})
+    assert "identityMap" in registry.lookup("schemas", unshadowed["$id"], FULL).json["properties"]

@@ -25,21 +25,22 @@ def record(reg: Registry, resource_id: str, kind: Kind, before: Mapping[str, Any
     if after is None:
         updates = [{"id": resource_id, "xdmType": kind.resource_type, "action": "remove", "path": "/",
                     "value": before.get("title", "") if before else ""}]
-    else:
+    elif before is None:
         # A creation is one "add" per top-level key (what make_patch gives against {}, without its diffing).
-        operations = ([{"op": "add", "path": "/" + k.replace("~", "~0").replace("/", "~1"), "value": v}
-                       for k, v in _visible(after).items()] if before is None
-                      else jsonpatch.make_patch(_visible(before), _visible(after)).patch)
+        updates = [{"id": resource_id, "xdmType": kind.resource_type, "action": "add",
+                    "path": "/" + k.replace("~", "~0").replace("/", "~1"), "value": v}
+                   for k, v in after.items() if k != "meta:registryMetadata"]
+    else:
         updates = [{"id": resource_id, "xdmType": kind.resource_type, "action": op["op"], "path": op["path"],
                     **({"value": op["value"]} if "value" in op else {})}
-                   for op in operations]
+                   for op in jsonpatch.make_patch(_visible(before), _visible(after)).patch]
     log = reg.ctx.tenant.collection(kinds.AUDIT_COLLECTION)
     entry_list = (log.get(resource_id) or {"entries": []})["entries"]
     entry_list.insert(0, {
         "id": resource_id, "updatedUser": reg.ctx.user_id, "imsOrg": reg.ctx.org,
         "updatedTime": time.strftime("%m-%d-%Y %H:%M:%S", time.gmtime(reg.ctx.now_ms / 1000)),
         "requestId": reg.ctx.request_id, "clientId": reg.ctx.client_id,
-        "sandboxId": reg.sandbox_meta()["meta:sandboxId"], "updates": updates,
+        "sandboxId": reg.ctx.sandbox_id, "updates": updates,
     })
     log.put(resource_id, {"entries": entry_list[:MAX_ENTRIES]})
 

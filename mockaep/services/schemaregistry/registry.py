@@ -29,6 +29,8 @@ UNION_SUFFIX = "__union"
 #: Version token of a standard resource: the library never changes while the app runs.
 LIBRARY_TOKEN = "global"
 MISSING_TOKEN = "missing"
+#: tenant.derived key of the standard ``$id``s and ``meta:altId``s a tenant record answers to too.
+_SHADOWS_KEY = ("schemaregistry", "libraryShadows")
 _COLLAPSED_SCHEME = re.compile(r"^(https?):/(?!/)")
 
 
@@ -84,17 +86,42 @@ class Registry:
         key = (ref, only)
         if key in self._located:
             return self._located[key]
+        if self.library.resolve_id(ref) is not None and ref not in self._library_shadows():
+            located = None  # a standard resource, and no tenant record answers to its ids
+        else:
+            located = self._probe(ref, only)
+        self._located[key] = located
+        return located
+
+    def _probe(self, ref: str, only: Kind | None) -> tuple[Kind, str] | None:
         tenant = self.ctx.tenant
-        located = None
         for kind in (only,) if only else kinds.TENANT_KINDS:
             if kind.collection is None:
                 continue
             found = tenant.collection(kind.collection).id_or_first(ref, "meta:altId")
             if found is not None:
-                located = (kind, found)
-                break
-        self._located[key] = located
-        return located
+                return kind, found
+        return None
+
+    def _library_shadows(self) -> frozenset[str]:
+        """The standard ``$id``s and ``meta:altId``s that a tenant record answers to as well (a
+        state document or an import may bring one): derived once per tenant by probing the
+        library's few ids, forgotten by a write that touches one (:meth:`_touched`)."""
+        derived = self.ctx.tenant.derived
+        found = derived.get(_SHADOWS_KEY)
+        if found is None:
+            found = derived[_SHADOWS_KEY] = frozenset(
+                ref for ref in (*self.library.by_id, *self.library.by_alt) if self._probe(ref, None) is not None)
+        return found
+
+    def _touched(self, *records: Mapping[str, Any] | None) -> None:
+        """After a write: forget this request's lookups, and the tenant's shadowed standard ids
+        when a written record answers to one."""
+        self._located.clear()
+        for record in records:
+            if record is not None and any(isinstance(record.get(key), str) and self.library.resolve_id(record[key])
+                                          for key in ("$id", "meta:altId")):
+                self.ctx.tenant.derived.pop(_SHADOWS_KEY, None)
 
     def tenant(self, ref: str, only: Kind | None = None) -> tuple[Kind, Mapping[str, Any]] | None:
         """A stored tenant resource (read-only) and its kind, by ``$id`` or ``meta:altId``."""
@@ -211,14 +238,14 @@ class Registry:
     def save(self, kind: Kind, record: dict[str, Any], before: Mapping[str, Any] | None) -> dict[str, Any]:
         self.collection(kind).put(record["$id"], record)
         self._decoded.pop(record["$id"], None)
-        self._located.clear()
+        self._touched(record, before)
         overview.written(self.ctx.tenant, kind.resource_type, before, record)
         return record
 
     def remove(self, kind: Kind, record: Mapping[str, Any]) -> None:
         self.collection(kind).delete(record["$id"])
         self._decoded.pop(record["$id"], None)
-        self._located.clear()
+        self._touched(record)
         overview.written(self.ctx.tenant, kind.resource_type, record, None)
 
 
