@@ -123,7 +123,8 @@ class OperationIndex:
         """The operation id of a request Flask routed to ``endpoint`` (None: not an official one)."""
         if endpoint is None:
             return None
-        candidates = self._build().get((endpoint, method.upper()), [])
+        table = self._table if self._table is not None else self._build()  # built once: no lock after
+        candidates = table.get((endpoint, method.upper()), [])
         if len(candidates) == 1:
             return candidates[0].operation_id
         path = collapse_slashes(path)
