@@ -55,7 +55,8 @@ def loads(raw: bytes | bytearray | memoryview | str) -> Any:
     on which both agree — no run of 19 digits (every integer fits 64 bits, every number is read
     to the same double): what orjson refuses (not JSON, ``NaN``, numbers beyond a double, a BOM,
     lone surrogates, very deep nesting…) goes to the standard library, which answers or refuses
-    it with its own words."""
+    it with its own words. A lone surrogate (``"\\ud800"``), which the standard library reads, is
+    refused: it is no character, and nothing holding one can be written as UTF-8."""
     if isinstance(raw, (bytearray, memoryview)):
         raw = bytes(raw)
     if isinstance(raw, bytes):
@@ -67,7 +68,21 @@ def loads(raw: bytes | bytearray | memoryview | str) -> Any:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
+    document = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
+    _refuse_lone_surrogates(document)
+    return document
+
+
+def _refuse_lone_surrogates(document: Any) -> None:
+    """``ValueError`` when a string of ``document`` holds a lone surrogate (``"\\ud800"``, or the
+    bytes ``ED A0 80`` the standard library reads with ``surrogatepass``): not a character, no
+    UTF-8 text can carry it, so neither an answer, a hash nor a file holding it could be written.
+    Encoding the document is a C-speed walk of every key and string."""
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        lone = exc.object[exc.start:exc.end].encode("unicode_escape").decode("ascii")
+        raise ValueError(f"a string holds the lone surrogate {lone}, which is not a Unicode character") from None
 
 
 def dumps(value: Any) -> bytes:

@@ -301,15 +301,19 @@ def _value(value: Any, arrow_type: Any) -> Any:
         except ValueError:
             raise Unstorable(f"{str(value)[:64]!r} cannot be stored as a date") from None
     if kinds.is_int64(arrow_type):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or isinstance(value, float) and not value.is_integer():  # NaN and the infinities too
             raise Unstorable(f"{str(value)[:64]!r} cannot be stored as an integer")
         if not -(1 << 63) <= int(value) < (1 << 63):
-            raise Unstorable(f"{int(value)} does not fit a 64-bit integer")
+            raise Unstorable(f"{str(value)[:64]} does not fit a 64-bit integer")
         return int(value)
     if kinds.is_float64(arrow_type):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise Unstorable(f"{str(value)[:64]!r} cannot be stored as a number")
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer of more than 308 digits (JSON integers have no limit)
+            raise Unstorable(f"{str(value)[:64]}... is beyond the range of a double") from None
     if kinds.is_boolean(arrow_type):
         if not isinstance(value, bool):
             raise Unstorable(f"{str(value)[:64]!r} cannot be stored as a boolean")

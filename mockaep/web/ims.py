@@ -13,6 +13,11 @@ from flask import Blueprint, request
 from mockaep.web.gateway import emulator, json_response
 
 blueprint = Blueprint("ims", __name__)
+#: Longest ``client_id``/``client_secret``/``grant_type`` taken (Adobe's are 32-40 characters): an
+#: issued token keeps its client id, and the book keeps up to ``max_live_tokens`` of them.
+MAX_FIELD_LENGTH = 256
+#: Longest ``scope`` list taken (Adobe's longest documented lists are a few hundred characters).
+MAX_SCOPE_LENGTH = 4096
 
 
 def _oauth_error(status: int, error: str, description: str):
@@ -26,6 +31,10 @@ def token():
     if request.get_data(cache=True) and media not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return _oauth_error(400, "invalid_request",
                             "Content-Type must be application/x-www-form-urlencoded.")
+    for name, bound in (("grant_type", MAX_FIELD_LENGTH), ("client_id", MAX_FIELD_LENGTH),
+                        ("client_secret", MAX_FIELD_LENGTH), ("scope", MAX_SCOPE_LENGTH)):
+        if len(fields.get(name, "")) > bound:
+            return _oauth_error(400, "invalid_request", f"{name} is longer than {bound} characters.")
     grant_type = fields.get("grant_type", "")
     client_id = fields.get("client_id", "")
     client_secret = fields.get("client_secret", "")

@@ -10,7 +10,7 @@ import binascii
 import json
 from typing import Any, Mapping
 
-from mockaep.core.jsonreader import json_depth
+from mockaep.core.jsonreader import json_depth, loads
 
 #: A continuation token carries its list's query (filters, orderby) besides the cursor.
 MAX_TOKEN_LENGTH = 8192
@@ -33,7 +33,7 @@ def decode_token(token: str) -> dict[str, Any]:
         raw = base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode("ascii"))
         if raw.count(b"[") + raw.count(b"{") > 64:
             raise TokenError("continuation token nests too deeply")
-        payload = json.loads(raw.decode("utf-8"))
+        payload = loads(raw.decode("utf-8"))
     except (ValueError, binascii.Error, UnicodeError, RecursionError):
         raise TokenError("continuation token is not one this emulator issued") from None
     if not isinstance(payload, dict) or json_depth(payload) > MAX_TOKEN_DEPTH:

@@ -82,10 +82,21 @@ def _read_string(text: str, start: int) -> tuple[str, int]:
             i += 2
             continue
         if ch == quote:
-            return "".join(out), i + 1
+            return _paired("".join(out), start), i + 1
         out.append(ch)
         i += 1
     raise ExpressionSyntaxError("unterminated string literal", start)
+
+
+def _paired(value: str, start: int) -> str:
+    """A literal whose ``\\uXXXX`` escapes spell surrogate pairs gets the characters they pair
+    into (``"\\ud83d\\ude00"`` is one emoji, as in Java); a lone surrogate is no character (no
+    UTF-8 text, hence no answer, can hold it) and is refused."""
+    try:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise ExpressionSyntaxError("a string literal holds a lone surrogate (\\uD800-\\uDFFF not in a pair)",
+                                    start) from None
 
 
 def _read_braced_field(text: str, start: int) -> tuple[list[str], int]:

@@ -10,11 +10,13 @@ the client sent them. A non-numeric string for an integer is refused.
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Mapping
 
 from mockaep.core import validation
 from mockaep.core.errors import BadRequest
+from mockaep.core.numbers import whole_number
 from mockaep.core.context import RequestContext
 from mockaep.services.flowservice import specs
 from mockaep.services.flowservice.connections import dataset_schema
@@ -22,8 +24,19 @@ from mockaep.services.flowservice.records import record
 from mockaep.services.flowservice.resources import (CONNECTIONS, CREATE_ONLY, FLOWS, SOURCE_CONNECTIONS,
                                                     TARGET_CONNECTIONS)
 
-_INTEGER = re.compile(r"^\s*-?\d+\s*$")
-_NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$")
+#: ASCII digits only (``\d`` also matches ``٣`` and other digits Java would not read).
+_NUMBER = re.compile(r"^\s*-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$")
+#: Digits of the longest integer a string is read as: the DTOs' integers are 64-bit (longer text
+#: stays text, which the schema then refuses; ``int()`` refuses beyond 4300 digits anyway).
+MAX_INTEGER_DIGITS = 19
+
+
+def integer_text(text: str) -> int | None:
+    """The integer ``text`` spells (optional ``-``, ASCII digits, spaces around), or None."""
+    stripped = text.strip()
+    negative = stripped.startswith("-")
+    number = whole_number(stripped[1:] if negative else stripped, MAX_INTEGER_DIGITS)
+    return None if number is None else -number if negative else number
 
 
 def coerce(value: Any, schema: Any) -> Any:
@@ -35,9 +48,9 @@ def coerce(value: Any, schema: Any) -> Any:
         properties = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
         return {key: coerce(item, properties.get(key)) for key, item in value.items()}
     if isinstance(value, str):
-        if declared == "integer" and _INTEGER.match(value):
-            return int(value)
-        if declared == "number" and _NUMBER.match(value):
+        if declared == "integer" and integer_text(value) is not None:
+            return integer_text(value)
+        if declared == "number" and _NUMBER.match(value) and math.isfinite(float(value)):
             number = float(value)
             return int(number) if number.is_integer() else number
         if declared == "boolean" and value.strip().lower() in ("true", "false"):
@@ -202,10 +215,10 @@ def _check_mapping(ctx: RequestContext, params: Mapping[str, Any], targets: list
     raw_version = params.get("mappingVersion")
     version = None
     if raw_version is not None:
-        if not (isinstance(raw_version, str) and _INTEGER.match(raw_version)) or int(raw_version) < 0:
+        version = integer_text(raw_version) if isinstance(raw_version, str) else None
+        if version is None or version < 0:
             raise BadRequest("Invalid Mapping Version in request. Please provide correct mapping version.",
                              code="1412")
-        version = int(raw_version)
     mapping = ctx.backend("conversion").get_mapping_set(mapping_id, version) if isinstance(mapping_id, str) else None
     if mapping is None:
         if version is not None and isinstance(mapping_id, str) and \

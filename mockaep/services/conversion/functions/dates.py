@@ -34,7 +34,9 @@ _ABBREVIATIONS = {"UTC": 0, "GMT": 0, "Z": 0, "UT": 0, "EST": -5, "EDT": -4, "CS
                   "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "CET": 1, "CEST": 2, "BST": 1, "IST": 5.5,
                   "JST": 9}
 _TZINFOS = {name: int(hours * 3600) for name, hours in _ABBREVIATIONS.items()}
-_OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$")
+_OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])([0-9]{1,2}):?([0-9]{2})?$")
+#: The widest zone offset Java's ``ZoneOffset`` takes (Python's ``timezone`` takes up to 24 h).
+MAX_OFFSET = timedelta(hours=18)
 
 
 def zone(name: Any) -> tzinfo:
@@ -45,7 +47,10 @@ def zone(name: Any) -> tzinfo:
         return timezone(timedelta(hours=_ABBREVIATIONS[text.upper()]))
     found = _OFFSET.match(text)
     if found:
-        delta = timedelta(hours=int(found.group(2)), minutes=int(found.group(3) or 0))
+        minutes = int(found.group(3) or 0)
+        delta = timedelta(hours=int(found.group(2)), minutes=minutes)
+        if minutes > 59 or delta > MAX_OFFSET:
+            raise TransformError(f"zone offset {text!r} is out of range (-18:00 to +18:00)")
         return timezone(-delta if found.group(1) == "-" else delta)
     try:
         return ZoneInfo(text)
@@ -214,7 +219,15 @@ def as_date(value: Any) -> datetime | None:
             found = date_parser.parse(text, tzinfos=_TZINFOS)
     except (ValueError, OverflowError, TypeError):
         raise TransformError(f"{text!r} is not a date") from None
-    return found if found.tzinfo else found.replace(tzinfo=timezone.utc)
+    if found.tzinfo is None:
+        return found.replace(tzinfo=timezone.utc)
+    try:  # dateutil keeps any offset it reads ("+99:99"); Python refuses one of 24 h or more when asked
+        offset = found.utcoffset()
+    except ValueError:
+        offset = None
+    if offset is None or abs(offset) > MAX_OFFSET:
+        raise TransformError(f"{text!r} is not a date: its zone offset is out of range (-18:00 to +18:00)")
+    return found
 
 
 @function("now", env=True)

@@ -11,7 +11,8 @@ from typing import Any
 
 from mockaep.core.patterns import Pattern, PatternError, compile_pattern
 from mockaep.services.conversion.functions.declaration import function
-from mockaep.services.conversion.values import TransformError, check_text_length, is_number, to_text
+from mockaep.services.conversion.values import (MAX_ARRAY_LENGTH, TransformError, check_array_length,
+                                                check_text_length, is_number, to_text)
 
 
 def _text(value: Any) -> str | None:
@@ -44,19 +45,29 @@ def concat(*values: Any) -> str | None:
 
 @function("explode", patterns=(1,))
 def explode(value: Any, regex: Any = ",") -> list[str] | None:
-    """Java's ``String.split``: no empty first piece for a match of nothing at the start,
-    trailing empty pieces dropped."""
+    """Java's ``String.split``: the text between matches (never a group's capture), no empty
+    first piece for a match of nothing at the start, trailing empty pieces dropped.
+
+    Matches are walked one by one and counted: past :data:`MAX_ARRAY_LENGTH` of them the text is
+    refused, whatever trailing empty pieces would have been dropped (each match costs a few
+    microseconds; a long text with a pattern matching everywhere would cost seconds)."""
     text = _text(value)
     if text is None:
         return None
     pattern = compile_regex("," if regex is None else regex)
-    parts = pattern.split(text)
-    first = pattern.search(text)
-    if parts and first is not None and first.end() == 0:
-        parts.pop(0)
-    while parts and parts[-1] == "":
-        parts.pop()
-    return parts
+    pieces: list[str] = []
+    index = 0
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if end == 0:
+            continue
+        check_array_length(len(pieces) + 1)
+        pieces.append(text[index:start])
+        index = end
+    pieces.append(text[index:])
+    while pieces and pieces[-1] == "":
+        pieces.pop()
+    return pieces
 
 
 @function("instr")
