@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from mockaep.core.clock import Clock
+from mockaep.core.ids import RequestIds
 from mockaep.core.tokens import TokenBook
 from mockaep.web import control, gateway, ims, operations
 from mockaep.web.control import auth as control_auth
@@ -36,6 +37,7 @@ class Emulator:
         self.backends = BACKENDS
         self.admission = Admission(config.max_tenant_requests)
         self.ims = TokenBook(self.clock, config.token_ttl_seconds, config.max_live_tokens)
+        self.request_ids = RequestIds()
         self.mode = "stateful"
         #: ``--state-file``: periodic snapshots (started by ``mockaep serve``); restored in create_app.
         self.state_file = StateFile(config.state_file, self.store, self.ims, config.snapshot_interval_seconds) \

@@ -16,7 +16,7 @@ from mockaep.core.store import Tenant
 _NO_BACKENDS = BackendRegistry({})
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestContext:
     """Who asks, in which org and sandbox; what services need from the gateway."""
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import time
@@ -22,6 +23,19 @@ def new_uuid() -> str:
     raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
     h = raw.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+class RequestIds:
+    """Request ids of one emulator, UUID v4 in form: a random prefix drawn once, then a counter
+    (a request id must be unique, not unguessable: one per request costs no system call)."""
+
+    def __init__(self) -> None:
+        h = new_uuid()
+        self._prefix = h[:24]  # the version and variant digits stay as new_uuid set them
+        self._numbers = itertools.count(int(h[24:], 16))  # next() is atomic: threads share it
+
+    def next(self) -> str:
+        return f"{self._prefix}{next(self._numbers) & 0xFFFFFFFFFFFF:012x}"
 
 
 def new_hex(length: int) -> str:

@@ -385,6 +385,10 @@ class Store:
         """An empty tenant that is not stored: what a read on an unknown tenant sees."""
         return Tenant(org, sandbox, self._indexes)
 
+    def hold(self, org: str, sandbox: str, *, write: bool) -> "TenantHold":
+        """The tenant, its lock held until :meth:`TenantHold.release` (see :class:`TenantHold`)."""
+        return TenantHold(self, org, sandbox, write=write)
+
     def discard_if_empty(self, tenant: Tenant) -> None:
         """Forget a tenant that holds nothing (a write that was refused created it)."""
         with self._lock:
@@ -442,6 +446,40 @@ class Store:
         # Loaded records live until reset: keep what they hold out of every later collection pass.
         gc.freeze()
         return list(built)
+
+
+class TenantHold:
+    """One request's hold on a tenant: the tenant and its lock, held until :meth:`release`.
+
+    A write creates the tenant on first use; a read of an unknown tenant sees an empty transient
+    one (reads never create tenants). A tenant this hold created and left empty (a refused write)
+    is dropped on release while the lock is still held; a hold that gets the lock of a tenant
+    dropped meanwhile takes the one the store holds now, so no write lands in a dropped tenant.
+    """
+
+    def __init__(self, store: Store, org: str, sandbox: str, *, write: bool) -> None:
+        self._store = store
+        self._created: Tenant | None = None
+        while True:
+            tenant = store.find(org, sandbox)
+            if tenant is None:
+                tenant = self._created = store.tenant(org, sandbox) if write else store.transient(org, sandbox)
+            tenant.lock.acquire()
+            if not write or store.find(org, sandbox) is tenant:
+                break
+            tenant.lock.release()  # dropped while this hold waited: take the current one
+        self.tenant = tenant
+
+    def release(self) -> None:
+        if self._created is not None:
+            self._store.discard_if_empty(self._created)
+        self.tenant.lock.release()
+
+    def __enter__(self) -> Tenant:
+        return self.tenant
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
 
 
 class SnapshotError(ValueError):

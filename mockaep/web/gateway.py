@@ -19,7 +19,6 @@ from werkzeug.wsgi import get_content_length
 
 from mockaep.core import errors
 from mockaep.core.errors import BadRequest, GatewayError, PlatformError
-from mockaep.core.ids import new_uuid
 from mockaep.core.mounts import MOUNTS
 from mockaep.core.context import RequestContext
 from mockaep.core.jsonreader import dumps, parse_json
@@ -64,11 +63,13 @@ BODY_KEY = "mockaep.body"
 ENDPOINT_KEY = "mockaep.endpoint"
 
 
-def request_id(environ: dict[str, Any] | None = None) -> str:
+def request_id(environ: dict[str, Any] | None = None, emu=None) -> str:
+    """The request's id: the client's ``x-request-id``, else the emulator's next one."""
     environ = request.environ if environ is None else environ
     found = environ.get(REQUEST_ID_KEY)
     if found is None:
-        found = environ[REQUEST_ID_KEY] = environ.get("HTTP_X_REQUEST_ID") or new_uuid()
+        found = environ.get("HTTP_X_REQUEST_ID") or (emu or emulator()).request_ids.next()
+        environ[REQUEST_ID_KEY] = found
     return found
 
 
@@ -149,13 +150,13 @@ def check_request() -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     environ = req.environ
     environ[ENDPOINT_KEY] = req.endpoint  # Flask has just matched the URL: the journal reads it here
-    rid = request_id(environ)
+    emu = app.extensions["mockaep"]
+    rid = request_id(environ, emu)
     # PATH_INFO is the path the routes matched (the prefixes are ASCII: no decoding needed)
     found = service_of(environ.get("PATH_INFO") or "/")
     if found is None or req.method == "OPTIONS":
         return
     service, _shape = found
-    emu = app.extensions["mockaep"]
     config = emu.config
     headers = headers_of(environ)
 
@@ -194,7 +195,8 @@ def check_request() -> None:
 
     view = app.view_functions.get(environ[ENDPOINT_KEY] or "")
     limit = config.max_upload_bytes if getattr(view, "mockaep_media_types", None) else config.max_body_bytes
-    length = get_content_length(environ)
+    body = environ.get(BODY_KEY)  # read whole by the edge: its length is known
+    length = len(body) if body is not None else get_content_length(environ)
     if length is not None and length > limit:
         raise errors.PayloadTooLarge(f"The request body ({length} bytes) is larger than the "
                                      f"{limit} bytes this endpoint accepts.")
@@ -226,27 +228,18 @@ def _bind_tenant(emu, org: str, sandbox: str, ctx: RequestContext, method: str) 
     binding = _Binding(emu, key)
     state = g._get_current_object()  # type: ignore[attr-defined]
     state.mockaep_binding = binding
-    if method in READ_METHODS:
-        tenant = emu.store.find(org, sandbox) or emu.store.transient(org, sandbox)
-    else:
-        existed = emu.store.find(org, sandbox) is not None
-        tenant = emu.store.tenant(org, sandbox)
-        if not existed:
-            binding.created = tenant
-    tenant.lock.acquire()
-    binding.lock = tenant.lock
-    ctx.tenant = tenant
+    binding.hold = emu.store.hold(org, sandbox, write=method not in READ_METHODS)
+    ctx.tenant = binding.hold.tenant
     state.mockaep_ctx = ctx
 
 
 class _Binding:
-    """What a request holds until its teardown: its admission, its tenant's lock, and the
-    tenant it created (dropped again when the request stored nothing)."""
+    """What a request holds until its teardown: its admission and its tenant (:class:`TenantHold`)."""
 
-    __slots__ = ("emu", "admitted", "lock", "created")
+    __slots__ = ("emu", "admitted", "hold")
 
     def __init__(self, emu, admitted: tuple[str, str]) -> None:
-        self.emu, self.admitted, self.lock, self.created = emu, admitted, None, None
+        self.emu, self.admitted, self.hold = emu, admitted, None
 
 
 def _check_media_type(view: Callable | None, has_body: bool) -> None:
@@ -271,10 +264,8 @@ def release_tenant(_exc: BaseException | None = None) -> None:
     binding = g._get_current_object().pop("mockaep_binding", None)  # type: ignore[attr-defined]
     if binding is None:
         return
-    if binding.lock is not None:
-        binding.lock.release()
-    if binding.created is not None:
-        binding.emu.store.discard_if_empty(binding.created)  # a refused write leaves no empty tenant behind
+    if binding.hold is not None:
+        binding.hold.release()
     binding.emu.admission.leave(binding.admitted)
 
 

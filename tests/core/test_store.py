@@ -2,6 +2,9 @@
 created by writes only, snapshot/restore checked whole."""
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -193,3 +196,36 @@ def test_record_checker_refuses_a_mistyped_record():
         store.restore({**DOC, "tenants": [{"imsOrg": "A", "sandbox": "prod",
                                            "collections": {"flows": {"f": {"name": 3}}}}]})
     assert store.tenants() == []
+
+
+def test_a_write_waiting_on_a_tenant_dropped_meanwhile_lands_in_the_current_one():
+    """A refused write drops the empty tenant it created; a write that was waiting for that
+    tenant's lock must not store into the dropped tenant (its 201 would be a lost write)."""
+    store = Store(kinds(things=()))
+    first = store.hold("org", "prod", write=True)  # creates the tenant, holds its lock
+    held: dict[str, object] = {}
+
+    def second_write() -> None:
+        with store.hold("org", "prod", write=True) as tenant:
+            tenant.collection("things").put("kept", {"id": "kept"})
+            held["tenant"] = tenant
+
+    waiting = threading.Thread(target=second_write)
+    waiting.start()
+    time.sleep(0.2)  # the second write now waits for the first one's lock
+    first.release()  # stored nothing: its tenant is dropped before the lock is let go
+    waiting.join(5)
+    assert not waiting.is_alive()
+    current = store.find("org", "prod")
+    assert current is held["tenant"] and current is not first.tenant
+    assert current.collection("things").get("kept") == {"id": "kept"}
+
+
+def test_a_read_never_creates_a_tenant_and_a_refused_write_leaves_none():
+    store = Store(kinds(things=()))
+    with store.hold("org", "dev", write=False) as tenant:
+        assert tenant.collection("things").get("x") is None
+    assert store.find("org", "dev") is None
+    with store.hold("org", "dev", write=True):
+        pass  # a write refused before it stored anything
+    assert store.find("org", "dev") is None

@@ -48,8 +48,9 @@ def coerce(value: Any, schema: Any) -> Any:
         properties = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
         return {key: coerce(item, properties.get(key)) for key, item in value.items()}
     if isinstance(value, str):
-        if declared == "integer" and integer_text(value) is not None:
-            return integer_text(value)
+        number = integer_text(value) if declared == "integer" else None
+        if number is not None:
+            return number
         if declared == "number" and _NUMBER.match(value) and math.isfinite(float(value)):
             number = float(value)
             return int(number) if number.is_integer() else number

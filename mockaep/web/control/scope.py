@@ -42,16 +42,9 @@ def tenant_context(*, write: bool) -> Iterator[RequestContext]:
     org, sandbox = org.strip(), (sandbox or emu.config.default_sandbox).strip()
     if not SANDBOX_NAME_RE.match(sandbox) or (emu.config.sandboxes and sandbox not in emu.config.sandboxes):
         raise NotFound(f"The sandbox '{sandbox[:100]}' does not exist here.")
-    existed = emu.store.find(org, sandbox) is not None
-    tenant = emu.store.tenant(org, sandbox) if write else (emu.store.find(org, sandbox) or
-                                                          emu.store.transient(org, sandbox))
-    try:
-        with tenant.lock:
-            yield RequestContext(org=org, sandbox=sandbox, client_id=CONTROL_CLIENT, user_id=CONTROL_USER,
-                                 request_id=request_id(), tenant=tenant, now_ms=emu.clock.now_ms(),
-                                 query=QueryParams(request.args.items(multi=True)),
-                                 headers=RequestHeaders(headers_of(request.environ)), backends=emu.backends,
-                                 runtime=emu)
-    finally:
-        if write and not existed:
-            emu.store.discard_if_empty(tenant)
+    with emu.store.hold(org, sandbox, write=write) as tenant:
+        yield RequestContext(org=org, sandbox=sandbox, client_id=CONTROL_CLIENT, user_id=CONTROL_USER,
+                             request_id=request_id(), tenant=tenant, now_ms=emu.clock.now_ms(),
+                             query=QueryParams(request.args.items(multi=True)),
+                             headers=RequestHeaders(headers_of(request.environ)), backends=emu.backends,
+                             runtime=emu)

@@ -11,7 +11,7 @@ from typing import Any
 
 from mockaep.core.patterns import Pattern, PatternError, compile_pattern
 from mockaep.services.conversion.functions.declaration import function
-from mockaep.services.conversion.values import (MAX_ARRAY_LENGTH, TransformError, check_array_length,
+from mockaep.services.conversion.values import (TransformError, check_array_length,
                                                 check_text_length, is_number, to_text)
 
 
