@@ -38,13 +38,19 @@ def _finite_float(text: str) -> float:
     return value
 
 
-#: 19 digits in a row: a number orjson may not read as the standard library does (it makes
+#: A number of 19 digits or more: orjson may not read it as the standard library does (it makes
 #: integers beyond 64 bits floats); text holding one is left to the standard library.
 #: Bytes are checked at C speed: every digit made a ``0`` (no other byte is one), then 19 of them
 #: looked for (a pattern scan costs several times the parse); text (files) through a pattern.
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_DIGITS = b"0" * 19
-_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
+_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19,}")
+#: ... and only a run where a number can start counts (after ``:``, ``,``, ``[``, a blank or the
+#: start, and a sign): a run inside a string (an org id of zeros) is no number.
+_NUMBER_STARTS = frozenset(b" \t\r\n:,[")
+#: What a lone surrogate can come from: a ``\uD800``-``\uDFFF`` escape, or its UTF-8 bytes (ED A0-BF).
+_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+_SURROGATE_TEXT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
 
 
 def loads(raw: bytes | bytearray | memoryview | str) -> Any:
@@ -52,25 +58,52 @@ def loads(raw: bytes | bytearray | memoryview | str) -> Any:
     length; ``NaN``, ``Infinity`` and numbers too large for a double are refused.
 
     The standard library's parser decides; orjson (several times faster) reads first the text
-    on which both agree — no run of 19 digits (every integer fits 64 bits, every number is read
+    on which both agree — no number of 19 digits or more (every integer fits 64 bits, every number is read
     to the same double): what orjson refuses (not JSON, ``NaN``, numbers beyond a double, a BOM,
     lone surrogates, very deep nesting…) goes to the standard library, which answers or refuses
-    it with its own words. A lone surrogate (``"\\ud800"``), which the standard library reads, is
+    it with its own words (a text it reads is looked at for lone surrogates only when one of their
+    spellings occurs in it). A lone surrogate (``"\\ud800"``), which the standard library reads, is
     refused: it is no character, and nothing holding one can be written as UTF-8."""
     if isinstance(raw, (bytearray, memoryview)):
         raw = bytes(raw)
     if isinstance(raw, bytes):
-        plain = _LONG_DIGITS not in raw.translate(_DIGITS_AS_ZERO)
+        plain = not _has_long_number(raw)
     else:
-        plain = isinstance(raw, str) and _LONG_DIGITS_TEXT.search(raw) is None
+        plain = isinstance(raw, str) and not _has_long_number(raw)
     if plain:
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass
     document = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
-    _refuse_lone_surrogates(document)
+    if (_SURROGATE_BYTES if isinstance(raw, bytes) else _SURROGATE_TEXT).search(raw):
+        _refuse_lone_surrogates(document)
     return document
+
+
+def _has_long_number(raw: bytes | str) -> bool:
+    """Whether ``raw`` may hold a number of 19 or more digits (see :data:`_LONG_DIGITS`)."""
+    if isinstance(raw, bytes):
+        zeros = raw.translate(_DIGITS_AS_ZERO)
+        found = zeros.find(_LONG_DIGITS)
+        while found >= 0:  # rare: only text holding such a run gets here
+            start = found
+            while start > 0 and zeros[start - 1] == 0x30:
+                start -= 1
+            if start > 0 and raw[start - 1] == 0x2D:  # a sign
+                start -= 1
+            if start == 0 or raw[start - 1] in _NUMBER_STARTS:
+                return True
+            end = found + len(_LONG_DIGITS)
+            while end < len(zeros) and zeros[end] == 0x30:
+                end += 1
+            found = zeros.find(_LONG_DIGITS, end)
+        return False
+    for match in _LONG_DIGITS_TEXT.finditer(raw):
+        start = match.start() - (1 if match.start() > 0 and raw[match.start() - 1] == "-" else 0)
+        if start == 0 or raw[start - 1] in " \t\r\n:,[":
+            return True
+    return False
 
 
 def _refuse_lone_surrogates(document: Any) -> None:

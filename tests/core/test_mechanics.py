@@ -6,12 +6,14 @@ own tests check them again through HTTP in each service's vocabulary.
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mockaep.core.errors import BadRequest, PreconditionFailed
+from mockaep.core.jsonreader import loads
 from mockaep.core.kinds import ResourceKind
 from mockaep.core.paging.selection import SortKey, count, select
 from mockaep.core.paging.tokens import TokenError, decode_token, encode_token
@@ -192,3 +194,29 @@ def test_if_match_is_one_check_for_every_service():
     with pytest.raises(PreconditionFailed) as stale:
         check_if_match(['"abc"'], '"old"', required=True, stale_code="1404")
     assert (stale.value.status, stale.value.code) == (412, "1404")
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-10**30, max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
+    | st.from_regex(r"[A-Z]{0,3}-?[0-9]{15,25}[A-Z@]{0,3}", fullmatch=True),  # digit runs inside strings
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=16)
+
+
+def _shape(value):
+    """The value with its JSON types spelled out (an integer read as a float would differ)."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(item) for item in value]
+    return (type(value).__name__, value)
+
+
+@given(_JSON_VALUES, st.sampled_from([None, 1]))
+def test_the_json_reader_reads_exactly_what_the_standard_library_reads(value, indent):
+    text = json.dumps(value, indent=indent)
+    expected = _shape(json.loads(text))
+    assert _shape(loads(text)) == expected
+    assert _shape(loads(text.encode())) == expected
