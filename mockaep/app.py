@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.sessions import NullSession, SessionInterface
 
 from mockaep.core.clock import Clock
 from mockaep.core.ids import RequestIds
@@ -55,6 +56,20 @@ class Emulator:
         self.faults.clear()
 
 
+class _NoSession(SessionInterface):
+    """The emulator keeps no cookie session: every request shares one read-only empty session
+    (Flask would build and check one per request)."""
+
+    def __init__(self) -> None:
+        self._empty = NullSession()
+
+    def open_session(self, app, request):
+        return self._empty
+
+    def save_session(self, app, session, response) -> None:
+        return None
+
+
 class EmulatorApp(Flask):
     """The Flask app of one emulator. Its WSGI entry runs the edge (request journal and fault
     rules, :func:`install_edge`) around whatever ``wsgi_app`` is, so middleware added later
@@ -99,6 +114,7 @@ class _CollapseSlashes:
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = EmulatorApp("mockaep")
+    app.session_interface = _NoSession()
     app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -287,13 +287,17 @@ class Validators:
         return checker
 
 
-    def record_reason(self, kind: Any, record: Any) -> str | None:
-        """Why a stored record does not fit its resource kind's ``record_schema`` (state
-        documents are checked record by record with it), or ``None``."""
+    def record_checker(self, kind: Any) -> Checker:
+        """The checker of a resource kind's ``record_schema``."""
         checker = self._records.get(kind.collection)
         if checker is None:  # kinds are code: one checker per collection for the app's life
             checker = self._records.setdefault(kind.collection, self.schema_checker(kind.record_schema))
-        found = checker.violations(record, limit=1)
+        return checker
+
+    def record_reason(self, kind: Any, record: Any) -> str | None:
+        """Why a stored record does not fit its resource kind's ``record_schema`` (state
+        documents are checked record by record with it), or ``None``."""
+        found = self.record_checker(kind).violations(record, limit=1)
         return f"{found[0].message} (at {found[0].pointer or '/'})" if found else None
 
 
@@ -328,6 +332,11 @@ def check_embedded(ctx: Any, schema: Mapping[str, Any], instance: Any, *, what: 
                    prefix: str = "") -> None:
     """Layer 2: a JSON Schema embedded in a platform object (authSpec, scheduleSpec…)."""
     check(_validators(ctx).schema_checker(schema), instance, what=what, code=code, prefix=prefix)
+
+
+def check_record(ctx: Any, kind: Any, record: Any, *, what: str) -> None:
+    """What a write would store must fit its resource kind's ``record_schema``."""
+    check(_validators(ctx).record_checker(kind), record, what=what)
 
 
 def data_checker(ctx: Any, schema: Mapping[str, Any]) -> Checker:

@@ -120,10 +120,10 @@ def accepts(*media_types: str) -> Callable:
     return mark
 
 
-def _media_type() -> str:
+def _media_type(environ: Mapping[str, Any]) -> str:
     """The request's media type, lower-cased, parameters dropped (read from the environ: the
     parsed form werkzeug would build is not needed)."""
-    return request.environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+    return environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
 
 
 def is_json_media(media: str) -> bool:
@@ -201,7 +201,7 @@ def check_request() -> None:
         raise errors.PayloadTooLarge(f"The request body ({length} bytes) is larger than the "
                                      f"{limit} bytes this endpoint accepts.")
     if req.method in ("POST", "PUT", "PATCH"):
-        _check_media_type(view, bool(length) or bool(headers.get("transfer-encoding")))
+        _check_media_type(view, bool(length) or bool(headers.get("transfer-encoding")), environ)
 
     user = token_info.user if token_info else hashlib.sha1(token.encode()).hexdigest()[:24].upper() + "@AdobeID"
     _bind_tenant(emu, org, sandbox, RequestContext(
@@ -242,8 +242,8 @@ class _Binding:
         self.emu, self.admitted, self.hold = emu, admitted, None
 
 
-def _check_media_type(view: Callable | None, has_body: bool) -> None:
-    media = _media_type()
+def _check_media_type(view: Callable | None, has_body: bool, environ: Mapping[str, Any]) -> None:
+    media = _media_type(environ)
     declared = getattr(view, "mockaep_media_types", None)
     if declared:
         if has_body and media not in declared:

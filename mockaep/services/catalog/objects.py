@@ -109,4 +109,4 @@ def patched(kind: ResourceKind, current: Mapping[str, Any], body: Any, content_t
 def check_record(ctx: RequestContext, kind: ResourceKind, record: Mapping[str, Any]) -> None:
     """What a write would store must fit the kind's record schema (so every stored object reads
     back and a state export loads again)."""
-    validation.check_embedded(ctx, kind.record_schema, record, what=f"resulting {kind.label}")
+    validation.check_record(ctx, kind, record, what=f"resulting {kind.label}")
