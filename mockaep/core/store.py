@@ -256,10 +256,16 @@ class Collection:
             seq = self._seq_of[record_id]
             old_record = decode(old) if self._indexes else None
         self._data[record_id] = data
+        steps_of = self._steps
+        if old_record is None:  # a new record: its keys join the indexes (at their end)
+            for path, index in self._indexes.items():
+                for key in _index_keys(record, steps_of[path]):
+                    _insert(index, key, seq)
+            return record
         for path, index in self._indexes.items():
-            steps = self._steps[path]
+            steps = steps_of[path]
             new_keys = _index_keys(record, steps)
-            old_keys = _index_keys(old_record, steps) if old_record is not None else set()
+            old_keys = _index_keys(old_record, steps)
             for key in old_keys - new_keys:
                 _remove(index, key, seq)
             for key in new_keys - old_keys:
