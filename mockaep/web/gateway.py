@@ -52,13 +52,12 @@ def emulator():
     return current_app.extensions["mockaep"]
 
 
-#: WSGI environ key of the request's id (the client's ``x-request-id``, else a new UUID); the
-#: edge (:mod:`mockaep.web.journal`) answers it as ``x-request-id`` unless the answer names one.
+#: WSGI environ key of the request's id (the client's ``x-request-id``, else the emulator's next
+#: one); the edge (:mod:`mockaep.web.journal`) answers it as ``x-request-id`` unless the answer
+#: names one.
 REQUEST_ID_KEY = "mockaep.request_id"
 #: WSGI environ key of the request body when the edge read it whole (as long as announced).
 BODY_KEY = "mockaep.body"
-
-
 #: WSGI environ key of the endpoint Flask routed the request to (None: no route), for the journal.
 ENDPOINT_KEY = "mockaep.endpoint"
 
