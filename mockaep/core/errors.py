@@ -15,9 +15,52 @@ shape of the service that owns the route. AEP services do not share one shape:
 """
 from __future__ import annotations
 
+import reprlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+#: Characters of a request's value that an error message quotes; the rest is cut (see :func:`shown`).
+SHOWN_LENGTH = 200
+#: Characters of an error's detail, whatever it quotes: the last guard of every refusal's size
+#: (the places that quote a request's value cut it with :func:`shown`, keeping the message whole).
+MAX_DETAIL_LENGTH = 1000
+_MAX_INTEGER_BITS = 4 * SHOWN_LENGTH  # longer integers are described, never printed
+
+
+class _ShortRepr(reprlib.Repr):
+    """``reprlib`` bounds of containers, and no printing of an integer with thousands of digits
+    (``repr`` refuses past 4300 digits, and the work grows with the size)."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > _MAX_INTEGER_BITS:
+            return f"<an integer of {x.bit_length()} bits>"
+        return repr(x)
+
+
+def shown(value: Any, limit: int = SHOWN_LENGTH, *, quoted: bool = False) -> str:
+    """A request's value as an error message quotes it: its text (its ``repr`` when ``quoted``),
+    at most ``limit`` characters of it, a cut marked ``…`` with the full length.
+
+    Work and answer stay small whatever was sent: a long text is cut before it is printed,
+    containers are printed with ``reprlib``'s bounds, a huge integer is described."""
+    if isinstance(value, str):
+        head = value[:limit]
+        text = repr(head) if quoted else head
+        return f"{text}… ({len(value)} characters)" if len(value) > limit else text
+    if isinstance(value, (int, float, list, tuple, dict, set, frozenset)) or value is None:
+        short = _ShortRepr()
+        short.maxstring = short.maxother = limit
+        text = short.repr(value)
+    else:  # anything else (an exception, a token) by its text
+        text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def _bounded(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` (a report, a sub-error) with each text cut to :data:`MAX_DETAIL_LENGTH`."""
+    return {key: shown(value, MAX_DETAIL_LENGTH) if isinstance(value, str) else value
+            for key, value in fields.items()}
 
 
 class PlatformError(Exception):
@@ -27,6 +70,7 @@ class PlatformError(Exception):
     FLOW-1101-404); ``None`` lets the service pick its default code for the status.
     ``report`` adds keys to the Flow Service ``report`` object; ``sub_errors`` lists
     field-level problems (validation) and is rendered where the shape has room for them.
+    A detail, or a text in ``report`` or a sub-error, longer than :data:`MAX_DETAIL_LENGTH` is cut.
     """
 
     status = 400
@@ -43,6 +87,7 @@ class PlatformError(Exception):
         sub_errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
+        detail = shown(detail, MAX_DETAIL_LENGTH)
         super().__init__(detail)
         self.detail = detail
         if status is not None:
@@ -50,8 +95,8 @@ class PlatformError(Exception):
         self.code = code
         if title is not None:
             self.title = title
-        self.report = dict(report or {})
-        self.sub_errors = list(sub_errors or [])
+        self.report = _bounded(report or {})
+        self.sub_errors = [_bounded(sub) for sub in sub_errors or []]
         self.headers = dict(headers or {})
 
 
@@ -104,6 +149,7 @@ class GatewayError(Exception):
     """A refusal by the API gateway in front of every service (headers, token, org)."""
 
     def __init__(self, status: int, error_code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        message = shown(message, MAX_DETAIL_LENGTH)
         super().__init__(message)
         self.status = status
         self.error_code = error_code

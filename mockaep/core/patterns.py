@@ -17,6 +17,8 @@ from typing import Sequence
 
 import re2
 
+from mockaep.core.errors import shown
+
 #: Longest pattern accepted (characters). Platform patterns (XDM ``pattern``, filters) are short.
 MAX_PATTERN_LENGTH = 1000
 #: Memory budget of one compiled pattern; RE2 refuses to compile beyond it.
@@ -48,9 +50,10 @@ def compile_pattern(pattern: object, *, ignore_case: bool = False) -> Pattern:
         return re2.compile(pattern, options)
     except re2.error as exc:
         reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        raise PatternError(f"'{pattern}' is not a supported regular expression: {reason}") from None
+        raise PatternError(f"{shown(pattern, quoted=True)} is not a supported regular expression: "
+                           f"{shown(reason)}") from None
     except (TypeError, ValueError, OverflowError) as exc:
-        raise PatternError(f"'{pattern}' is not a supported regular expression: {exc}") from None
+        raise PatternError(f"{shown(pattern, quoted=True)} is not a supported regular expression: {shown(exc)}") from None
 
 
 def _check_repeats(pattern: str) -> None:

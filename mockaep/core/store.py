@@ -30,6 +30,7 @@ import gc
 import threading
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from mockaep.core.errors import shown
 from mockaep.core.jsonreader import MAX_JSON_DEPTH, deeper_than, dumps, loads
 from mockaep.core.kinds import ResourceKind
 
@@ -502,9 +503,9 @@ def check_snapshot(document: Any, kinds: Mapping[str, ResourceKind] | None = Non
     if not isinstance(document, dict):
         raise SnapshotError("state document must be a JSON object")
     if document.get("format") != SNAPSHOT_FORMAT:
-        raise SnapshotError(f"'format' must be {SNAPSHOT_FORMAT!r}, got {document.get('format')!r}")
+        raise SnapshotError(f"'format' must be {SNAPSHOT_FORMAT!r}, got {shown(document.get('format'), quoted=True)}")
     if document.get("version") != SNAPSHOT_VERSION:
-        raise SnapshotError(f"unsupported state version {document.get('version')!r} "
+        raise SnapshotError(f"unsupported state version {shown(document.get('version'), quoted=True)} "
                             f"(this mockaep reads version {SNAPSHOT_VERSION})")
     tenants = document.get("tenants")
     if not isinstance(tenants, list):

@@ -35,12 +35,15 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from mockaep.core import jsonreader
-from mockaep.core.errors import BadRequest, PlatformError
+from mockaep.core.errors import BadRequest, PlatformError, shown
 from mockaep.core.packagedata import PackageData, read_package_json
 from mockaep.core.patterns import PatternError, compile_pattern
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 SERVICES_WITH_SPECS = ("flowservice", "schemaregistry", "catalog", "conversion", "ingestion", "dataaccess")
+#: Characters of one violation's message: the reference validator quotes the instance whole
+#: (``'<a megabyte>' is too long``), and a refusal quotes the violations.
+MAX_MESSAGE_LENGTH = 300
 #: Content-addressed validators kept per app (embedded and data schemas), least recently used out.
 MAX_CACHED_VALIDATORS = 512
 
@@ -74,7 +77,7 @@ def _pattern(validator, pattern, instance, schema):
         yield jsonschema.ValidationError(f"the schema's pattern cannot be used: {exc}")
         return
     if not compiled.search(instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+        yield jsonschema.ValidationError(f"{shown(instance, quoted=True)} does not match {shown(pattern, quoted=True)}")
 
 
 def _pattern_keys(patterns: Mapping[str, Any], key: str) -> Iterator[str]:
@@ -104,7 +107,7 @@ def _additional_properties(validator, additional, instance, schema):
         for extra in extras:
             yield from validator.descend(instance[extra], additional, path=extra)
     elif not additional and extras:
-        listed = ", ".join(repr(e) for e in sorted(extras)[:10])
+        listed = ", ".join(shown(e, quoted=True) for e in sorted(extras)[:10])
         yield jsonschema.ValidationError(f"Additional properties are not allowed ({listed} "
                                          f"{'was' if len(extras) == 1 else 'were'} unexpected)")
 
@@ -155,7 +158,19 @@ class Checker:
             if len(found) >= 4 * limit:
                 break
         found.sort(key=lambda e: ([str(p) for p in e.absolute_path], e.message))
-        return [Violation("".join(f"/{p}" for p in e.absolute_path), e.message) for e in found[:limit]]
+        return [Violation(shown("".join(f"/{p}" for p in e.absolute_path)), _message(e))
+                for e in found[:limit]]
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    """The violation's message, the instance it quotes cut with :func:`shown`, at most
+    :data:`MAX_MESSAGE_LENGTH` characters (what it says of the instance is kept)."""
+    message = error.message
+    if len(message) <= MAX_MESSAGE_LENGTH:
+        return message
+    if isinstance(error.instance, str):  # the messages quote a text instance by its repr
+        message = message.replace(repr(error.instance), shown(error.instance, quoted=True))
+    return shown(message, MAX_MESSAGE_LENGTH)
 
 
 def _embedded_checker(schema: Mapping[str, Any]) -> Checker:

@@ -189,7 +189,7 @@ def check_request() -> None:
     known = config.sandboxes
     # With --sandbox given, only the sandboxes named exist (prod too only when named).
     if not SANDBOX_NAME_RE.match(sandbox) or (known and sandbox not in known):
-        raise errors.NotFound(f"The sandbox with the name '{sandbox}' could not be found. Please ensure that "
+        raise errors.NotFound(f"The sandbox with the name {errors.shown(sandbox, quoted=True)} could not be found. Please ensure that "
                               "the sandbox name is correct and try again.", code="2100", title="Sandbox not found")
 
     view = app.view_functions.get(environ[ENDPOINT_KEY] or "")

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
 from mockaep.core.clock import iso_ms
-from mockaep.core.errors import PlatformError
+from mockaep.core.errors import PlatformError, shown
 from mockaep.core.jsonreader import dumps, parse_json
 from mockaep.core.numbers import whole_number
 from mockaep.web import accesslog
@@ -92,7 +92,7 @@ class Journal:
 def _compile_filters(filters: Mapping[str, str], size: int) -> tuple[Callable[[Mapping[str, Any]], bool], int]:
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
-        raise JournalError(f"unknown filter(s) {', '.join(unknown)}; filters: {', '.join(FILTERS)}")
+        raise JournalError(f"unknown filter(s) {shown(', '.join(unknown))}; filters: {', '.join(FILTERS)}")
     checks: list[Callable[[Mapping[str, Any]], bool]] = []
     for key in ("org", "sandbox", "service", "operationId"):
         if key in filters:
@@ -110,7 +110,7 @@ def _compile_filters(filters: Mapping[str, str], size: int) -> tuple[Callable[[M
         text = filters["limit"]
         value = whole_number(text, 5)
         if value is None or not 1 <= value <= MAX_SIZE:
-            raise JournalError(f"limit must be an integer in 1..{MAX_SIZE}, got {text!r}")
+            raise JournalError(f"limit must be an integer in 1..{MAX_SIZE}, got {shown(text, quoted=True)}")
         limit = value
     return (lambda entry: all(check(entry) for check in checks)), limit
 
@@ -123,7 +123,7 @@ def _status_check(text: str) -> Callable[[Mapping[str, Any]], bool]:
     status = whole_number(value, 3)
     if status is not None and 100 <= status <= 599:
         return lambda entry: entry.get("status") == status
-    raise JournalError(f"status must be an HTTP status (404) or a class (4xx), got {text!r}")
+    raise JournalError(f"status must be an HTTP status (404) or a class (4xx), got {shown(text, quoted=True)}")
 
 
 def _redact_value(node: Any, depth: int = 0) -> Any:

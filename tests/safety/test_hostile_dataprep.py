@@ -100,6 +100,21 @@ def test_explode_up_to_the_bound(http, target_schema):
     assert result["errors"] is None and result["data"]["person"]["name"]["firstName"] == str(MAX_ARRAY_LENGTH)
 
 
+# -- split: the same bound on its pieces ------------------------------------------------------------------------
+@pytest.mark.parametrize("text, separator", [("a," * (MAX_ARRAY_LENGTH + 1), ","), ("a " * (MAX_ARRAY_LENGTH + 1), "")])
+def test_split_refuses_more_pieces_than_an_array_may_hold(http, target_schema, text, separator):
+    result = _preview(http, target_schema, [{"text": text}], _expression(f'size_of(split(text, "{separator}"))'))
+    assert result["data"]["person"]["name"]["firstName"] is None, result["data"]
+    assert result["errors"] and str(MAX_ARRAY_LENGTH) in result["errors"][0]["exception"], result["errors"]
+
+
+def test_split_up_to_the_bound(http, target_schema):
+    """Empty pieces are dropped before counting: many separators in a row are no more pieces."""
+    text = "a," * MAX_ARRAY_LENGTH + ",;" * MAX_ARRAY_LENGTH
+    result = _preview(http, target_schema, [{"text": text}], _expression('size_of(split(text, ",;"))'))
+    assert result["errors"] is None and result["data"]["person"]["name"]["firstName"] == str(MAX_ARRAY_LENGTH)
+
+
 @pytest.mark.parametrize("expression, expected", [
     ('join("|", explode("a1b2c", "([0-9])"))', "a|b|c"),  # Java's split keeps no group
     ('join("|", explode("baaac", "a*"))', "b||c"),

@@ -181,6 +181,30 @@ def test_catalog_batched_request_of_100k_items_is_refused_by_its_cap_first(http)
     assert "at most" in answer.json["detail"], answer.json["detail"]
 
 
+# -- Catalog: a batched sub-request's resource with control characters or white space ----------------------
+@pytest.mark.parametrize("resource", ["/dataSets\n", "/dataSets\r\n", "/dataSets\t", "/dataSets ", "/data\x00Sets",
+                                      "/dataSets\u2028", "/batches\n"])
+def test_catalog_sub_request_with_a_control_character_names_no_resource(http, resource):
+    """``^/dataSets$`` matched before a final newline: ``/dataSets\n`` listed the datasets."""
+    unknown = http.post(f"{CATALOG}/", headers=gateway_headers(),
+                        json=[{"id": "a", "resource": "/noSuchThing", "method": "GET"}]).get_json()[0]
+    answer = http.post(f"{CATALOG}/", headers=gateway_headers(), json=[{"id": "a", "resource": resource, "method": "GET"}])
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    (inner,) = answer.get_json()
+    assert inner["code"] == unknown["code"] == 404, inner
+    assert inner["body"]["type"] == unknown["body"]["type"] and inner["body"]["title"] == unknown["body"]["title"]
+    assert "No Catalog resource matches" in inner["body"]["detail"], inner
+
+
+def test_catalog_sub_request_write_with_a_newline_changes_nothing(http):
+    before = hostile.state(http)
+    answer = http.post(f"{CATALOG}/", headers=gateway_headers(),
+                       json=[{"id": "a", "resource": "/dataSets\n", "method": "POST",
+                              "body": {"name": "sneaky", "schemaRef": {"id": "x", "contentType": "x"}}}])
+    assert answer.get_json()[0]["code"] == 404
+    assert hostile.state(http) == before
+
+
 # -- state documents -------------------------------------------------------------------------------------
 def _state_document(collections: dict) -> dict:
     return {"format": "mockaep-state", "version": 1,

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 
 from mockaep.core import errors, validation
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest, PlatformError
+from mockaep.core.errors import BadRequest, PlatformError, shown
 from mockaep.core.request import MAX_QUERY_PARAMETERS, QueryParams
 from mockaep.services.catalog import batches, models, objects
 from mockaep.services.catalog.journal import Journal
@@ -139,13 +139,16 @@ def _dispatch(ctx: RequestContext, journal: Journal, method: str, resource: str,
     except ValueError:
         raise BadRequest(f"A sub-request's resource has more than {MAX_QUERY_PARAMETERS} query parameters.") from None
     path = "/" + path.strip("/")
-    for route_method, pattern, handler in ROUTES:
-        found = pattern.match(path)
-        if found and route_method == method:
-            return handler(ctx, journal, list(found.groups()), body, params)
-    if any(pattern.match(path) for _m, pattern, _h in ROUTES):
-        raise errors.MethodNotAllowed(f"Method {method[:20]} is not allowed on {path[:200]}.")
-    raise errors.NotFound(f"No Catalog resource matches {method[:20]} {path[:200]}.")
+    # No Catalog path holds a control character or white space: such a path names no resource
+    # (and ``$`` would have matched before a final newline: the patterns match whole paths).
+    if path.isprintable() and " " not in path:
+        for route_method, pattern, handler in ROUTES:
+            found = pattern.fullmatch(path)
+            if found and route_method == method:
+                return handler(ctx, journal, list(found.groups()), body, params)
+        if any(pattern.fullmatch(path) for _m, pattern, _h in ROUTES):
+            raise errors.MethodNotAllowed(f"Method {shown(method, 20)} is not allowed on {shown(path, quoted=True)}.")
+    raise errors.NotFound(f"No Catalog resource matches {shown(method, 20)} {shown(path, quoted=True)}.")
 
 
 def run(ctx: RequestContext, journal: Journal, items: Any) -> list[dict[str, Any]]:

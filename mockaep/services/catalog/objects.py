@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 
 from mockaep.core import validation
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.errors import BadRequest, NotFound, shown
 from mockaep.core.kinds import ResourceKind
 from mockaep.core.numbers import whole_number
 from mockaep.core.patch import PatchRules, apply_patch, read_patch, top_field
@@ -64,7 +64,7 @@ def refuse_interrelated(current: Mapping[str, Any], keys: Iterable[str]) -> None
     for key in keys:
         value = current.get(key)
         if isinstance(value, str) and value.startswith("@"):
-            raise BadRequest(f"'{key}' is an interrelated object ('{value}'): PATCH cannot modify it; "
+            raise BadRequest(f"'{key}' is an interrelated object ({shown(value, quoted=True)}): PATCH cannot modify it; "
                              "modify the related object directly.")
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from mockaep.core.errors import shown
 from mockaep.core.patterns import PatternError, compile_pattern
 from mockaep.services.conversion.tokenizer import (BINARY_LEVELS, UNARY_OPERATORS, WORD_OPERATORS,  # noqa: F401
                                                    ExpressionSyntaxError, Token, tokenize)
@@ -207,7 +208,7 @@ class _Parser:
                         _check_literal_pattern(args[index])
                 return Node("call", name, args, position=token.position)
             if name in RESERVED:
-                raise ExpressionSyntaxError(f"'{name}' is a reserved word; wrap a field of that name as ${{{name}}}",
+                raise ExpressionSyntaxError(f"{shown(name, quoted=True)} is a reserved word; wrap a field of that name as ${{{name}}}",
                                             token.position)
             return Node("field", None, path=(name,), position=token.position)
         if token.kind == "sym" and token.value == "(":
@@ -263,16 +264,16 @@ def _describe(token: Token) -> str:
         return "end of expression"
     if token.kind == "field":
         return "field reference"
-    return f"'{token.value}'"
+    return shown(token.value, quoted=True)
 
 
 def _check_arity(token: Token, count: int, arity: tuple[int, int | None] | None, what: str) -> None:
     if arity is None:
-        raise ExpressionSyntaxError(f"unknown {what} '{token.value}'", token.position)
+        raise ExpressionSyntaxError(f"unknown {what} {shown(token.value, quoted=True)}", token.position)
     low, high = arity
     if count < low or (high is not None and count > high):
         expected = f"{low}" if low == high else (f"at least {low}" if high is None else f"{low} to {high}")
-        raise ExpressionSyntaxError(f"{what} '{token.value}' takes {expected} argument(s), got {count}",
+        raise ExpressionSyntaxError(f"{what} {shown(token.value, quoted=True)} takes {expected} argument(s), got {count}",
                                     token.position)
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping as MappingType
 
 from mockaep.core.context import RequestContext
+from mockaep.core.errors import MAX_DETAIL_LENGTH, shown
 from mockaep.services.conversion import mapping_rules, paths
 from mockaep.services.conversion.evaluate import OPERATION_COST, Budget, BudgetExceeded, Env, evaluate
 from mockaep.services.conversion.functions.dates import as_date
@@ -106,7 +107,8 @@ def apply_mappings(plan: MappingPlan, row: dict[str, Any], now: datetime, budget
             budget.spend_on(value)  # what the answer will carry
             paths.write(document, mapping.destination_path, value)
         except (TransformError, RecursionError) as exc:
-            errors.append({"destination": mapping.destination, "exception": str(exc) or type(exc).__name__,
+            errors.append({"destination": mapping.destination,
+                           "exception": shown(str(exc) or type(exc).__name__, MAX_DETAIL_LENGTH),
                            "source": mapping.source, "columnName": mapping.name or mapping.source,
                            "sourceType": mapping.source_type})
             if not paths.has_wildcard(mapping.destination_path):
@@ -167,18 +169,18 @@ def coerce(value: Any, node: dict[str, Any] | None) -> Any:
             try:
                 value = float(value.strip()) if any(c in value for c in ".eE") else int(value.strip())
             except ValueError:
-                raise TransformError(f"{value!r} is not an integer") from None
+                raise TransformError(f"{shown(value, quoted=True)} is not an integer") from None
         if not is_number(value) or (isinstance(value, float) and (not math.isfinite(value) or not value.is_integer())):
-            raise TransformError(f"{to_text(value)!r} is not an integer")
+            raise TransformError(f"{shown(to_text(value), quoted=True)} is not an integer")
         return int(value)
     if kind == "number":
         if isinstance(value, str):
             try:
                 value = float(value.strip())
             except ValueError:
-                raise TransformError(f"{value!r} is not a number") from None
+                raise TransformError(f"{shown(value, quoted=True)} is not a number") from None
         if not is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
-            raise TransformError(f"{to_text(value)!r} is not a number")
+            raise TransformError(f"{shown(to_text(value), quoted=True)} is not a number")
         return value
     if kind == "boolean":
         if isinstance(value, bool):
@@ -186,7 +188,7 @@ def coerce(value: Any, node: dict[str, Any] | None) -> Any:
         text = to_text(value).strip().lower()
         if text in _TRUE or text in _FALSE:
             return text in _TRUE
-        raise TransformError(f"{to_text(value)!r} is not a boolean")
+        raise TransformError(f"{shown(to_text(value), quoted=True)} is not a boolean")
     if kind == "array":
         if not isinstance(value, list):
             raise TransformError("an array field needs an array value")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockaep.core import validation
-from mockaep.core.errors import BadRequest
+from mockaep.core.errors import BadRequest, shown
 from mockaep.core.context import RequestContext
 from mockaep.services.conversion import expressions, paths
 from mockaep.services.conversion.library import FunctionLibrary, library
@@ -148,7 +148,7 @@ def check_mappings(ctx: RequestContext, request: MappingSetRequest) -> set[str]:
     """
     fields = ctx.backend("schemaregistry").field_paths(request.schema_ref)
     if fields is None:
-        raise BadRequest(f"The target schema '{request.schema_ref}' does not exist in this sandbox.",
+        raise BadRequest(f"The target schema {shown(request.schema_ref, quoted=True)} does not exist in this sandbox.",
                          sub_errors=[{"path": "/outputSchema/schemaRef/id", "message": "schema not found"}])
     functions = library(ctx)
     for mapping in request.mappings:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.errors import BadRequest, NotFound, shown
 from mockaep.core.ids import HEX32_RE, new_mapping_id
 from mockaep.core.paging import offset
 from mockaep.core.paging.selection import IndexedEquals
@@ -139,8 +139,8 @@ def _version_number(version: Any) -> int | None:
 
 def _not_found(set_id: str, version: int | None = None) -> NotFound:
     if version is not None:
-        return NotFound(f"Mapping set '{set_id}' has no version {version}.", code=NOT_FOUND_CODE)
-    return NotFound(f"No mapping set with id '{set_id}' exists in this sandbox.", code=NOT_FOUND_CODE)
+        return NotFound(f"Mapping set {shown(set_id, quoted=True)} has no version {shown(version)}.", code=NOT_FOUND_CODE)
+    return NotFound(f"No mapping set with id {shown(set_id, quoted=True)} exists in this sandbox.", code=NOT_FOUND_CODE)
 
 
 def _where(ctx: RequestContext, set_id: str, version: int | None) -> tuple[Collection, str]:
@@ -204,7 +204,7 @@ def get_mapping(ctx: RequestContext, set_id: str, mapping_id: str) -> dict[str, 
     for mapping in require_mapping_set(ctx, set_id)["mappings"]:
         if mapping["id"] == mapping_id:
             return mapping
-    raise NotFound(f"Mapping set '{set_id}' has no mapping with id '{mapping_id}'.", code=NOT_FOUND_CODE)
+    raise NotFound(f"Mapping set {shown(set_id, quoted=True)} has no mapping with id {shown(mapping_id, quoted=True)}.", code=NOT_FOUND_CODE)
 
 
 # -- query parameters ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Union
 
 from mockaep.services.conversion.values import MAX_ARRAY_LENGTH, TransformError
+from mockaep.core.errors import shown
 from mockaep.core.numbers import whole_number
 
 #: Largest index a path may name: writing ``a[n]`` builds an array of n + 1 items, and no
@@ -51,13 +52,13 @@ def parse_path(text: str) -> list[Segment]:
         ch = body[i]
         if ch == "\\":
             if i + 1 >= len(body):
-                raise PathError(f"'{text}' ends with an escape character")
+                raise PathError(f"{shown(text, quoted=True)} ends with an escape character")
             name.append(body[i + 1])
             has_name = True
             i += 2
         elif ch == ".":
             if not has_name and (not segments or isinstance(segments[-1], str)):
-                raise PathError(f"'{text}' has an empty name")
+                raise PathError(f"{shown(text, quoted=True)} has an empty name")
             if has_name:
                 segments.append("".join(name))
             name, has_name = [], False
@@ -67,23 +68,23 @@ def parse_path(text: str) -> list[Segment]:
                 segments.append("".join(name))
                 name, has_name = [], False
             elif not segments:
-                raise PathError(f"'{text}' starts with an index")
+                raise PathError(f"{shown(text, quoted=True)} starts with an index")
             end = body.find("]", i)
             if end < 0:
-                raise PathError(f"'{text}' has an unclosed '['")
+                raise PathError(f"{shown(text, quoted=True)} has an unclosed '['")
             inside = body[i + 1:end].strip()
             if inside == "*":
                 segments.append(WILDCARD)
             elif inside.isascii() and inside.isdigit():
                 index = whole_number(inside, len(str(MAX_INDEX)))
                 if index is None or index > MAX_INDEX:
-                    raise PathError(f"'{text}' has an index larger than {MAX_INDEX}")
+                    raise PathError(f"{shown(text, quoted=True)} has an index larger than {MAX_INDEX}")
                 segments.append(index)
             else:
-                raise PathError(f"'{text}' has an index that is neither a number nor '*'")
+                raise PathError(f"{shown(text, quoted=True)} has an index that is neither a number nor '*'")
             i = end + 1
             if i < len(body) and body[i] not in ".[":
-                raise PathError(f"'{text}' needs '.' after ']'")
+                raise PathError(f"{shown(text, quoted=True)} needs '.' after ']'")
         else:
             name.append(ch)
             has_name = True
@@ -91,7 +92,7 @@ def parse_path(text: str) -> list[Segment]:
     if has_name:
         segments.append("".join(name))
     elif not segments or body.endswith("."):
-        raise PathError(f"'{text}' has an empty name")
+        raise PathError(f"{shown(text, quoted=True)} has an empty name")
     return segments
 
 

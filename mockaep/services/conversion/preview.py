@@ -6,7 +6,7 @@ from typing import Any
 
 from mockaep.core import validation
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest
+from mockaep.core.errors import BadRequest, shown
 from mockaep.services.conversion import mapper, mapping_rules, models
 from mockaep.services.conversion.evaluate import OPERATION_COST, Budget, BudgetExceeded
 
@@ -28,7 +28,7 @@ def _stored_plan(ctx: RequestContext, reference: dict[str, Any]) -> mapper.Mappi
                          sub_errors=[{"path": "/mappingSet/version", "message": "must be an integer"}])
     stored = models.get_mapping_set(ctx, reference["id"], None if version is None else int(version))
     if stored is None:
-        raise BadRequest(f"The mapping set '{reference['id']}' does not exist.",
+        raise BadRequest(f"The mapping set {shown(reference['id'], quoted=True)} does not exist.",
                          sub_errors=[{"path": "/mappingSet/id", "message": "mapping set not found"}])
     return mapper.plan_stored(ctx, stored)
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockaep.core.errors import shown
 from mockaep.services.conversion.values import MAX_INTEGER_DIGITS
 
 WORD_OPERATORS = {"and": "&&", "or": "||", "not": "!", "eq": "==", "ne": "!=", "lt": "<", "le": "<=",
@@ -147,11 +148,11 @@ def _read_number(text: str, start: int) -> tuple[int | float, int]:
         is_float = is_float or text[i] in "fFdD"
         i += 1  # Java-style type suffixes (1L, 2.5d) are accepted and ignored
     if i < len(text) and _is_ident_part(text[i]):
-        raise ExpressionSyntaxError(f"malformed number '{text[start:i + 1]}'", start)
+        raise ExpressionSyntaxError(f"malformed number {shown(text[start:i + 1], quoted=True)}", start)
     if is_float:
         value = float(literal)
         if not math.isfinite(value):
-            raise ExpressionSyntaxError(f"the number {literal} is out of the range of a double", start)
+            raise ExpressionSyntaxError(f"the number {shown(literal)} is out of the range of a double", start)
         return value, i
     if len(literal) > MAX_INTEGER_DIGITS:
         raise ExpressionSyntaxError(f"an integer literal may have at most {MAX_INTEGER_DIGITS} digits", start)

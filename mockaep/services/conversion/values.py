@@ -11,6 +11,8 @@ import math
 from datetime import datetime, timezone
 from typing import Any
 
+from mockaep.core.errors import shown
+
 
 #: Digits of the largest integer a transformation produces (Java's BigInteger has no limit;
 #: Python refuses to print integers past 4300 digits, and the work grows with the size).
@@ -36,13 +38,13 @@ def check_integer(value: int) -> int:
 def check_text_length(length: int) -> None:
     """Refuse, before building it, a text longer than :data:`MAX_TEXT_LENGTH`."""
     if length > MAX_TEXT_LENGTH:
-        raise TransformError(f"the result would have {length} characters; at most {MAX_TEXT_LENGTH} are allowed")
+        raise TransformError(f"the result would have {shown(length)} characters; at most {MAX_TEXT_LENGTH} are allowed")
 
 
 def check_array_length(length: int) -> None:
     """Refuse, before building it, an array longer than :data:`MAX_ARRAY_LENGTH`."""
     if length > MAX_ARRAY_LENGTH:
-        raise TransformError(f"the result would have {length} items; at most {MAX_ARRAY_LENGTH} are allowed")
+        raise TransformError(f"the result would have {shown(length)} items; at most {MAX_ARRAY_LENGTH} are allowed")
 
 
 def is_number(value: Any) -> bool:

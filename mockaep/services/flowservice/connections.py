@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from mockaep.core import validation
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest
+from mockaep.core.errors import BadRequest, shown
 from mockaep.core.kinds import ResourceKind
 from mockaep.services.flowservice import specs
 from mockaep.services.flowservice.records import record
@@ -67,7 +67,7 @@ def validate_connection(ctx: RequestContext, body: Any) -> dict[str, Any]:
     name = auth.get("specName")
     entry = specs.auth_spec(spec, name)
     if entry is None:
-        raise BadRequest(f"The auth spec '{name}' could not be found for the connection spec ID {spec['id']}.",
+        raise BadRequest(f"The auth spec {shown(name, quoted=True)} could not be found for the connection spec ID {spec['id']}.",
                          code="1415")
     params = auth.get("params", {})
     if isinstance(entry.get("spec"), Mapping):
@@ -81,7 +81,7 @@ def _check_format(spec: Mapping[str, Any], data: Mapping[str, Any], where: str) 
     found = data.get("format")
     if found not in allowed:
         raise BadRequest(
-            f"The data format '{found}' does not fit connection spec {spec['id']}; use one of: {', '.join(allowed)}.",
+            f"The data format {shown(found, quoted=True)} does not fit connection spec {spec['id']}; use one of: {', '.join(allowed)}.",
             sub_errors=[{"path": f"{where}/format", "message": f"must be one of {list(allowed)}"}])
 
 
@@ -95,8 +95,8 @@ def _check_base_connection(ctx: RequestContext, fields: Mapping[str, Any], spec:
         return
     base = record(ctx, CONNECTIONS, base_id)
     if base is None:
-        raise BadRequest(f"The base connection {base_id} does not exist in this organization and sandbox.",
-                         report={"baseConnectionId": base_id})
+        raise BadRequest(f"The base connection {shown(base_id)} does not exist in this organization and sandbox.",
+                         report={"baseConnectionId": shown(base_id)})
     base_spec = base.get("connectionSpec", {}).get("id")
     if base_spec != spec["id"]:
         raise _bad_spec(spec["id"], f"The base connection {base_id} uses connection spec {base_spec}; a "
@@ -168,14 +168,14 @@ def _check_dataset(ctx: RequestContext, dataset_id: Any, data: Mapping[str, Any]
     """The target dataset must exist here; ``data.schema.id``, when given, must be its schema."""
     dataset = ctx.backend("catalog").get_dataset(dataset_id) if isinstance(dataset_id, str) else None
     if dataset is None:
-        raise BadRequest(f"The dataset {dataset_id} does not exist in this organization and sandbox.",
-                         report={"dataSetId": dataset_id},
+        raise BadRequest(f"The dataset {shown(dataset_id)} does not exist in this organization and sandbox.",
+                         report={"dataSetId": shown(dataset_id)},
                          sub_errors=[{"path": "/params/dataSetId", "message": "no such dataset"}])
     schema = data.get("schema") if isinstance(data.get("schema"), Mapping) else {}
     wanted = schema.get("id")
     actual = (dataset.get("schemaRef") or {}).get("id") if isinstance(dataset.get("schemaRef"), Mapping) else None
     if wanted is not None and actual is not None and wanted != actual:
-        raise BadRequest(f"data.schema.id {wanted} is not the schema of dataset {dataset_id} ({actual}). The target "
+        raise BadRequest(f"data.schema.id {shown(wanted)} is not the schema of dataset {dataset_id} ({actual}). The target "
                          "connection must describe the dataset's own schema.",
                          sub_errors=[{"path": "/data/schema/id", "message": f"must be {actual}"}])
 

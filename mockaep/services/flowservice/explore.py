@@ -21,7 +21,7 @@ from itertools import islice
 from typing import Any, Mapping
 
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.errors import BadRequest, NotFound, shown
 from mockaep.core.numbers import whole_number
 from mockaep.services.flowservice import sources, specs
 
@@ -98,7 +98,7 @@ def _flag(args: Mapping[str, str], name: str) -> bool:
         return False
     lowered = value.strip().lower()
     if lowered not in ("true", "false"):
-        raise BadRequest(f"Invalid value {value} for field {name}; use true or false.", code="1452")
+        raise BadRequest(f"Invalid value {shown(value)} for field {name}; use true or false.", code="1452")
     return lowered == "true"
 
 
@@ -176,8 +176,8 @@ def explore_source(ctx: RequestContext, spec: Mapping[str, Any] | None, args: Ma
         if table is None:
             raise NotFound(f"The table {path[:200]} was not found in the source. Use objectType=root to list "
                            "its tables.", code="1101", report={"id": path, "type": "table"})
-        shown = list(islice(sources.rows(ctx, base_id, spec_id, path), limit)) if preview else []
-        return _described(table["columns"], shown, preview=preview, limit=limit)
+        previewed = list(islice(sources.rows(ctx, base_id, spec_id, path), limit)) if preview else []
+        return _described(table["columns"], previewed, preview=preview, limit=limit)
     if kind != "file":
         raise BadRequest(f"objectType {object_type.upper()} does not apply to {spec.get('name') if spec else 'this'} "
                          "connections.", code="1100")

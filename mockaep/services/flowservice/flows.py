@@ -15,7 +15,7 @@ import re
 from typing import Any, Mapping
 
 from mockaep.core import validation
-from mockaep.core.errors import BadRequest
+from mockaep.core.errors import BadRequest, shown
 from mockaep.core.numbers import whole_number
 from mockaep.core.context import RequestContext
 from mockaep.services.flowservice import specs
@@ -109,7 +109,8 @@ def validate_flow(ctx: RequestContext, body: Any, *, creating: bool = True) -> d
     flow_spec = specs.flow_spec(ctx, spec_id) if isinstance(spec_id, str) else None
     if flow_spec is None:
         raise BadRequest("The spec ID provided is invalid. Please provide a valid spec ID and try again. "
-                         f"No flow spec has the id '{spec_id}'.", code="1413", report={"specId": spec_id})
+                         f"No flow spec has the id {shown(spec_id, quoted=True)}.", code="1413",
+                         report={"specId": shown(spec_id)})
     _check_embedded(ctx, fields, flow_spec)
     sources = _connections(ctx, fields, "sourceConnectionIds", flow_spec)
     targets = _connections(ctx, fields, "targetConnectionIds", flow_spec)
@@ -139,7 +140,7 @@ def _check_embedded(ctx: RequestContext, fields: Mapping[str, Any], flow_spec: M
         name = transformation["name"]
         if name not in by_name:
             known = ", ".join(repr(n) for n in by_name) or "none"
-            raise BadRequest(f"The transformation '{name}' is not defined by flow spec {flow_spec['id']} "
+            raise BadRequest(f"The transformation {shown(name, quoted=True)} is not defined by flow spec {flow_spec['id']} "
                              f"(it defines {known}).",
                              sub_errors=[{"path": f"/transformations/{position}/name", "message": "unknown"}])
         spec = by_name[name].get("spec")
@@ -176,17 +177,17 @@ def _connections(ctx: RequestContext, fields: Mapping[str, Any], key: str,
     for position, object_id in enumerate(ids):
         found = record(ctx, kind, object_id)
         if found is None:
-            raise BadRequest(f"The {kind.label} {object_id} does not exist in this organization and sandbox.",
-                             report={"id": object_id, "type": kind.collection},
+            raise BadRequest(f"The {kind.label} {shown(object_id)} does not exist in this organization and sandbox.",
+                             report={"id": shown(object_id), "type": kind.collection},
                              sub_errors=[{"path": f"/{key}/{position}", "message": "no such object"}])
         spec_id = (found.get("connectionSpec") or {}).get("id")
         if spec_id not in allowed:
             raise BadRequest(f"The spec ID provided is invalid. Please provide a valid spec ID and try again. The "
-                             f"{kind.label} {object_id} uses connection spec {spec_id}, which flow spec "
+                             f"{kind.label} {shown(object_id)} uses connection spec {shown(spec_id)}, which flow spec "
                              f"{flow_spec['id']} does not list in {allowed_key}.", code="1413",
-                             report={"specId": spec_id})
+                             report={"specId": shown(spec_id)})
         if object_id in (c["id"] for c in connections):
-            raise BadRequest(f"The {kind.label} {object_id} is listed twice in '{key}'.",
+            raise BadRequest(f"The {kind.label} {shown(object_id)} is listed twice in '{key}'.",
                              sub_errors=[{"path": f"/{key}/{position}", "message": "duplicate"}])
         connections.append(found)
     return connections
@@ -225,8 +226,8 @@ def _check_mapping(ctx: RequestContext, params: Mapping[str, Any], targets: list
         if version is not None and isinstance(mapping_id, str) and \
                 ctx.backend("conversion").get_mapping_set(mapping_id, None) is not None:
             raise BadRequest(f"Invalid Mapping Version in request. Please provide correct mapping version. Mapping "
-                             f"{mapping_id} has no version {version}.", code="1412")
-        raise BadRequest(f"Error while validating mapping with id {mapping_id}, version {raw_version}. This could be "
+                             f"{shown(mapping_id)} has no version {shown(version)}.", code="1412")
+        raise BadRequest(f"Error while validating mapping with id {shown(mapping_id)}, version {shown(raw_version)}. This could be "
                          "because of inadequate permissions on mapped fields. Please check your mapping or contact "
                          "your admin.", code="1419")
     mapping_schema = _mapping_schema(mapping)
@@ -236,5 +237,5 @@ def _check_mapping(ctx: RequestContext, params: Mapping[str, Any], targets: list
             continue
         if schema_id is None or mapping_schema is None or schema_id != mapping_schema:
             raise BadRequest(f"Error while matching schema in target dataset {dataset_id} with schema in mapping "
-                             f"{mapping_id}. Schema with same id and version must be used in both mapping and "
+                             f"{shown(mapping_id)}. Schema with same id and version must be used in both mapping and "
                              "target dataset.", code="1425")

@@ -10,7 +10,7 @@ import jsonschema
 
 from mockaep.core import validation
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest
+from mockaep.core.errors import BadRequest, shown
 from mockaep.core.ids import new_uuid
 from mockaep.core.jsonreader import json_depth
 from mockaep.core.numbers import whole_number
@@ -39,13 +39,14 @@ def _check_schema(schema: Any, where: str) -> None:
         jsonschema.Draft7Validator.check_schema(schema)
     except jsonschema.SchemaError as error:
         pointer = where + "".join(f"/{p}" for p in error.absolute_path)
-        raise BadRequest(f"{where} is not a valid JSON Schema: {error.message} (at {pointer}).", code="1100",
-                         sub_errors=[{"path": pointer, "message": error.message}]) from None
+        message = shown(error.message, validation.MAX_MESSAGE_LENGTH)
+        raise BadRequest(f"{where} is not a valid JSON Schema: {message} (at {shown(pointer)}).", code="1100",
+                         sub_errors=[{"path": shown(pointer), "message": message}]) from None
     for pointer, ref in _refs(schema, where):
         # Remote references would need the network at validation time, and a dangling local one
         # would only fail when a connection is validated: both are refused now.
         if not _resolves(schema, ref):
-            raise BadRequest(f"{where} refers to {ref!r}, which is not a location inside the schema; only "
+            raise BadRequest(f"{where} refers to {shown(ref, quoted=True)}, which is not a location inside the schema; only "
                              "references such as #/definitions/name that exist are supported.", code="1100",
                              sub_errors=[{"path": pointer, "message": "unresolvable $ref"}])
 
@@ -92,7 +93,7 @@ def _check_named_specs(entries: Any, where: str) -> None:
             raise BadRequest(f"{here}/name is required: connections and flows refer to this entry by name.",
                              code="1100", sub_errors=[{"path": f"{here}/name", "message": "required"}])
         if entry["name"] in seen:
-            raise BadRequest(f"{where} has two entries named {entry['name']!r}; names must be unique.",
+            raise BadRequest(f"{where} has two entries named {shown(entry['name'], quoted=True)}; names must be unique.",
                              code="1100", sub_errors=[{"path": f"{here}/name", "message": "duplicate name"}])
         seen.add(entry["name"])
         _check_schema(entry.get("spec"), f"{here}/spec")

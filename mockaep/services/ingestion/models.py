@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockaep.core import validation
-from mockaep.core.errors import BadRequest
+from mockaep.core.errors import BadRequest, shown
 from mockaep.core.context import RequestContext
 from mockaep.services.ingestion import rows as rowlib
 from mockaep.services.ingestion import staging
@@ -40,8 +40,8 @@ def create_batch(ctx: RequestContext, body: Any) -> dict[str, Any]:
         for predecessor in replay.get("predecessors") or []:
             found = ctx.backend("catalog").get_batch(predecessor)
             if found is None or staging.dataset_of(found) != body["datasetId"]:
-                raise BadRequest(f"replay.predecessors names batch '{predecessor}', which is not a batch "
-                                 f"of dataset '{body['datasetId']}'.")
+                raise BadRequest(f"replay.predecessors names batch {shown(predecessor, quoted=True)}, which is not a "
+                                 f"batch of dataset {shown(body['datasetId'], quoted=True)}.")
     fields = {"inputFormat": input_format}
     for key in ("replay", "tags", "externalId"):
         if key in body:

@@ -15,7 +15,7 @@ import re
 from typing import IO, Any, Iterable, Mapping
 
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest, NotFound, PayloadTooLarge
+from mockaep.core.errors import BadRequest, NotFound, PayloadTooLarge, shown
 from mockaep.core.blobs import BlobStore, QuotaExceeded
 
 STAGED = "stagedFiles"
@@ -48,7 +48,7 @@ def dataset_of(batch: Mapping[str, Any]) -> str | None:
 def require_batch(ctx: RequestContext, batch_id: str) -> dict[str, Any]:
     batch = ctx.backend("catalog").get_batch(batch_id)
     if batch is None:
-        raise NotFound(f"Batch '{batch_id}' was not found in org {ctx.org}, sandbox {ctx.sandbox}.",
+        raise NotFound(f"Batch {shown(batch_id, quoted=True)} was not found in org {ctx.org}, sandbox {ctx.sandbox}.",
                        title="Batch not found")
     return batch
 
@@ -56,7 +56,7 @@ def require_batch(ctx: RequestContext, batch_id: str) -> dict[str, Any]:
 def require_target(ctx: RequestContext, batch_id: str, dataset_id: str, *, writable: bool) -> dict[str, Any]:
     batch = require_batch(ctx, batch_id)
     if dataset_of(batch) != dataset_id:
-        raise NotFound(f"Dataset '{dataset_id}' is not part of batch '{batch_id}'.", title="Dataset not found")
+        raise NotFound(f"Dataset {shown(dataset_id, quoted=True)} is not part of batch '{batch_id}'.", title="Dataset not found")
     if writable and batch.get("status") != OPEN:
         raise BadRequest(f"Batch '{batch_id}' is '{batch.get('status')}': files can only be uploaded while "
                          f"it is '{OPEN}'.")
@@ -148,7 +148,7 @@ def initialize_file(ctx: RequestContext, spool: BlobStore, batch_id: str, datase
 def _staged(ctx: RequestContext, batch_id: str, dataset_id: str, path: str) -> dict[str, Any]:
     found = ctx.tenant.collection(STAGED).get(file_key(batch_id, dataset_id, path))
     if found is None:
-        raise NotFound(f"File '{path}' of batch '{batch_id}' was not initialized or uploaded.",
+        raise NotFound(f"File {shown(path, quoted=True)} of batch '{batch_id}' was not initialized or uploaded.",
                        title="File not found")
     return found
 

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from mockaep.core import ids, validation
 from mockaep.core.context import RequestContext
-from mockaep.core.errors import BadRequest, NotFound
+from mockaep.core.errors import BadRequest, NotFound, shown
 from mockaep.core.paging import registry as paging
 from mockaep.core.paging.selection import select
 from mockaep.core.store import Collection
@@ -66,7 +66,7 @@ def _compose(reg: Registry, body: Any, existing: Mapping[str, Any] | None, spec_
                              "'/', not ending with one).")
         paths = reg.field_paths(found[1]["$id"])
         if paths is None or _pointer_to_path(prop) not in paths:
-            raise BadRequest(f"'xdm:sourceProperty' {prop} is not a field of {found[1]['$id']}.")
+            raise BadRequest(f"'xdm:sourceProperty' {shown(prop)} is not a field of {found[1]['$id']}.")
     if kind == IDENTITY:
         if not isinstance(record.get("xdm:namespace"), str) or not record["xdm:namespace"]:
             raise BadRequest("An identity descriptor needs 'xdm:namespace' (an identity namespace code).")

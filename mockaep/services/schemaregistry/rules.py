@@ -14,7 +14,7 @@ import math
 from typing import Any, Iterable, Mapping
 
 from mockaep.core import ids
-from mockaep.core.errors import BadRequest
+from mockaep.core.errors import BadRequest, shown
 from mockaep.core.patterns import PatternError, compile_pattern
 from mockaep.services.schemaregistry import fields, kinds
 from mockaep.services.schemaregistry.kinds import Kind
@@ -81,7 +81,7 @@ def compose(reg: Registry, kind: Kind, body: Mapping[str, Any], existing: Mappin
         raise invalid(f"A {kind.label} may reference at most {MAX_REFERENCES} other resources.")
     for ref in refs:
         if reg.find(ref) is None:
-            raise invalid(f"The {kind.label} references '{ref}', which does not exist in this sandbox "
+            raise invalid(f"The {kind.label} references {shown(ref, quoted=True)}, which does not exist in this sandbox "
                           "or in the standard library.")
     extra: dict[str, Any] = {}
     if kind is kinds.SCHEMAS:
@@ -141,7 +141,7 @@ def check_content(body: Mapping[str, Any], nodes: Iterable[Mapping[str, Any]] | 
         if "$ref" in node:
             ref = node["$ref"]
             if not isinstance(ref, str) or not ref.strip():
-                raise invalid(f"'$ref' must name a resource ($id or meta:altId) or '#/definitions/…', not {ref!r}.")
+                raise invalid(f"'$ref' must name a resource ($id or meta:altId) or '#/definitions/…', not {shown(ref, quoted=True)}.")
         patterns = []
         if "pattern" in node:
             patterns.append(node["pattern"])
@@ -169,7 +169,7 @@ def _check_identity(body: Mapping[str, Any], existing: Mapping[str, Any] | None)
         return
     for key in ("$id", "meta:altId"):
         if key in body and body[key] != existing[key]:
-            raise invalid(f"'{key}' is read-only: it is {existing[key]!r} and cannot become {body[key]!r}.")
+            raise invalid(f"'{key}' is read-only: it is {existing[key]!r} and cannot become {shown(body[key], quoted=True)}.")
 
 
 def _refs_in_all_of(record: Mapping[str, Any]) -> list[str]:
@@ -191,7 +191,7 @@ def _extends_of(reg: Registry, refs: list[str]) -> list[str]:
 def _check_namespace(reg: Registry, record: Mapping[str, Any], kind: Kind) -> None:
     for name in fields.top_level_fields(record):
         if name != reg.namespace:
-            raise invalid(f"A custom field is defined under an invalid namespace: '{name}'. All custom fields "
+            raise invalid(f"A custom field is defined under an invalid namespace: {shown(name, quoted=True)}. All custom fields "
                           f"must be defined under a top-level field named {reg.namespace}.",
                           code=NAMESPACE_CODES[kind.resource_type], title="Namespace validation error")
 
@@ -222,7 +222,7 @@ def _schema(reg: Registry, record: dict[str, Any], existing: Mapping[str, Any] |
             raise invalid(f"The field group {group['$id']} is intended to extend {', '.join(intended)}; it "
                           f"cannot be used in a schema of class {cls['$id']}.")
     if sent_class is not None and sent_class != cls["$id"]:
-        raise invalid(f"'meta:class' is {sent_class!r} but the schema's 'allOf' references the class {cls['$id']}; "
+        raise invalid(f"'meta:class' is {shown(sent_class, quoted=True)} but the schema's 'allOf' references the class {cls['$id']}; "
                       "the class of a schema is the one its 'allOf' names.")
     extra: dict[str, Any] = {
         "meta:class": cls["$id"],
@@ -261,7 +261,7 @@ def _class(reg: Registry, record: dict[str, Any], hex_id: str) -> dict[str, Any]
         namespace = f"_{hex_id}"
         for name in list(fields.top_level_fields(record)):
             if name not in ("_adhoc", namespace):
-                raise invalid(f"Fields of an ad-hoc class must sit under '_adhoc'; found '{name}'.",
+                raise invalid(f"Fields of an ad-hoc class must sit under '_adhoc'; found {shown(name, quoted=True)}.",
                               code=NAMESPACE_CODES["adhoc"], title="Namespace validation error")
         _rename_top_level(record, "_adhoc", namespace)
         extra["meta:datasetNamespace"] = namespace
@@ -288,7 +288,7 @@ def _field_group(reg: Registry, record: dict[str, Any], refs: list[str]) -> dict
     for ref in intended:
         found = reg.find(ref)
         if found is None or found[0] not in (kinds.CLASSES, kinds.BEHAVIORS):
-            raise invalid(f"'meta:intendedToExtend' names '{ref}', which is not a class or behaviour.")
+            raise invalid(f"'meta:intendedToExtend' names {shown(ref, quoted=True)}, which is not a class or behaviour.")
     for ref in _refs_in_all_of(record):
         kind, _ = reg.find(ref)
         if kind not in (kinds.MIXINS, kinds.DATATYPES):

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as date_parser
 
+from mockaep.core.errors import shown
 from mockaep.core.patterns import Pattern, PatternError, compile_pattern
 from mockaep.services.conversion.functions.declaration import function
 from mockaep.services.conversion.values import TransformError, is_number, to_text
@@ -50,12 +51,12 @@ def zone(name: Any) -> tzinfo:
         minutes = int(found.group(3) or 0)
         delta = timedelta(hours=int(found.group(2)), minutes=minutes)
         if minutes > 59 or delta > MAX_OFFSET:
-            raise TransformError(f"zone offset {text!r} is out of range (-18:00 to +18:00)")
+            raise TransformError(f"zone offset {shown(text, quoted=True)} is out of range (-18:00 to +18:00)")
         return timezone(-delta if found.group(1) == "-" else delta)
     try:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise TransformError(f"unknown time zone {text!r}") from None
+        raise TransformError(f"unknown time zone {shown(text, quoted=True)}") from None
 
 
 def _tokens(pattern: str) -> list[tuple[str, int] | str]:
@@ -120,7 +121,7 @@ def format_date(value: datetime, pattern: str) -> str:
         elif letter == "V":
             out.append(getattr(value.tzinfo, "key", None) or _offset_text(value, "X", 3))
         else:
-            raise TransformError(f"unsupported pattern letter '{letter}' in {pattern!r}")
+            raise TransformError(f"unsupported pattern letter '{letter}' in {shown(pattern, quoted=True)}")
     return "".join(out)
 
 
@@ -150,20 +151,20 @@ def _parse_regex(pattern: str) -> tuple[Pattern, list[tuple[str, int]]]:
         elif letter in "zV":
             rx = r"[A-Za-z][A-Za-z_/+\-0-9]*"
         else:
-            raise TransformError(f"unsupported pattern letter '{letter}' in {pattern!r}")
+            raise TransformError(f"unsupported pattern letter '{letter}' in {shown(pattern, quoted=True)}")
         parts.append(f"(?P<g{len(fields)}>{rx})")
         fields.append((letter, count))
     try:
         return compile_pattern("".join(parts), ignore_case=True), fields
     except PatternError:
-        raise TransformError(f"the date format {pattern!r} is too long or too complex") from None
+        raise TransformError(f"the date format {shown(pattern, quoted=True)} is too long or too complex") from None
 
 
 def parse_with_pattern(text: str, pattern: str) -> datetime:
     regex, fields = _parse_regex(pattern)
     match = regex.fullmatch(text.strip())
     if match is None:
-        raise TransformError(f"{text!r} does not match the date format {pattern!r}")
+        raise TransformError(f"{shown(text, quoted=True)} does not match the date format {shown(pattern, quoted=True)}")
     parts: dict[str, Any] = {"year": 1970, "month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0,
                              "microsecond": 0}
     zone_info: tzinfo = timezone.utc
@@ -197,7 +198,7 @@ def parse_with_pattern(text: str, pattern: str) -> datetime:
     try:
         return datetime(tzinfo=zone_info, **parts)
     except ValueError as exc:
-        raise TransformError(f"{text!r} is not a valid date: {exc}") from None
+        raise TransformError(f"{shown(text, quoted=True)} is not a valid date: {exc}") from None
 
 
 def as_date(value: Any) -> datetime | None:
@@ -208,7 +209,7 @@ def as_date(value: Any) -> datetime | None:
         try:
             return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
         except (OverflowError, OSError, ValueError):
-            raise TransformError(f"{value} milliseconds is outside the supported date range") from None
+            raise TransformError(f"{shown(value)} milliseconds is outside the supported date range") from None
     text = to_text(value).strip()
     if len(text) > MAX_DATE_TEXT_LENGTH:
         raise TransformError(f"a date text may have at most {MAX_DATE_TEXT_LENGTH} characters")
@@ -218,7 +219,7 @@ def as_date(value: Any) -> datetime | None:
         except ValueError:
             found = date_parser.parse(text, tzinfos=_TZINFOS)
     except (ValueError, OverflowError, TypeError):
-        raise TransformError(f"{text!r} is not a date") from None
+        raise TransformError(f"{shown(text, quoted=True)} is not a date") from None
     if found.tzinfo is None:
         return found.replace(tzinfo=timezone.utc)
     try:  # dateutil keeps any offset it reads ("+99:99"); Python refuses one of 24 h or more when asked
@@ -226,7 +227,7 @@ def as_date(value: Any) -> datetime | None:
     except ValueError:
         offset = None
     if offset is None or abs(offset) > MAX_OFFSET:
-        raise TransformError(f"{text!r} is not a date: its zone offset is out of range (-18:00 to +18:00)")
+        raise TransformError(f"{shown(text, quoted=True)} is not a date: its zone offset is out of range (-18:00 to +18:00)")
     return found
 
 
@@ -286,7 +287,7 @@ _PARTS = {
 def date_part(component: Any, value: Any) -> int | None:
     part = _PARTS.get(to_text(component).strip().lower())
     if part is None:
-        raise TransformError(f"unknown date component {to_text(component)!r}")
+        raise TransformError(f"unknown date component {shown(to_text(component), quoted=True)}")
     found = as_date(value)
     if found is None:
         return None
@@ -303,7 +304,7 @@ _SETTABLE = {"year": "year", "month": "month", "day": "day", "hour": "hour", "mi
 def set_date_part(component: Any, value: Any, target: Any) -> datetime | None:
     part = _SETTABLE.get(_PARTS.get(to_text(component).strip().lower(), ""))
     if part is None:
-        raise TransformError(f"date component {to_text(component)!r} cannot be set")
+        raise TransformError(f"date component {shown(to_text(component), quoted=True)} cannot be set")
     found = as_date(target)
     if found is None:
         return None

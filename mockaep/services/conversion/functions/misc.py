@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from mockaep.core.errors import shown
 from mockaep.services.conversion.functions.declaration import function
 from mockaep.services.conversion.values import MAX_INTEGER_DIGITS, TransformError, check_integer, to_text
 
@@ -29,7 +30,7 @@ def _bytes(value: Any, charset: Any) -> bytes | None:
     name = "UTF-8" if charset is None else to_text(charset).strip().upper()
     codec = _CHARSETS.get(name)
     if codec is None:
-        raise TransformError(f"unsupported character set {to_text(charset)!r}")
+        raise TransformError(f"unsupported character set {shown(to_text(charset), quoted=True)}")
     try:
         data = to_text(value).encode(codec)
     except UnicodeEncodeError:
@@ -158,16 +159,16 @@ def _decimal(value: Any, what: str) -> Decimal | None:
     try:
         found = Decimal(text)
     except InvalidOperation:
-        raise TransformError(f"{to_text(value)!r} is not a number") from None
+        raise TransformError(f"{shown(to_text(value), quoted=True)} is not a number") from None
     if not found.is_finite():
-        raise TransformError(f"{to_text(value)!r} is not a finite number")
+        raise TransformError(f"{shown(to_text(value), quoted=True)} is not a finite number")
     return found
 
 
 def _whole(found: Decimal, value: Any) -> int:
     """The integer part (toward zero), refused before it is built when it has too many digits."""
     if found.adjusted() >= MAX_INTEGER_DIGITS:
-        raise TransformError(f"{to_text(value)!r} has more than {MAX_INTEGER_DIGITS} integer digits")
+        raise TransformError(f"{shown(to_text(value), quoted=True)} has more than {MAX_INTEGER_DIGITS} integer digits")
     return check_integer(int(found))
 
 
@@ -186,12 +187,12 @@ def to_integer(value: Any) -> int | None:
     if found is None:
         return None
     if found != found.to_integral_value():
-        raise TransformError(f"{to_text(value)!r} is not an integer")
+        raise TransformError(f"{shown(to_text(value), quoted=True)} is not an integer")
     if found.adjusted() >= 10:
-        raise TransformError(f"{to_text(value)} does not fit a 32-bit integer")
+        raise TransformError(f"{shown(to_text(value))} does not fit a 32-bit integer")
     number = int(found)
     if not -2**31 <= number < 2**31:
-        raise TransformError(f"{number} does not fit a 32-bit integer")
+        raise TransformError(f"{shown(number)} does not fit a 32-bit integer")
     return number
 
 

@@ -125,16 +125,21 @@ def upper(value: Any) -> str | None:
 
 @function("split")
 def split(value: Any, separator: Any) -> list[str] | None:
-    """Every character of ``separator`` splits; empty pieces are dropped."""
+    """Every character of ``separator`` splits; empty pieces are dropped.
+
+    At most :data:`MAX_ARRAY_LENGTH` pieces, as ``explode``: the split itself is one linear pass
+    over a text the request already holds; the array past the bound is refused, not returned."""
     text = _text(value)
     if text is None:
         return None
     chars = set(to_text(separator)) if separator is not None else set()
     if not chars:
-        return text.split()
-    first = next(iter(chars))  # every separator becomes the same one, then one split
-    pieces = text.translate({ord(char): first for char in chars}).split(first)
-    return [piece for piece in pieces if piece]
+        pieces = text.split()
+    else:
+        first = next(iter(chars))  # every separator becomes the same one, then one split
+        pieces = [piece for piece in text.translate({ord(char): first for char in chars}).split(first) if piece]
+    check_array_length(len(pieces))
+    return pieces
 
 
 @function("join")
