@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from mockaep import create_app
 from mockaep.core.config import Config
 from mockaep_client import AEPClient, onboard
@@ -57,6 +59,19 @@ def populated_app():
         http.get("/data/foundation/flowservice/runs", query_string={"property": f"flowId=={made.flow_id}"},
                  headers=gateway_headers(org=org))
     return app
+
+
+@pytest.fixture(scope="module", name="app")
+def populated_app_fixture():
+    """``app``: one populated emulator per test module that imports this fixture (its refusals
+    must leave the state as it was, so the tests of one module share it)."""
+    return populated_app()
+
+
+@pytest.fixture(name="http")
+def populated_http_fixture(app):
+    """``http``: a test client of that module's emulator."""
+    return app.test_client()
 
 
 def world_of(app, org: str = ORG):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import ORG, OTHER_ORG, gateway_headers
 from tests.safety import hostile
+from tests.safety.hostile import populated_app_fixture  # noqa: F401 (the module's app fixtures)
 
 METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH"]
 TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, blacklist_characters="\x7f"), max_size=30)
@@ -24,11 +25,6 @@ JSON_VALUES = st.recursive(CELLS, lambda inner: st.lists(inner, max_size=4) | st
                            max_leaves=12)
 FAULTS = st.fixed_dictionaries({"kind": st.sampled_from(["unavailable", "throttled", "slow", "other"])},
                                optional={"runs": st.integers(-2, 3) | TEXT, "delaySeconds": st.integers(-5, 10**7)})
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hostile.populated_app()
 
 
 @pytest.fixture(scope="module")

@@ -13,20 +13,11 @@ from mockaep.services.conversion.values import MAX_ARRAY_LENGTH
 from tests.conftest import gateway_headers
 from tests.conversion.helpers import DataPrep, mapping_set
 from tests.safety import hostile
+from tests.safety.hostile import populated_app_fixture, populated_http_fixture  # noqa: F401 (the module's app, http fixtures)
 
 CONVERSION = "/data/foundation/conversion"
 FIRST_NAME = "person.name.firstName"
 BIRTH = "person.birthDate"  # a "date" field: a source value is read as a date
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hostile.populated_app()
-
-
-@pytest.fixture
-def http(app):
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

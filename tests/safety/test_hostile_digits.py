@@ -13,21 +13,12 @@ from mockaep import create_app
 from tests.catalog.helpers import IMPORT, make_dataset, make_schema, member, ndjson, open_batch, upload
 from tests.conftest import ORG, gateway_headers
 from tests.safety import hostile
+from tests.safety.hostile import populated_app_fixture, populated_http_fixture  # noqa: F401 (the module's app, http fixtures)
 
 EXPORT = "/data/foundation/export"
 FLOW = "/data/foundation/flowservice"
 SUPERSCRIPT = "\u00b2"  # '²': isdigit() is true, int() refuses it
 NOT_NUMBERS = [SUPERSCRIPT, SUPERSCRIPT * 3, "1" + SUPERSCRIPT, "9" * 5000]
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hostile.populated_app()
-
-
-@pytest.fixture
-def http(app):
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

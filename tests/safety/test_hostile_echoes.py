@@ -13,6 +13,7 @@ from mockaep.core.errors import shown
 from tests.conftest import gateway_headers
 from tests.conversion.helpers import DataPrep
 from tests.safety import hostile
+from tests.safety.hostile import populated_app_fixture, populated_http_fixture  # noqa: F401 (the module's app, http fixtures)
 
 FLOW = "/data/foundation/flowservice"
 REGISTRY = "/data/foundation/schemaregistry"
@@ -21,16 +22,6 @@ CONVERSION = "/data/foundation/conversion"
 MEGABYTE = "x" * 1_000_000
 DIGITS = "9" * 5000
 SMALL = 4000  # bytes of a refusal, whatever it quotes
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hostile.populated_app()
-
-
-@pytest.fixture
-def http(app):
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

@@ -12,19 +12,10 @@ import pytest
 
 from tests.conftest import gateway_headers
 from tests.safety import hostile
+from tests.safety.hostile import populated_app_fixture, populated_http_fixture  # noqa: F401 (the module's app, http fixtures)
 
 FLOW = "/data/foundation/flowservice"
 NOT_INTEGERS = ["9" * 5000, "-" + "9" * 5000, "9" * 20, "\u0663", "1\u00b2"]
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hostile.populated_app()
-
-
-@pytest.fixture
-def http(app):
-    return app.test_client()
 
 
 def _flow(http):

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ORG, OTHER_ORG
 from tests.safety import hostile
+from tests.safety.hostile import populated_app_fixture  # noqa: F401 (the module's app fixtures)
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "PROPFIND"]
 PATHS = [
@@ -55,11 +55,6 @@ def requests(draw):
     body = draw(st.one_of(st.none(), st.binary(max_size=200), JSON_VALUES.map(lambda v: json.dumps(v).encode())))
     query = draw(st.lists(st.tuples(st.text(max_size=12), st.text(max_size=30)), max_size=4))
     return draw(st.sampled_from(METHODS)), path or "/", headers, query, body
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hostile.populated_app()
 
 
 @settings(max_examples=150)

@@ -15,18 +15,9 @@ import tests.catalog.helpers as helpers
 from mockaep.core.context import tenant_id_for
 from tests.conftest import ORG, gateway_headers
 from tests.safety import hostile
+from tests.safety.hostile import populated_app_fixture, populated_http_fixture  # noqa: F401 (the module's app, http fixtures)
 
 HUGE = 10 ** 400
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hostile.populated_app()
-
-
-@pytest.fixture
-def http(app):
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

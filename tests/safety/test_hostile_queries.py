@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import gateway_headers
 from tests.safety import hostile
+from tests.safety.hostile import populated_app_fixture  # noqa: F401 (the module's app fixtures)
 
 FLOW = "/data/foundation/flowservice"
 CATALOG = "/data/foundation/catalog"
@@ -51,11 +52,6 @@ TOKENS = st.one_of(
     JSON_VALUES.map(lambda v: base64.urlsafe_b64encode(json.dumps(v).encode()).decode().rstrip("=")),
     st.fixed_dictionaries({"id": st.text(max_size=10)}, optional={"rank": JSON_VALUES, "after": JSON_VALUES})
     .map(lambda v: base64.urlsafe_b64encode(json.dumps(v).encode()).decode().rstrip("=")))
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hostile.populated_app()
 
 
 @pytest.fixture(scope="module")

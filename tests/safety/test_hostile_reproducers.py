@@ -16,6 +16,7 @@ import tests.catalog.helpers as helpers
 from mockaep.core.context import tenant_id_for
 from tests.conftest import ORG, OTHER_ORG, gateway_headers
 from tests.safety import hostile
+from tests.safety.hostile import populated_app_fixture, populated_http_fixture  # noqa: F401 (the module's app, http fixtures)
 
 FLOW = "/data/foundation/flowservice"
 REGISTRY = "/data/foundation/schemaregistry"
@@ -23,16 +24,6 @@ CATALOG = "/data/foundation/catalog"
 CONVERSION = "/data/foundation/conversion"
 IMPORT = "/data/foundation/import"
 XDM_JSON = {"Accept": "application/vnd.adobe.xed+json", "Content-Type": "application/json"}
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hostile.populated_app()
-
-
-@pytest.fixture
-def http(app):
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import ORG, gateway_headers
 from tests.conversion.helpers import DataPrep, mapping_set
 from tests.safety import hostile
+from tests.safety.hostile import populated_app_fixture, populated_http_fixture  # noqa: F401 (the module's app, http fixtures)
 
 FLOW = "/data/foundation/flowservice"
 REGISTRY = "/data/foundation/schemaregistry"
@@ -24,16 +25,6 @@ CATALOG = "/data/foundation/catalog"
 CONVERSION = "/data/foundation/conversion"
 LONE = "\ud800"
 JSON_HEADERS = gateway_headers(**{"Content-Type": "application/json"})
-
-
-@pytest.fixture(scope="module")
-def app():
-    return hostile.populated_app()
-
-
-@pytest.fixture
-def http(app):
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")
