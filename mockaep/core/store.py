@@ -20,7 +20,9 @@ unknown org or sandbox sees an empty tenant that is never stored), ``tenant`` cr
 
 Concurrency: each tenant has a re-entrant lock. The gateway holds it for the whole of a request
 that touches the tenant, so a request sees and leaves a consistent tenant; tenants run in
-parallel. ``snapshot``/``restore`` read or replace tenants under their locks; a state document is
+parallel. ``snapshot`` reads each tenant under its lock (emptiness included), so it sees every
+tenant as a request left it; ``restore`` and ``reset`` swap tenants under the store's lock (a write
+waiting for a swapped-out tenant takes the current one: :class:`TenantHold`). A state document is
 checked whole (structure, depth, every record against its kind) before anything is swapped in.
 """
 from __future__ import annotations
@@ -353,9 +355,14 @@ class Tenant:
     def is_empty(self) -> bool:
         return not self.kinds() and not self.meta
 
-    def dump(self) -> bytes:
-        """This tenant's collections and meta as JSON text (no decoding of records)."""
+    def dump(self) -> bytes | None:
+        """This tenant's collections and meta as JSON text (no decoding of records); ``None`` when
+        it holds nothing. Emptiness is decided under the lock too: a request may be creating a
+        collection meanwhile (iterating them unlocked can fail), or emptying and refilling the
+        tenant (seen between the two, a tenant that holds records would be left out)."""
         with self.lock:
+            if self.is_empty():
+                return None
             parts = [dumps(kind) + b":" + coll.dump()
                      for kind, coll in sorted(self._collections.items()) if len(coll)]
             meta = encode(self.meta)
@@ -422,9 +429,9 @@ class Store:
         for key in self.tenants():
             if (org is None or key[0] == org) and (sandbox is None or key[1] == sandbox):
                 tenant = self._tenants.get(key)
-                if tenant is None or tenant.is_empty():
+                body = tenant.dump() if tenant is not None else None
+                if body is None:
                     continue
-                body = tenant.dump()
                 parts.append(b'{"imsOrg":' + encode(key[0]) + b',"sandbox":' + encode(key[1]) + b"," + body[1:])
         head = b'{"format":' + encode(SNAPSHOT_FORMAT) + b',"version":' + encode(SNAPSHOT_VERSION)
         return head + b',"tenants":[' + b",".join(parts) + b"]}"

@@ -2,6 +2,7 @@
 created by writes only, snapshot/restore checked whole."""
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -229,3 +230,60 @@ def test_a_read_never_creates_a_tenant_and_a_refused_write_leaves_none():
     with store.hold("org", "dev", write=True):
         pass  # a write refused before it stored anything
     assert store.find("org", "dev") is None
+
+
+def test_an_export_sees_a_tenant_as_a_request_leaves_it_never_half_way():
+    """A request may empty a tenant and fill it again (a replace, an undone batch); an export
+    taken meanwhile must wait for it, not leave out a tenant that holds records before and after."""
+    store = Store(kinds(things=()))
+    with store.hold("org", "prod", write=True) as tenant:
+        tenant.collection("things").put("old", {"id": "old"})
+    request = store.hold("org", "prod", write=True)
+    request.tenant.collection("things").delete("old")  # the tenant is empty half-way through
+    exported: dict[str, object] = {}
+    exporter = threading.Thread(target=lambda: exported.update(store.snapshot()))
+    exporter.start()
+    time.sleep(0.2)  # the export now waits for the request's lock
+    request.tenant.collection("things").put("new", {"id": "new"})
+    request.release()
+    exporter.join(5)
+    assert not exporter.is_alive()
+    assert exported["tenants"] == [{"imsOrg": "org", "sandbox": "prod", "collections": {"things": {"new": {"id": "new"}}},
+                                    "meta": {}}]
+
+
+def test_exports_run_while_requests_create_collections():
+    """Stress (about a second): exports while writes create a tenant's collections never fail
+    (deciding a tenant's emptiness without its lock iterated its collections as they grew)."""
+    store = Store(kinds(**{f"kind{n}": () for n in range(20)}))
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def writes() -> None:
+        while not stop.is_set():
+            store.reset("org")
+            with store.hold("org", "prod", write=True) as tenant:
+                for n in range(20):
+                    tenant.collection(f"kind{n}").put("x", {"id": "x"})
+
+    def exports() -> None:
+        while not stop.is_set():
+            try:
+                store.snapshot_json("org")
+            except Exception as exc:  # noqa: BLE001 - any failure is the finding
+                failures.append(exc)
+                stop.set()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often: the race shows within a fraction of a second
+    try:
+        threads = [threading.Thread(target=writes), threading.Thread(target=exports)]
+        for thread in threads:
+            thread.start()
+        stop.wait(1.0)
+        stop.set()
+        for thread in threads:
+            thread.join(5)
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
