@@ -175,6 +175,9 @@ class StateFile:
             # A full disk must not stop the emulator: report it (health, stderr) and retry later.
             self.last_error = f"{exc.strerror or exc}"
             print(f"mockaep: cannot write state file {self.path}: {self.last_error}", file=sys.stderr, flush=True)
+        except Exception as exc:  # noqa: BLE001 — the snapshot thread must outlive any one failure
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            print(f"mockaep: snapshot of {self.path} failed: {self.last_error}", file=sys.stderr, flush=True)
 
     def start(self) -> None:
         if self._thread is None:

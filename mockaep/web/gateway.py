@@ -229,6 +229,7 @@ def _bind_tenant(emu, org: str, sandbox: str, ctx: RequestContext, method: str) 
     state.mockaep_binding = binding
     binding.hold = emu.store.hold(org, sandbox, write=method not in READ_METHODS)
     ctx.tenant = binding.hold.tenant
+    ctx.now_ms = emu.clock.now_ms()  # read under the lock: a tenant's requests stamp times in order
     state.mockaep_ctx = ctx
 
 
