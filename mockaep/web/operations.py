@@ -27,6 +27,9 @@ from mockaep.web.gateway import render_http_exception, render_platform_error, se
 IMS_SERVICE = "ims"
 CONTROL_SERVICE = "_mockaep"
 CONTROL_PREFIX = "/_mockaep"
+#: Paths whose operation is kept once matched (see ``OperationIndex._matched``), and the longest kept.
+MATCHED_PATHS = 4096
+MATCHED_PATH_CHARS = 512
 #: Longest path looked at when looking for the nearest routes.
 NEAREST_PATH_CHARS = 200
 NEAREST_COUNT = 3
@@ -76,6 +79,9 @@ class OperationIndex:
         self._table: dict[tuple[str, str], list[_Candidate]] | None = None
         self._operation_ids: frozenset[str] = frozenset()
         self._lock = threading.Lock()
+        #: (endpoint, method, path) → operation id, for endpoints that serve several operations
+        #: (their paths are matched against each one's pattern); bounded, forgotten when full
+        self._matched: dict[tuple[str, str, str], str | None] = {}
 
     def _build(self) -> dict[tuple[str, str], list[_Candidate]]:
         with self._lock:
@@ -127,6 +133,18 @@ class OperationIndex:
         candidates = table.get((endpoint, method.upper()), [])
         if len(candidates) == 1:
             return candidates[0].operation_id
+        if len(path) > MATCHED_PATH_CHARS:
+            return self._match(candidates, path)
+        key = (endpoint, method, path)
+        if key in self._matched:
+            return self._matched[key]
+        if len(self._matched) >= MATCHED_PATHS:
+            self._matched.clear()
+        found = self._matched[key] = self._match(candidates, path)
+        return found
+
+    @staticmethod
+    def _match(candidates: list[_Candidate], path: str) -> str | None:
         path = collapse_slashes(path)
         path = path.rstrip("/") or "/"  # routes take a trailing slash or not (strict_slashes off)
         for attribute in ("segment", "spanning"):

@@ -52,11 +52,12 @@ def require_admin() -> None:
 
 def check_control() -> None:
     """``before_request`` hook: the control plane's credential check (nothing to do elsewhere)."""
-    if not is_control_path(request.path):
+    path = request.environ.get("PATH_INFO") or "/"  # what the routes matched (request.path decodes it again)
+    if not is_control_path(path):
         return
     if not emulator().config.control_plane_protected:
         return
-    if (request.method, request.path.rstrip("/")) in OPEN:
+    if (request.method, path.rstrip("/")) in OPEN:
         return
     require_admin()
 
