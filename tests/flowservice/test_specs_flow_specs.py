@@ -194,3 +194,21 @@ def test_search_refusals(fs, body, code):
     response = fs.post("/flowSpecs/search", body)
     assert response.status_code == 400
     assert error_code(response) == code
+
+
+def test_a_spec_list_answers_what_the_tenant_sees_before_and_after_its_own_spec_writes(new_fs):
+    """Lists of the packaged catalogue are answered from kept answers: a tenant's own spec shows
+    in its lists at once, never in another tenant's."""
+    mine, theirs = new_fs(), new_fs()
+    query = '/flowSpecs?property=name=="CRMToAEP"'
+    packaged = mine.get(query).get_data()
+    assert mine.get(query).get_data() == packaged == theirs.get(query).get_data()
+    everything = theirs.get("/flowSpecs").get_json()["items"]
+    created = mine.post("/flowSpecs", flow_spec_body("CRMToAEP-mine"))
+    assert created.status_code == 201, created.get_json()
+    spec_id = created.get_json()["id"]
+    assert spec_id in {s["id"] for s in mine.get("/flowSpecs").get_json()["items"]}
+    assert [s["id"] for s in mine.get('/flowSpecs?property=name=="CRMToAEP-mine"').get_json()["items"]] == [spec_id]
+    assert theirs.get("/flowSpecs").get_json()["items"] == everything
+    assert theirs.get('/flowSpecs?property=name=="CRMToAEP-mine"').get_json()["items"] == []
+    assert mine.get(query).get_data() == packaged  # the packaged spec, still answered alike

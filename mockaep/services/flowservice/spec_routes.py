@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import request
 
+from mockaep.core import jsonreader
 from mockaep.core.errors import BadRequest
 from mockaep.services.flowservice import explore, listing, spec_writes, specs
 from mockaep.services.flowservice.records import require
@@ -41,12 +42,25 @@ def _catalogue_item(collection: str, spec_id: str):
 
 
 # -- connection specs ------------------------------------------------------------------------------
+def _catalogue_list(collection: str, base_path: str):
+    """A list of a spec catalogue; the packaged catalogue's answer to a query is kept
+    (:func:`specs.kept_answers`)."""
+    ctx = gateway.current()
+    kept = specs.kept_answers(ctx, collection)
+    query = tuple(ctx.query.items())
+    body = kept.get(query) if kept is not None else None
+    if body is None:
+        body = jsonreader.dumps(listing.answer_query(specs.catalogue(ctx, collection), ctx.query, resource=collection,
+                                                     base_path=base_path, rules=listing.CATALOGUE_RULES))
+        if kept is not None and len(kept) < specs.MAX_KEPT_ANSWERS and len(body) <= specs.MAX_KEPT_ANSWER_BYTES \
+                and sum(len(k) + len(v) for k, v in query) <= specs.MAX_KEPT_QUERY:
+            kept[query] = body
+    return json_text(body)
+
+
 @blueprint.route("/connectionSpecs", methods=["GET"])
 def list_connection_specs():
-    ctx = gateway.current()
-    return gateway.json_response(listing.answer_query(specs.catalogue(ctx, specs.CONNECTION_SPECS), ctx.query,
-                                              resource=specs.CONNECTION_SPECS, base_path="/connectionSpecs",
-                                              rules=listing.CATALOGUE_RULES))
+    return _catalogue_list(specs.CONNECTION_SPECS, "/connectionSpecs")
 
 
 @blueprint.route("/connectionSpecs", methods=["POST"])
@@ -91,10 +105,7 @@ def connection_spec_configs(spec_id: str):
 # -- flow specs ----------------------------------------------------------------------------------------
 @blueprint.route("/flowSpecs", methods=["GET"])
 def list_flow_specs():
-    ctx = gateway.current()
-    return gateway.json_response(listing.answer_query(specs.catalogue(ctx, specs.FLOW_SPECS), ctx.query,
-                                              resource=specs.FLOW_SPECS, base_path="/flowSpecs",
-                                              rules=listing.CATALOGUE_RULES))
+    return _catalogue_list(specs.FLOW_SPECS, "/flowSpecs")
 
 
 @blueprint.route("/flowSpecs", methods=["POST"])

@@ -97,6 +97,22 @@ def forget(ctx: RequestContext, collection: str) -> None:
     ctx.tenant.derived.pop(("flowservice", "catalogue", collection), None)
 
 
+#: Answers kept for the packaged catalogues (per kind), the largest kept, and the longest query
+#: (characters) whose answer is kept: a bound on their memory, whatever queries are sent.
+MAX_KEPT_ANSWERS = 64
+MAX_KEPT_ANSWER_BYTES = 64 * 1024
+MAX_KEPT_QUERY = 1024
+
+
+def kept_answers(ctx: RequestContext, collection: str) -> dict[tuple[tuple[str, str], ...], bytes] | None:
+    """Serialised list answers of the packaged catalogue by query, for a tenant that sees it
+    (one without specs of its own): it never changes, so a query has one answer, and clients look
+    a spec up by name on every onboarding. None for a tenant with specs of its own."""
+    if len(ctx.tenant.collection(collection)):
+        return None
+    return ctx.runtime.package.memo(("flowservice", "answers", collection), dict)
+
+
 def is_packaged(ctx: RequestContext, spec_id: str) -> bool:
     """True for the specs the platform ships, which no org can overwrite."""
     return spec_id in packaged(ctx, CONNECTION_SPECS) or spec_id in packaged(ctx, FLOW_SPECS)
