@@ -47,7 +47,8 @@ _LONG_DIGITS = b"0" * 19
 _LONG_DIGITS_TEXT = re.compile(r"[0-9]{19,}")
 #: ... and only a run where a number can start counts (after ``:``, ``,``, ``[``, a blank or the
 #: start, and a sign): a run inside a string (an org id of zeros) is no number.
-_NUMBER_STARTS = frozenset(b" \t\r\n:,[")
+_NUMBER_STARTS_TEXT = " \t\r\n:,["
+_NUMBER_STARTS = frozenset(_NUMBER_STARTS_TEXT.encode())
 #: What a lone surrogate can come from: a ``\uD800``-``\uDFFF`` escape, or its UTF-8 bytes (ED A0-BF).
 _SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 _SURROGATE_TEXT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
@@ -101,7 +102,7 @@ def _has_long_number(raw: bytes | str) -> bool:
         return False
     for match in _LONG_DIGITS_TEXT.finditer(raw):
         start = match.start() - (1 if match.start() > 0 and raw[match.start() - 1] == "-" else 0)
-        if start == 0 or raw[start - 1] in " \t\r\n:,[":
+        if start == 0 or raw[start - 1] in _NUMBER_STARTS_TEXT:
             return True
     return False
 

@@ -13,3 +13,15 @@ def whole_number(text: str, max_digits: int) -> int | None:
     if text.isascii() and text.isdigit() and len(text) <= max_digits:
         return int(text)
     return None
+
+
+def signed_number(text: str, max_digits: int, *, plus: bool = False) -> int | None:
+    """The integer ``text`` spells: blanks around, an optional ``-`` (and ``+`` when ``plus``),
+    then at most ``max_digits`` ASCII digits; None otherwise."""
+    text = text.strip()
+    sign = text[:1]
+    if sign == "-" or (plus and sign == "+"):
+        number = whole_number(text[1:], max_digits)
+        return None if number is None else -number if sign == "-" else number
+    return whole_number(text, max_digits)
+

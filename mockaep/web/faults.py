@@ -37,6 +37,7 @@ from mockaep.core.clock import ClockError, iso_ms, parse_instant
 from mockaep.core.errors import EMULATOR, PlatformError
 from mockaep.core.jsonreader import dumps
 from mockaep.core.mounts import MOUNTS
+from mockaep.core.numbers import whole_number
 from mockaep.core.patterns import Pattern, PatternError, compile_pattern
 from mockaep.core.ids import new_uuid
 from mockaep.web.journal import FAULT_KEY
@@ -125,9 +126,9 @@ def glob_to_pattern(glob: str) -> Pattern:
 
 
 def _retry_after(value: Any) -> str:
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() \
-            and len(value.strip()) <= len(str(MAX_RETRY_AFTER_SECONDS)):
-        value = int(value.strip())  # seconds written as a string, as the header itself carries them
+    seconds = whole_number(value.strip(), len(str(MAX_RETRY_AFTER_SECONDS))) if isinstance(value, str) else None
+    if seconds is not None:
+        value = seconds  # seconds written as a string, as the header itself carries them
     if isinstance(value, str):
         if not (value.isascii() and value.isprintable()) or len(value) > MAX_HTTP_DATE:
             # it is sent as a header: a control character (CR, LF) would break the answer

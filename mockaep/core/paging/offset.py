@@ -23,7 +23,7 @@ from mockaep.core.errors import BadRequest
 from mockaep.core.paging.selection import Condition, Selection, SortKey, select
 from mockaep.core.request import QueryParams
 from mockaep.core.store import Collection
-from mockaep.core.numbers import whole_number
+from mockaep.core.numbers import signed_number
 
 DEFAULT_LIMIT = 10
 DEFAULT_START = 0
@@ -51,14 +51,9 @@ def read_integer(query: QueryParams, name: str, *, minimum: int = 0, maximum: in
     raw = query.get(name)
     if raw is None or raw == "":
         return None
-    text = raw.strip()
-    digits = text[1:] if text[:1] in ("+", "-") else text
     # ASCII digits only, no longer than the bound: int() of a long text costs, and Python refuses
     # texts over 4300 digits with an error of its own
-    longest = len(str(max(maximum, -minimum)))
-    value = whole_number(digits, longest)
-    if value is not None and text.startswith("-"):
-        value = -value
+    value = signed_number(raw, len(str(max(maximum, -minimum))), plus=True)
     if value is None or not minimum <= value <= maximum:
         expected = f"an integer from {minimum} to {maximum}"
         raise BadRequest(f"The query parameter '{name}' must be {expected}, "

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from mockaep.core import validation
 from mockaep.core.errors import BadRequest, shown
-from mockaep.core.numbers import whole_number
+from mockaep.core.numbers import signed_number
 from mockaep.core.context import RequestContext
 from mockaep.services.flowservice import specs
 from mockaep.services.flowservice.connections import dataset_schema
@@ -33,10 +33,7 @@ MAX_INTEGER_DIGITS = 19
 
 def integer_text(text: str) -> int | None:
     """The integer ``text`` spells (optional ``-``, ASCII digits, spaces around), or None."""
-    stripped = text.strip()
-    negative = stripped.startswith("-")
-    number = whole_number(stripped[1:] if negative else stripped, MAX_INTEGER_DIGITS)
-    return None if number is None else -number if negative else number
+    return signed_number(text, MAX_INTEGER_DIGITS)
 
 
 def coerce(value: Any, schema: Any) -> Any:
